@@ -1,0 +1,52 @@
+// melrecon: train and apply unrolled MoDL MRI reconstruction with memory-efficient learning.
+#include <c10/util/Exception.h>
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <string>
+
+#include "app/commands.h"
+#include "core/config.h"
+#include "core/error.h"
+
+namespace {
+
+std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "melrecon: train and run unrolled MoDL MRI reconstruction (2D, 3D, 2D+time) with "
+      "memory-efficient learning.\nData files are BART .cfl/.hdr unless a command says otherwise; "
+      "run `melrecon <command> --help` for each command's options, units and defaults."};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", MELRECON_VERSION);
+  melrecon::app::add_version_command(app);
+  melrecon::app::add_sense_command(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return 2;
+  } catch (const melrecon::core::UsageError& e) {
+    std::cerr << "melrecon: usage error: " << e.what() << "\n";
+    return 2;
+  } catch (const melrecon::core::Error& e) {
+    std::cerr << "melrecon: error: " << e.what() << "\n";
+    return 1;
+  } catch (const c10::Error& e) {
+    std::cerr << "melrecon: error: " << first_line(e.what_without_backtrace()) << "\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "melrecon: error: " << first_line(e.what()) << "\n";
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,38 @@
+#include "app/options.h"
+
+namespace melrecon::app {
+
+io::CaseFiles CaseArgs::files() const {
+  io::CaseFiles f{kspace, maps, mask, std::nullopt};
+  if (kind != "auto") f.kind = io::parse_data_kind(kind);
+  return f;
+}
+
+mri::SenseOptions CaseArgs::sense_options(io::DataKind data_kind) const {
+  std::vector<int64_t> axes = fft_axes;
+  // A cine series is Fourier-encoded per frame: the 2D FFT runs over (Y, X), not time.
+  if (axes.empty() && data_kind == io::DataKind::cine) axes = {1, 2};
+  return mri::SenseOptions().fft_axes(axes).coil_chunk(coil_chunk);
+}
+
+void add_case_options(CLI::App& cmd, CaseArgs& args) {
+  cmd.add_option("kspace", args.kspace, "Multi-coil k-space (BART dims READ, PHS1, PHS2|TIME, COIL)")
+      ->required();
+  cmd.add_option("maps", args.maps, "Coil sensitivity maps, same dims as the k-space")->required();
+  cmd.add_option("--mask", args.mask,
+                 "Sampling mask broadcastable to the k-space (default: where k-space is non-zero)");
+  cmd.add_option("--kind", args.kind, "Data kind: auto (from the header), 2d, 3d or cine")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"auto", "2d", "3d", "cine"}));
+  cmd.add_option("--fft-axes", args.fft_axes,
+                 "Spatial axes (0 = first of Z|T,Y,X) the FFT runs over; default all (2D, 3D) "
+                 "or the last two (cine). For 3D data whose readout is already inverse-"
+                 "transformed, give the two phase-encode axes, e.g. 0,1")
+      ->delimiter(',');
+  cmd.add_option("--coil-chunk", args.coil_chunk,
+                 "Coils processed at once by the normal operator (0: all); lowers memory")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+}
+
+}  // namespace melrecon::app

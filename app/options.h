@@ -1,0 +1,28 @@
+// Command-line options shared by the commands that read one case (k-space, maps, mask).
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string>
+#include <vector>
+
+#include "io/case_files.h"
+#include "mri/sense_op.h"
+
+namespace melrecon::app {
+
+struct CaseArgs {
+  std::string kspace;
+  std::string maps;
+  std::string mask;
+  std::string kind = "auto";
+  std::vector<int64_t> fft_axes;
+  int64_t coil_chunk = 0;
+
+  io::CaseFiles files() const;
+  mri::SenseOptions sense_options(io::DataKind kind) const;
+};
+
+// Adds positional <kspace> <maps> and --mask, --kind, --fft-axes, --coil-chunk.
+void add_case_options(CLI::App& cmd, CaseArgs& args);
+
+}  // namespace melrecon::app

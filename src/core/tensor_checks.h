@@ -1,0 +1,19 @@
+// Validation of tensors that come from users: finite values, expected ranks and shapes.
+#pragma once
+
+#include <ATen/core/Tensor.h>
+
+#include <string>
+
+namespace melrecon::core {
+
+// Throws "<what>: contains N non-finite values (NaN or Inf)" if any element is not finite.
+void check_finite(const at::Tensor& t, const std::string& what);
+
+// Throws "<what>: expected rank in [lo, hi], found R (shape [...])".
+void check_rank(const at::Tensor& t, int64_t lo, int64_t hi, const std::string& what);
+
+// "[2, 8, 64, 64]": shapes in messages.
+std::string shape_string(at::IntArrayRef shape);
+
+}  // namespace melrecon::core

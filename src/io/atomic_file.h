@@ -1,0 +1,14 @@
+// Writing files so that a reader (or a resumed run after a crash) never sees half of one:
+// write to "<path>.tmp.<pid>", fsync, rename over <path>, fsync the directory.
+#pragma once
+
+#include <functional>
+#include <ostream>
+#include <string>
+
+namespace melrecon::io {
+
+// `write` fills the stream; errors (also from the file system) name `path`.
+void write_file_atomically(const std::string& path, const std::function<void(std::ostream&)>& write);
+
+}  // namespace melrecon::io

@@ -1,0 +1,116 @@
+#include "io/bart_layout.h"
+
+#include <ATen/ATen.h>
+
+#include <algorithm>
+
+#include "core/error.h"
+#include "core/tensor_checks.h"
+
+namespace melrecon::io {
+namespace {
+
+constexpr int kRead = 0, kPhs1 = 1, kPhs2 = 2, kCoil = 3, kTime = 10, kSlice = 13, kBatch = 15;
+const char* const kBartNames[kBartDims] = {"READ",  "PHS1",  "PHS2", "COIL",  "MAPS",  "TE",
+                                           "COEFF", "COEFF2", "ITER", "CSHIFT", "TIME", "TIME2",
+                                           "LEVEL", "SLICE", "AVG",  "BATCH"};
+
+// BART dims of melrecon's axes, in melrecon order, for a role and kind.
+std::vector<int> bart_axes(Role role, DataKind kind, int batch_dim) {
+  std::vector<int> axes{batch_dim};
+  if (role == Role::kspace || role == Role::maps || role == Role::mask) axes.push_back(kCoil);
+  if (kind == DataKind::volume3d) axes.push_back(kPhs2);
+  if (kind == DataKind::cine) axes.push_back(kTime);
+  axes.push_back(kPhs1);
+  axes.push_back(kRead);
+  return axes;
+}
+
+int batch_dim_of(const std::vector<int64_t>& dims, const std::string& file) {
+  core::check(dims[kSlice] == 1 || dims[kBatch] == 1,
+              "{}: both SLICE ({}) and BATCH ({}) are > 1; melrecon has one batch axis", file,
+              dims[kSlice], dims[kBatch]);
+  return dims[kSlice] > 1 ? kSlice : kBatch;
+}
+
+}  // namespace
+
+const char* to_string(DataKind kind) {
+  switch (kind) {
+    case DataKind::image2d: return "2d";
+    case DataKind::volume3d: return "3d";
+    case DataKind::cine: return "cine";
+  }
+  return "?";
+}
+
+DataKind parse_data_kind(const std::string& name) {
+  if (name == "2d") return DataKind::image2d;
+  if (name == "3d") return DataKind::volume3d;
+  if (name == "cine") return DataKind::cine;
+  throw core::UsageError("unknown data kind '" + name + "' (expected 2d, 3d or cine)");
+}
+
+DataKind infer_kind(const std::vector<int64_t>& dims, const std::string& file) {
+  core::check(!(dims[kPhs2] > 1 && dims[kTime] > 1),
+              "{}: both PHS2 ({}) and TIME ({}) are > 1; 3D+time data is not supported", file,
+              dims[kPhs2], dims[kTime]);
+  if (dims[kTime] > 1) return DataKind::cine;
+  if (dims[kPhs2] > 1) return DataKind::volume3d;
+  return DataKind::image2d;
+}
+
+at::Tensor from_bart(const CflArray& array, Role role, DataKind kind, const std::string& file) {
+  const auto& dims = array.dims;
+  const std::vector<int> axes = bart_axes(role, kind, batch_dim_of(dims, file));
+  for (int d = 0; d < kBartDims; ++d) {
+    if (std::find(axes.begin(), axes.end(), d) != axes.end()) continue;
+    core::check(dims[d] == 1, "{}: BART dimension {} ({}) is {}, but {} {} data needs it to be 1",
+                file, d, kBartNames[d], dims[d], to_string(kind),
+                role == Role::kspace ? "k-space" : role == Role::maps ? "coil-map"
+                                                 : role == Role::image ? "image" : "mask");
+  }
+  // array.data has shape reverse(dims): BART dim d is tensor axis 15 - d. Bring the layout's
+  // axes to the front in melrecon order; the rest are all 1 and vanish in the reshape.
+  std::vector<int64_t> order;
+  std::vector<int64_t> sizes;
+  for (int d : axes) {
+    order.push_back(kBartDims - 1 - d);
+    sizes.push_back(dims[d]);
+  }
+  for (int64_t a = 0; a < kBartDims; ++a) {
+    if (std::find(order.begin(), order.end(), a) == order.end()) order.push_back(a);
+  }
+  return array.data.permute(order).reshape(sizes).contiguous();
+}
+
+CflArray to_bart(const at::Tensor& tensor, Role role, DataKind kind) {
+  const std::vector<int> axes = bart_axes(role, kind, kBatch);
+  core::check(tensor.dim() == static_cast<int64_t>(axes.size()),
+              "to_bart: a {} tensor must have rank {}, found shape {}", to_string(kind),
+              axes.size(), core::shape_string(tensor.sizes()));
+  CflArray array;
+  array.dims.assign(kBartDims, 1);
+  for (size_t i = 0; i < axes.size(); ++i) array.dims[axes[i]] = tensor.size(i);
+  // Order the tensor's axes as BART dims from last (slowest) to first (fastest).
+  std::vector<int64_t> order;
+  for (int d = kBartDims - 1; d >= 0; --d) {
+    auto it = std::find(axes.begin(), axes.end(), d);
+    if (it != axes.end()) order.push_back(it - axes.begin());
+  }
+  array.data = tensor.permute(order).contiguous().reshape(
+      std::vector<int64_t>(array.dims.rbegin(), array.dims.rend()));
+  return array;
+}
+
+at::Tensor read_bart(const std::string& path, Role role, DataKind kind) {
+  const std::string file = cfl_base_name(path) + ".cfl";
+  return from_bart(read_cfl(path), role, kind, file);
+}
+
+void write_bart(const std::string& path, const at::Tensor& tensor, Role role, DataKind kind) {
+  const CflArray array = to_bart(tensor, role, kind);
+  write_cfl(path, array.dims, array.data);
+}
+
+}  // namespace melrecon::io

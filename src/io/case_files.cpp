@@ -1,0 +1,59 @@
+#include "io/case_files.h"
+
+#include <ATen/ATen.h>
+
+#include "core/error.h"
+#include "core/tensor_checks.h"
+
+namespace melrecon::io {
+namespace {
+
+std::string cfl_file(const std::string& path) { return cfl_base_name(path) + ".cfl"; }
+
+}  // namespace
+
+at::Tensor mask_from_kspace(const at::Tensor& kspace) {
+  return (kspace.abs().sum(1, /*keepdim=*/true) > 0).to(at::kFloat);
+}
+
+void check_mask_fits(const at::Tensor& mask, const at::Tensor& kspace, const std::string& file) {
+  core::check(mask.dim() == kspace.dim(), "{}: mask has rank {}, k-space has rank {}", file,
+              mask.dim(), kspace.dim());
+  for (int64_t d = 0; d < mask.dim(); ++d) {
+    core::check(mask.size(d) == 1 || mask.size(d) == kspace.size(d),
+                "{}: mask shape {} does not fit k-space shape {} (axis {})", file,
+                core::shape_string(mask.sizes()), core::shape_string(kspace.sizes()), d);
+  }
+  core::check_finite(mask, file);
+}
+
+Case load_case(const CaseFiles& files) {
+  Case c;
+  const CflArray kspace = read_cfl(files.kspace);
+  c.kind = files.kind ? *files.kind : infer_kind(kspace.dims, cfl_file(files.kspace));
+  c.kspace = from_bart(kspace, Role::kspace, c.kind, cfl_file(files.kspace));
+  core::check_finite(c.kspace, cfl_file(files.kspace));
+
+  c.maps = read_bart(files.maps, Role::maps, c.kind);
+  const std::string maps_file = cfl_file(files.maps);
+  core::check_finite(c.maps, maps_file);
+  core::check(c.maps.size(0) == 1 || c.maps.size(0) == c.kspace.size(0),
+              "{}: maps have {} batch entries, k-space has {}", maps_file, c.maps.size(0),
+              c.kspace.size(0));
+  for (int64_t d = 1; d < c.kspace.dim(); ++d) {
+    core::check(c.maps.size(d) == c.kspace.size(d),
+                "{}: maps shape {} does not match k-space shape {} (axis {})", maps_file,
+                core::shape_string(c.maps.sizes()), core::shape_string(c.kspace.sizes()), d);
+  }
+
+  if (files.mask.empty()) {
+    c.mask = mask_from_kspace(c.kspace);
+  } else {
+    const at::Tensor mask = read_bart(files.mask, Role::mask, c.kind);
+    check_mask_fits(mask, c.kspace, cfl_file(files.mask));
+    c.mask = at::real(mask).to(at::kFloat);
+  }
+  return c;
+}
+
+}  // namespace melrecon::io

@@ -1,0 +1,63 @@
+// The multi-coil Cartesian forward model A = M·F·S as a value with forward, adjoint and
+// normal (AᴴA). Tensors: image x [B, *S], k-space [B, C, *S], coil maps S [B, C, *S] (B may be
+// 1 and broadcast), mask M broadcastable to k-space (e.g. [1, 1, Z, Y, 1] for a fully sampled
+// readout, [1, 1, T, Y, X] for a pattern per cine frame). *S has 2 or 3 axes; the FFT runs over
+// `fft_axes` of them (all by default): a 3D volume whose readout was already inverse-
+// transformed uses a 2D FFT per slice, a cine series a 2D FFT per frame.
+#pragma once
+
+#include <ATen/core/Tensor.h>
+
+#include <cstdint>
+#include <vector>
+
+namespace melrecon::mri {
+
+struct SenseOptions {
+  // Spatial axes (0 = first axis of *S) the FFT runs over; empty: all spatial axes.
+  SenseOptions& fft_axes(std::vector<int64_t> axes) {
+    fft_axes_ = std::move(axes);
+    return *this;
+  }
+  // Coils per chunk in `normal`: 0 = all at once. Memory of the normal operator is then about
+  // 2 chunks of coil images instead of C.
+  SenseOptions& coil_chunk(int64_t n) {
+    coil_chunk_ = n;
+    return *this;
+  }
+  std::vector<int64_t> fft_axes_;
+  int64_t coil_chunk_ = 0;
+};
+
+class SenseOp {
+ public:
+  // `mask` may be undefined (fully sampled). Checks shapes; messages say which tensor is wrong.
+  SenseOp(at::Tensor maps, at::Tensor mask, SenseOptions options = {});
+
+  at::Tensor forward(const at::Tensor& image) const;   // [B, *S] -> [B, C, *S]
+  at::Tensor adjoint(const at::Tensor& kspace) const;  // [B, C, *S] -> [B, *S]
+  at::Tensor normal(const at::Tensor& image) const;    // AᴴA: [B, *S] -> [B, *S], coil-chunked
+
+  const at::Tensor& maps() const { return maps_; }
+  const at::Tensor& mask() const { return mask_; }
+  const SenseOptions& options() const { return options_; }
+  int64_t spatial_rank() const { return maps_.dim() - 2; }
+  int64_t num_coils() const { return maps_.size(1); }
+  // Negative dims of the FFT, valid for both images [B, *S] and coil tensors [B, C, *S].
+  const std::vector<int64_t>& fft_dims() const { return fft_dims_; }
+
+  // The same operator restricted to batch entries [start, start + length) (maps and mask
+  // sliced where they are not broadcast).
+  SenseOp narrow_batch(int64_t start, int64_t length) const;
+
+ private:
+  at::Tensor normal_chunk(const at::Tensor& image, const at::Tensor& maps) const;
+
+  at::Tensor maps_;
+  at::Tensor mask_;
+  at::Tensor mask_power_;  // |M|², used by the normal operator (= M for a binary mask)
+  SenseOptions options_;
+  std::vector<int64_t> fft_dims_;
+};
+
+}  // namespace melrecon::mri

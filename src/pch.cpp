@@ -1,0 +1,2 @@
+// Owns the precompiled header that all other targets reuse.
+#include "pch.h"

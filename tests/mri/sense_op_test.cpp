@@ -1,0 +1,108 @@
+#include "mri/sense_op.h"
+
+#include <ATen/ATen.h>
+#include <ATen/CPUGeneratorImpl.h>
+#include <gtest/gtest.h>
+
+#include "core/error.h"
+#include "mri/fft.h"
+#include "support/test_support.h"
+
+namespace melrecon::mri {
+namespace {
+
+using testing::random_complex;
+using testing::relative_error;
+
+at::Tensor random_mask(at::IntArrayRef shape, uint64_t seed) {
+  at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(seed);
+  return (at::rand(shape, gen, at::kDouble) > 0.5).to(at::kDouble);
+}
+
+struct Geometry {
+  const char* name;
+  std::vector<int64_t> kspace_shape;  // [B, C, *S]
+  std::vector<int64_t> mask_shape;
+  std::vector<int64_t> fft_axes;
+};
+
+// 2D; 3D full FFT; 3D with the readout (first axis) already transformed, so a 2D FFT per
+// slice and a mask constant along it; cine with a mask per frame and a 2D FFT per frame.
+const std::vector<Geometry> kGeometries = {
+    {"2d", {2, 4, 12, 10}, {1, 1, 12, 10}, {}},
+    {"3d", {1, 3, 6, 8, 10}, {1, 1, 6, 8, 1}, {}},
+    {"3d_per_slice", {2, 3, 5, 8, 6}, {1, 1, 1, 8, 6}, {1, 2}},
+    {"cine", {1, 3, 5, 8, 6}, {1, 1, 5, 8, 6}, {1, 2}},
+};
+
+void PrintTo(const Geometry& g, std::ostream* os) { *os << g.name; }
+
+class SenseOpGeometry : public ::testing::TestWithParam<Geometry> {};
+
+SenseOp make_op(const Geometry& g, int64_t coil_chunk = 0) {
+  const at::Tensor maps = random_complex(g.kspace_shape, 11);
+  return SenseOp(maps, random_mask(g.mask_shape, 12),
+                 SenseOptions().fft_axes(g.fft_axes).coil_chunk(coil_chunk));
+}
+
+std::vector<int64_t> image_shape(const Geometry& g) {
+  std::vector<int64_t> s = g.kspace_shape;
+  s.erase(s.begin() + 1);
+  return s;
+}
+
+TEST_P(SenseOpGeometry, AdjointTest) {
+  const Geometry& g = GetParam();
+  const SenseOp op = make_op(g);
+  const at::Tensor x = random_complex(image_shape(g), 1);
+  const at::Tensor y = random_complex(g.kspace_shape, 2);
+  const auto lhs = (op.forward(x).conj() * y).sum().item<c10::complex<double>>();
+  const auto rhs = (x.conj() * op.adjoint(y)).sum().item<c10::complex<double>>();
+  EXPECT_LT(std::abs(lhs - rhs) / std::abs(lhs), 1e-10) << g.name;
+}
+
+TEST_P(SenseOpGeometry, NormalIsAdjointOfForwardAndCoilChunkingChangesNothing) {
+  const Geometry& g = GetParam();
+  const at::Tensor x = random_complex(image_shape(g), 3);
+  const SenseOp op = make_op(g);
+  const at::Tensor reference = op.adjoint(op.forward(x));
+  EXPECT_LT(relative_error(op.normal(x), reference), 1e-12) << g.name;
+  for (int64_t chunk : {1, 2}) {
+    EXPECT_LT(relative_error(make_op(g, chunk).normal(x), reference), 1e-12)
+        << g.name << " chunk " << chunk;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(AllGeometries, SenseOpGeometry, ::testing::ValuesIn(kGeometries),
+                         [](const auto& info) { return std::string(info.param.name); });
+
+TEST(SenseOp, PerSliceFftEqualsA2dOperatorOnEachSlice) {
+  const at::Tensor maps = random_complex({1, 3, 4, 8, 6}, 21);
+  const at::Tensor mask = random_mask({1, 1, 1, 8, 6}, 22);
+  const at::Tensor x = random_complex({1, 4, 8, 6}, 23);
+  const at::Tensor k = SenseOp(maps, mask, SenseOptions().fft_axes({1, 2})).forward(x);
+  for (int64_t z = 0; z < 4; ++z) {
+    const SenseOp slice(maps.select(2, z), mask.select(2, 0));
+    EXPECT_LT(relative_error(k.select(2, z), slice.forward(x.select(1, z))), 1e-12);
+  }
+}
+
+TEST(Fft, CenteredOrthonormalRoundTrip) {
+  const at::Tensor x = random_complex({2, 7, 8}, 31);
+  const at::Tensor k = fftc(x, {-2, -1});
+  EXPECT_NEAR(k.norm().item<double>(), x.norm().item<double>(), 1e-10);
+  EXPECT_LT(relative_error(ifftc(k, {-2, -1}), x), 1e-12);
+  // Centered: a constant image has all its energy at the centre sample (N/2).
+  const at::Tensor ones = at::ones({1, 8, 8}, at::kComplexDouble);
+  EXPECT_NEAR(fftc(ones, {-2, -1})[0][4][4].abs().item<double>(), 8.0, 1e-12);
+}
+
+TEST(SenseOp, ShapeErrorsAreReported) {
+  EXPECT_THROW(SenseOp(random_complex({4, 4}, 1), {}), core::Error);
+  EXPECT_THROW(SenseOp(random_complex({1, 2, 4, 4}, 1), at::ones({1, 1, 5, 4})), core::Error);
+  EXPECT_THROW(SenseOp(random_complex({1, 2, 4, 4}, 1), {}, SenseOptions().fft_axes({2})),
+               core::Error);
+}
+
+}  // namespace
+}  // namespace melrecon::mri

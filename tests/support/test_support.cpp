@@ -1,0 +1,48 @@
+#include "support/test_support.h"
+
+#include <ATen/ATen.h>
+#include <ATen/CPUGeneratorImpl.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+
+namespace melrecon::testing {
+
+std::string temp_dir(const std::string& name) {
+  const auto dir = std::filesystem::path(MELRECON_TEST_TMP) / name;
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir.string();
+}
+
+CommandResult run_command(const std::string& command) {
+  std::array<char, 4096> buffer{};
+  std::string output;
+  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
+  if (pipe == nullptr) return {-1, "popen failed"};
+  size_t n;
+  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) output.append(buffer.data(), n);
+  const int status = ::pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+}
+
+CommandResult run_melrecon(const std::string& args) {
+  return run_command(std::string(MELRECON_EXE) + " " + args);
+}
+
+bool have_bart() { return run_command("bart version").exit_code == 0; }
+
+double relative_error(const at::Tensor& a, const at::Tensor& b) {
+  const double denom = b.norm().item<double>();
+  const double num = (a - b).norm().item<double>();
+  return denom == 0 ? num : num / denom;
+}
+
+at::Tensor random_complex(at::IntArrayRef shape, uint64_t seed, c10::ScalarType dtype) {
+  at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(seed);
+  return at::randn(shape, gen, at::TensorOptions().dtype(dtype));
+}
+
+}  // namespace melrecon::testing

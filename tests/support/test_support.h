@@ -1,0 +1,32 @@
+// Helpers shared by the test suites: temporary folders, running commands, random data,
+// relative errors, and whether the `bart` reference tool is available.
+#pragma once
+
+#include <ATen/core/Tensor.h>
+
+#include <string>
+
+namespace melrecon::testing {
+
+// A fresh, empty folder under the build tree for one test.
+std::string temp_dir(const std::string& name);
+
+struct CommandResult {
+  int exit_code;
+  std::string output;  // stdout and stderr together
+};
+CommandResult run_command(const std::string& command);
+
+// "melrecon <args>" through the built executable.
+CommandResult run_melrecon(const std::string& args);
+
+bool have_bart();
+
+// ‖a − b‖ / ‖b‖ (0 when both are 0).
+double relative_error(const at::Tensor& a, const at::Tensor& b);
+
+// Seeded complex normal tensor (complex128 unless told otherwise).
+at::Tensor random_complex(at::IntArrayRef shape, uint64_t seed,
+                          c10::ScalarType dtype = c10::kComplexDouble);
+
+}  // namespace melrecon::testing

@@ -1,5 +1,7 @@
 #include "app/options.h"
 
+#include "io/dataset.h"
+
 namespace melrecon::app {
 
 io::CaseFiles CaseArgs::files() const {
@@ -9,10 +11,10 @@ io::CaseFiles CaseArgs::files() const {
 }
 
 mri::SenseOptions CaseArgs::sense_options(io::DataKind data_kind) const {
-  std::vector<int64_t> axes = fft_axes;
-  // A cine series is Fourier-encoded per frame: the 2D FFT runs over (Y, X), not time.
-  if (axes.empty() && data_kind == io::DataKind::cine) axes = {1, 2};
-  return mri::SenseOptions().fft_axes(axes).coil_chunk(coil_chunk);
+  // A cine series is Fourier-encoded per frame: by default the FFT runs over (Y, X), not time.
+  return mri::SenseOptions()
+      .fft_axes(fft_axes.empty() ? io::default_fft_axes(data_kind) : fft_axes)
+      .coil_chunk(coil_chunk);
 }
 
 void add_case_options(CLI::App& cmd, CaseArgs& args) {

@@ -1,0 +1,137 @@
+#include "io/dataset.h"
+
+#include <ATen/ATen.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "core/error.h"
+#include "core/tensor_checks.h"
+#include "io/atomic_file.h"
+#include "io/case_files.h"
+
+namespace melrecon::io {
+namespace fs = std::filesystem;
+namespace {
+
+constexpr const char* kFormat = "melrecon-dataset";
+constexpr int kVersion = 1;
+
+std::string part(const std::string& dir, const std::string& name, const char* what) {
+  return (fs::path(dir) / name / what).string();
+}
+
+bool exists(const std::string& base) { return fs::exists(base + ".hdr"); }
+
+void check_same_spatial(const at::Tensor& t, const at::Tensor& kspace, int64_t first_axis,
+                        const std::string& file) {
+  for (int64_t d = 2; d < kspace.dim(); ++d) {
+    const int64_t td = d - 2 + first_axis;
+    core::check(td < t.dim() && t.size(td) == kspace.size(d),
+                "{}: shape {} does not match k-space {}", file, core::shape_string(t.sizes()),
+                core::shape_string(kspace.sizes()));
+  }
+}
+
+}  // namespace
+
+std::vector<int64_t> default_fft_axes(DataKind kind) {
+  switch (kind) {
+    case DataKind::image2d: return {0, 1};
+    case DataKind::volume3d: return {0, 1, 2};
+    case DataKind::cine: return {1, 2};
+  }
+  return {};
+}
+
+void write_dataset_info(const std::string& dir, const DatasetInfo& info) {
+  fs::create_directories(dir);
+  nlohmann::json j = info.extra;
+  j["format"] = kFormat;
+  j["version"] = kVersion;
+  j["kind"] = to_string(info.kind);
+  j["cases"] = info.cases;
+  j["fft_axes"] = info.fft_axes.empty() ? default_fft_axes(info.kind) : info.fft_axes;
+  write_file_atomically((fs::path(dir) / "dataset.json").string(),
+                        [&](std::ostream& out) { out << j.dump(2) << "\n"; });
+}
+
+DatasetInfo read_dataset_info(const std::string& dir) {
+  const std::string file = (fs::path(dir) / "dataset.json").string();
+  std::ifstream in(file);
+  core::check(in.good(), "{}: cannot open (is {} a melrecon dataset folder?)", file, dir);
+  nlohmann::json j;
+  try {
+    in >> j;
+  } catch (const nlohmann::json::exception& e) {
+    core::fail("{}: not valid JSON ({})", file, e.what());
+  }
+  core::check(j.is_object() && j.value("format", "") == kFormat,
+              "{}: not a melrecon dataset index (\"format\" must be \"{}\")", file, kFormat);
+  core::check(j.value("version", 0) == kVersion, "{}: unsupported version {} (expected {})", file,
+              j.value("version", 0), kVersion);
+  DatasetInfo info;
+  try {
+    info.kind = parse_data_kind(j.at("kind").get<std::string>());
+    info.cases = j.at("cases").get<std::vector<std::string>>();
+    info.fft_axes = j.value("fft_axes", default_fft_axes(info.kind));
+  } catch (const nlohmann::json::exception& e) {
+    core::fail("{}: {}", file, e.what());
+  } catch (const core::UsageError& e) {
+    core::fail("{}: {}", file, e.what());
+  }
+  core::check(!info.cases.empty(), "{}: lists no cases", file);
+  for (const auto& name : info.cases) {
+    core::check(fs::is_directory(fs::path(dir) / name), "{}: case folder '{}' is missing", file,
+                name);
+  }
+  for (const auto& key : {"format", "version", "kind", "cases", "fft_axes"}) j.erase(key);
+  info.extra = j;
+  return info;
+}
+
+void write_case(const std::string& dir, const std::string& name, const CaseData& data,
+                DataKind kind) {
+  core::check(data.kspace.defined(), "write_case {}: k-space is required", name);
+  fs::create_directories(fs::path(dir) / name);
+  write_bart(part(dir, name, "kspace"), data.kspace, Role::kspace, kind);
+  if (data.maps.defined()) write_bart(part(dir, name, "maps"), data.maps, Role::maps, kind);
+  if (data.reference.defined()) {
+    write_bart(part(dir, name, "reference"), data.reference, Role::image, kind);
+  }
+  if (data.mask.defined()) write_bart(part(dir, name, "mask"), data.mask, Role::mask, kind);
+}
+
+void write_case_maps(const std::string& dir, const std::string& name, const at::Tensor& maps,
+                     DataKind kind) {
+  write_bart(part(dir, name, "maps"), maps, Role::maps, kind);
+}
+
+CaseData read_case(const std::string& dir, const std::string& name, DataKind kind) {
+  CaseData c;
+  const std::string k = part(dir, name, "kspace");
+  c.kspace = read_bart(k, Role::kspace, kind);
+  core::check_finite(c.kspace, k + ".cfl");
+  const std::string maps = part(dir, name, "maps");
+  if (exists(maps)) {
+    c.maps = read_bart(maps, Role::maps, kind);
+    core::check(c.maps.size(1) == c.kspace.size(1), "{}.cfl: {} coils, k-space has {}", maps,
+                c.maps.size(1), c.kspace.size(1));
+    check_same_spatial(c.maps, c.kspace, 2, maps + ".cfl");
+    core::check_finite(c.maps, maps + ".cfl");
+  }
+  const std::string ref = part(dir, name, "reference");
+  if (exists(ref)) {
+    c.reference = read_bart(ref, Role::image, kind);
+    check_same_spatial(c.reference, c.kspace, 1, ref + ".cfl");
+    core::check_finite(c.reference, ref + ".cfl");
+  }
+  const std::string mask = part(dir, name, "mask");
+  if (exists(mask)) {
+    c.mask = at::real(read_bart(mask, Role::mask, kind)).to(at::kFloat);
+    check_mask_fits(c.mask, c.kspace, mask + ".cfl");
+  }
+  return c;
+}
+
+}  // namespace melrecon::io

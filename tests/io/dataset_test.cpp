@@ -1,0 +1,67 @@
+#include "io/dataset.h"
+
+#include <ATen/ATen.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "core/error.h"
+#include "support/test_support.h"
+
+namespace melrecon::io {
+namespace {
+
+TEST(Dataset, CasesAndIndexRoundTrip) {
+  const std::string dir = testing::temp_dir("dataset_round_trip");
+  CaseData c;
+  c.kspace = testing::random_complex({2, 3, 4, 8, 6}, 1, at::kComplexFloat);
+  c.maps = testing::random_complex({1, 3, 4, 8, 6}, 2, at::kComplexFloat);
+  c.reference = testing::random_complex({2, 4, 8, 6}, 3, at::kComplexFloat);
+  c.mask = (at::rand({1, 1, 4, 8, 6}) > 0.5).to(at::kFloat);
+  write_case(dir, "case_a", c, DataKind::cine);
+  DatasetInfo info;
+  info.kind = DataKind::cine;
+  info.cases = {"case_a"};
+  info.extra["seed"] = 7;
+  write_dataset_info(dir, info);
+
+  const DatasetInfo back = read_dataset_info(dir);
+  EXPECT_EQ(back.kind, DataKind::cine);
+  EXPECT_EQ(back.cases, info.cases);
+  EXPECT_EQ(back.fft_axes, (std::vector<int64_t>{1, 2}));
+  EXPECT_EQ(back.extra.at("seed"), 7);
+  const CaseData r = read_case(dir, "case_a", back.kind);
+  EXPECT_TRUE(at::equal(r.kspace, c.kspace));
+  EXPECT_TRUE(at::equal(r.maps, c.maps));
+  EXPECT_TRUE(at::equal(r.reference, c.reference));
+  EXPECT_TRUE(at::equal(r.mask, c.mask));
+}
+
+TEST(Dataset, BadIndexAndMismatchedFilesAreNamed) {
+  const std::string dir = testing::temp_dir("dataset_bad");
+  EXPECT_THROW(read_dataset_info(dir), core::Error);
+  std::ofstream(dir + "/dataset.json") << "{not json";
+  try {
+    read_dataset_info(dir);
+    FAIL();
+  } catch (const core::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("dataset.json: not valid JSON"), std::string::npos);
+  }
+  std::ofstream(dir + "/dataset.json")
+      << R"({"format": "melrecon-dataset", "version": 1, "kind": "2d", "cases": ["x"]})";
+  EXPECT_THROW(read_dataset_info(dir), core::Error);  // case folder missing
+
+  CaseData c;
+  c.kspace = testing::random_complex({1, 3, 8, 6}, 1, at::kComplexFloat);
+  c.maps = testing::random_complex({1, 3, 8, 5}, 2, at::kComplexFloat);
+  write_case(dir, "x", c, DataKind::image2d);
+  try {
+    read_case(dir, "x", DataKind::image2d);
+    FAIL();
+  } catch (const core::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("x/maps.cfl"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace melrecon::io

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <mutex>
+#include <unordered_map>
 
 #include "core/config.h"
 #include "core/error.h"
@@ -26,16 +28,31 @@ void add_bytes(int64_t n) {
   }
 }
 
-// What a counted allocation remembers so that its free can be counted and forwarded.
-struct CountedBlock {
-  c10::DataPtr inner;
+// Live counted allocations: data pointer -> (bytes, the base allocator's DataPtr). The DataPtr
+// handed out has context == data, which Allocator::raw_allocate (used by oneDNN among others)
+// requires, so the size is looked up here when the block is freed.
+struct Block {
   int64_t bytes;
+  c10::DataPtr inner;
 };
+std::mutex g_blocks_mutex;
+std::unordered_map<void*, Block>& blocks() {
+  static auto* map = new std::unordered_map<void*, Block>();  // outlives static destructors
+  return *map;
+}
 
-void free_counted(void* ctx) {
-  auto* block = static_cast<CountedBlock*>(ctx);
-  g_current.fetch_sub(block->bytes);
-  delete block;  // frees `inner` through the original allocator's deleter
+void free_counted(void* data) {
+  if (data == nullptr) return;
+  Block block;
+  {
+    std::lock_guard<std::mutex> lock(g_blocks_mutex);
+    auto it = blocks().find(data);
+    if (it == blocks().end()) return;
+    block = std::move(it->second);
+    blocks().erase(it);
+  }
+  g_current.fetch_sub(block.bytes);
+  // block.inner frees the memory through the base allocator's deleter here
 }
 
 // Pass-through allocator. `allocate` is declared both const (LibTorch 1.x) and non-const
@@ -47,6 +64,7 @@ class CountingAllocator final : public c10::Allocator {
 
   c10::DataPtr allocate(size_t n) const { return counted(n); }
   c10::DataPtr allocate(size_t n) { return counted(n); }
+  c10::DeleterFnPtr raw_deleter() const override { return &free_counted; }
   void copy_data(void* dest, const void* src, std::size_t count) const {
     std::copy_n(static_cast<const char*>(src), count, static_cast<char*>(dest));
   }
@@ -56,9 +74,13 @@ class CountingAllocator final : public c10::Allocator {
     c10::DataPtr inner = base_->allocate(n);
     void* data = inner.get();
     const c10::Device device = inner.device();
+    if (data == nullptr) return inner;  // zero-byte allocations
     add_bytes(static_cast<int64_t>(n));
-    auto* block = new CountedBlock{std::move(inner), static_cast<int64_t>(n)};
-    return {data, block, &free_counted, device};
+    {
+      std::lock_guard<std::mutex> lock(g_blocks_mutex);
+      blocks()[data] = Block{static_cast<int64_t>(n), std::move(inner)};
+    }
+    return {data, data, &free_counted, device};
   }
 
   c10::Allocator* base_;

@@ -1,0 +1,15 @@
+// Plain autograd over all unrolls: the reference the MEL strategies are checked against.
+#pragma once
+
+#include "mel/gradient_strategy.h"
+
+namespace melrecon::mel {
+
+class FullBackprop final : public GradientStrategy {
+ public:
+  std::string name() const override { return "full"; }
+  StepResult forward_backward(modl::Modl& model, const modl::ModlProblem& problem,
+                              const LossFn& loss) override;
+};
+
+}  // namespace melrecon::mel

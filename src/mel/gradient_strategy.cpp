@@ -1,0 +1,50 @@
+#include "mel/gradient_strategy.h"
+
+#include <torch/autograd.h>
+
+#include "core/error.h"
+#include "mel/full_backprop.h"
+#include "mel/mel_checkpoint.h"
+#include "mel/mel_invertible.h"
+
+namespace melrecon::mel {
+
+const std::vector<std::string>& gradient_strategy_names() {
+  static const std::vector<std::string> names{"full", "mel", "mel-invertible"};
+  return names;
+}
+
+std::unique_ptr<GradientStrategy> make_gradient_strategy(const std::string& name,
+                                                         const StrategyOptions& options) {
+  if (name == "full") return std::make_unique<FullBackprop>();
+  if (name == "mel") return std::make_unique<MelCheckpoint>(options);
+  if (name == "mel-invertible") return std::make_unique<MelInvertible>(options);
+  throw core::UsageError("unknown gradient strategy '" + name +
+                         "' (expected full, mel or mel-invertible)");
+}
+
+std::pair<torch::Tensor, torch::Tensor> loss_and_output_gradient(const torch::Tensor& output,
+                                                                 const LossFn& loss) {
+  const torch::Tensor leaf = output.detach().requires_grad_(true);
+  const torch::Tensor value = loss(leaf);
+  const torch::Tensor grad = torch::autograd::grad({value}, {leaf})[0];
+  return {value.detach(), grad};
+}
+
+RebuiltUnroll rebuild_unroll(modl::Modl& model, int64_t k, const torch::Tensor& input,
+                             const modl::ModlProblem& problem) {
+  torch::AutoGradMode grad_on(true);
+  RebuiltUnroll r;
+  r.input = input.detach().requires_grad_(true);
+  r.output = model->unroll(k, r.input, problem);
+  return r;
+}
+
+torch::Tensor RebuiltUnroll::backward(const torch::Tensor& grad_output) {
+  torch::AutoGradMode grad_on(true);
+  torch::autograd::backward({output}, {grad_output});
+  output = torch::Tensor();
+  return input.grad();
+}
+
+}  // namespace melrecon::mel

@@ -1,0 +1,101 @@
+// How a MoDL training step gets its gradients. Three strategies behind one interface:
+//   full            plain autograd over all unrolls (the reference; memory grows with N)
+//   mel             memory-efficient learning: forward without a graph keeping each unroll's
+//                   input x_k; backward unroll by unroll from the last, rebuilding one unroll's
+//                   graph from x_k at a time (peak ≈ one unroll's graph)
+//   mel-invertible  keeps only every M-th input; recovers the others from x_{k+1} by inverting
+//                   the unroll (exact DC inverse + fixed-point inverse of the contractive CNN),
+//                   measures the drift against the checkpoint, and recomputes when it is off
+// Every strategy accumulates ∂loss/∂w into the parameters' .grad, like loss.backward().
+#pragma once
+
+#include <torch/types.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "modl/modl_net.h"
+
+namespace melrecon::mel {
+
+using LossFn = std::function<torch::Tensor(const torch::Tensor& output)>;
+
+struct StrategyOptions {
+  // mel: keep stored unroll inputs in host memory when the model runs on a GPU.
+  StrategyOptions& offload_to_host(bool on) {
+    offload_to_host_ = on;
+    return *this;
+  }
+  // mel-invertible: store the input of every M-th unroll (0 stores only x_0). Inversion error
+  // grows with the number of consecutive inversions, so M bounds it.
+  StrategyOptions& checkpoint_every(int64_t m) {
+    checkpoint_every_ = m;
+    return *this;
+  }
+  // mel-invertible: fixed-point iteration tolerance and cap for inverting the denoiser.
+  StrategyOptions& inversion_tol(double t) {
+    inversion_tol_ = t;
+    return *this;
+  }
+  StrategyOptions& inversion_max_iters(int64_t n) {
+    inversion_max_iters_ = n;
+    return *this;
+  }
+  // mel-invertible: when a segment's inversion recovers its stored first input with a relative
+  // error above this, the segment's inputs are recomputed forward from the checkpoint instead.
+  StrategyOptions& fallback_tol(double t) {
+    fallback_tol_ = t;
+    return *this;
+  }
+  bool offload_to_host_ = false;
+  int64_t checkpoint_every_ = 5;
+  double inversion_tol_ = 1e-12;
+  int64_t inversion_max_iters_ = 500;
+  double fallback_tol_ = 1e-6;
+};
+
+struct StepStats {
+  // mel-invertible: per segment (last first), the drift ‖x̂_first − x_first‖ / ‖x_first‖ of the
+  // inputs recovered by inversion against the stored checkpoint.
+  std::vector<double> inversion_errors;
+  int64_t fixed_point_iterations = 0;
+  int64_t fallbacks = 0;  // segments recomputed from their checkpoint instead
+};
+
+struct StepResult {
+  torch::Tensor output;  // x_N, detached
+  torch::Tensor loss;    // detached
+  StepStats stats;
+};
+
+class GradientStrategy {
+ public:
+  virtual ~GradientStrategy() = default;
+  virtual std::string name() const = 0;
+  virtual StepResult forward_backward(modl::Modl& model, const modl::ModlProblem& problem,
+                                      const LossFn& loss) = 0;
+};
+
+// "full" | "mel" | "mel-invertible"; unknown names are a UsageError listing the choices.
+std::unique_ptr<GradientStrategy> make_gradient_strategy(const std::string& name,
+                                                         const StrategyOptions& options = {});
+const std::vector<std::string>& gradient_strategy_names();
+
+// Shared by the MEL strategies: loss on a leaf copy of x_N; returns {loss, ∂loss/∂x_N}.
+std::pair<torch::Tensor, torch::Tensor> loss_and_output_gradient(const torch::Tensor& output,
+                                                                 const LossFn& loss);
+
+// One unroll's graph, rebuilt from a detached input: the unit of work of MEL's backward.
+struct RebuiltUnroll {
+  torch::Tensor input;   // leaf requiring grad
+  torch::Tensor output;  // unroll(input), with its graph
+  // Backpropagates ∂L/∂output (parameter gradients accumulate), frees the graph, returns
+  // ∂L/∂input.
+  torch::Tensor backward(const torch::Tensor& grad_output);
+};
+RebuiltUnroll rebuild_unroll(modl::Modl& model, int64_t k, const torch::Tensor& input,
+                             const modl::ModlProblem& problem);
+
+}  // namespace melrecon::mel

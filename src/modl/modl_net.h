@@ -1,0 +1,84 @@
+// MoDL (Aggarwal et al. 2018): x_{k+1} = (AᴴA + λI)⁻¹ (Aᴴy + λ·D_w(x_k)), x_0 = Aᴴy,
+// N unrolls, one denoiser shared by all unrolls (or one per unroll), λ > 0 learned.
+#pragma once
+
+#include <torch/nn/module.h>
+#include <torch/nn/modules/container/modulelist.h>
+
+#include "mri/sense_op.h"
+#include "nn/denoiser.h"
+#include "solvers/conjugate_gradient.h"
+
+namespace melrecon::modl {
+
+struct ModlOptions {
+  ModlOptions& num_unrolls(int64_t n) {
+    num_unrolls_ = n;
+    return *this;
+  }
+  ModlOptions& cg_iters(int64_t n) {
+    cg_iters_ = n;
+    return *this;
+  }
+  ModlOptions& cg_tol(double t) {
+    cg_tol_ = t;
+    return *this;
+  }
+  ModlOptions& lambda(double l) {
+    lambda_ = l;
+    return *this;
+  }
+  ModlOptions& learn_lambda(bool on) {
+    learn_lambda_ = on;
+    return *this;
+  }
+  ModlOptions& share_weights(bool on) {
+    share_weights_ = on;
+    return *this;
+  }
+  ModlOptions& denoiser(nn::DenoiserOptions d) {
+    denoiser_ = d;
+    return *this;
+  }
+  int64_t num_unrolls_ = 10;
+  int64_t cg_iters_ = 10;
+  double cg_tol_ = 0.0;  // > 0: stop CG early at this relative residual
+  double lambda_ = 0.05;
+  bool learn_lambda_ = true;
+  bool share_weights_ = true;
+  nn::DenoiserOptions denoiser_;
+};
+
+// One batch's data: the operator and Aᴴy (which is also x_0).
+struct ModlProblem {
+  ModlProblem(mri::SenseOp op, const at::Tensor& kspace);
+  mri::SenseOp op;
+  at::Tensor aty;
+};
+
+class ModlImpl : public torch::nn::Module {
+ public:
+  explicit ModlImpl(ModlOptions options);
+
+  // Unroll k (0-based): x_{k+1} from x_k. Differentiable w.r.t. x_k, λ and the weights.
+  torch::Tensor unroll(int64_t k, const torch::Tensor& x, const ModlProblem& problem);
+  // All unrolls from x_0 = Aᴴy (plain autograd when grad mode is on).
+  torch::Tensor forward(const ModlProblem& problem);
+
+  nn::Denoiser& denoiser(int64_t k);
+  torch::Tensor lambda() const;  // λ = exp(log λ) > 0
+  // Refreshes the denoisers' Lipschitz normalisation; call once per training step, before
+  // the forward pass, never between an unroll and its recomputation.
+  void update_normalisation();
+  int64_t num_unrolls() const { return options_.num_unrolls_; }
+  const ModlOptions& options() const { return options_; }
+  solvers::CgOptions cg_options() const;
+
+ private:
+  ModlOptions options_;
+  std::vector<nn::Denoiser> denoisers_;
+  torch::Tensor log_lambda_;
+};
+TORCH_MODULE(Modl);
+
+}  // namespace melrecon::modl

@@ -1,0 +1,75 @@
+#include "nn/conv_layer.h"
+
+#include <torch/nn/functional/padding.h>
+#include <torch/nn/init.h>
+
+#include <cmath>
+
+#include "core/error.h"
+
+namespace melrecon::nn {
+ConvLayerImpl::ConvLayerImpl(ConvLayerOptions options) : options_(std::move(options)) {
+  const auto& k = options_.kernel_;
+  core::check(k.size() == 2 || k.size() == 3, "conv layer: kernel must have 2 or 3 sizes");
+  for (int64_t s : k) core::check(s % 2 == 1, "conv layer: kernel sizes must be odd, found {}", s);
+  std::vector<int64_t> shape{options_.out_, options_.in_};
+  shape.insert(shape.end(), k.begin(), k.end());
+  for (int64_t s : k) taps_ *= s;
+  weight = register_parameter("weight", torch::empty(shape));
+  // LibTorch's default convolution initialisation (Kaiming-uniform with a = √5).
+  torch::nn::init::kaiming_uniform_(weight, std::sqrt(5.0));
+  if (options_.bias_) {
+    const double bound = 1.0 / std::sqrt(static_cast<double>(options_.in_ * taps_));
+    bias = register_parameter("bias", torch::empty({options_.out_}).uniform_(-bound, bound));
+  }
+  if (options_.lipschitz_ > 0) {
+    u_ = register_buffer("spectral_u", torch::zeros({options_.out_}));
+    v_ = register_buffer("spectral_v", torch::zeros({options_.in_ * taps_}));
+    update_normalisation();
+  }
+}
+
+void ConvLayerImpl::update_normalisation() {
+  if (options_.lipschitz_ <= 0) return;
+  torch::NoGradGuard no_grad;
+  // The weight matrix is small ([out, in·K]), so an exact SVD costs little and makes the bound
+  // rigorous at the time of the update (power iteration would underestimate σ slightly).
+  const auto [u, s, vh] = torch::linalg_svd(weight.reshape({options_.out_, -1}), false);
+  u_.copy_(u.select(1, 0));
+  v_.copy_(vh.select(0, 0));
+}
+
+torch::Tensor ConvLayerImpl::effective_weight() const {
+  if (options_.lipschitz_ <= 0) return weight;
+  const torch::Tensor sigma = torch::dot(u_, torch::mv(weight.reshape({options_.out_, -1}), v_));
+  const torch::Tensor bound = sigma * std::sqrt(static_cast<double>(taps_));
+  return weight / torch::clamp_min(bound / options_.lipschitz_, 1.0);
+}
+
+double ConvLayerImpl::lipschitz_upper_bound() const {
+  torch::NoGradGuard no_grad;
+  const torch::Tensor w = effective_weight().reshape({options_.out_, -1});
+  return std::sqrt(static_cast<double>(taps_)) * torch::linalg_matrix_norm(w, 2).item<double>();
+}
+
+torch::Tensor ConvLayerImpl::forward(const torch::Tensor& x) {
+  const auto& k = options_.kernel_;
+  const torch::Tensor w = effective_weight();
+  std::vector<int64_t> padding;
+  for (int64_t s : k) padding.push_back(s / 2);
+  torch::Tensor input = x;
+  if (options_.replicate_padding_) {
+    std::vector<int64_t> pad;  // F.pad order: last dim first
+    for (auto it = padding.rbegin(); it != padding.rend(); ++it) {
+      pad.push_back(*it);
+      pad.push_back(*it);
+    }
+    input = torch::nn::functional::pad(
+        x, torch::nn::functional::PadFuncOptions(pad).mode(torch::kReplicate));
+    std::fill(padding.begin(), padding.end(), 0);
+  }
+  if (k.size() == 2) return torch::conv2d(input, w, bias, 1, padding);
+  return torch::conv3d(input, w, bias, 1, padding);
+}
+
+}  // namespace melrecon::nn

@@ -1,0 +1,61 @@
+// One convolution (2D or 3D) with an optional Lipschitz bound.
+//
+// With a bound c > 0 the layer uses W·min(1, c / (√K·σ(W))), where σ(W) is the largest singular
+// value of the weight reshaped to [out, in·K] and K the number of kernel taps. For stride 1 and
+// zero padding ‖conv_W‖ ≤ √K·σ(W) (write the convolution as Σ_τ W_τ S_τ with shifts S_τ), so the
+// layer is c-Lipschitz. σ is computed as uᵀ W v with the top singular vectors u, v of W; they are
+// buffers refreshed only by `update_normalisation()` (once per training step, by an exact SVD),
+// so a layer is the same function in every unroll of a step and in every recomputation of it —
+// what exact MEL gradients need. The gradient flows through σ (u, v held fixed).
+#pragma once
+
+#include <torch/nn/module.h>
+
+#include <vector>
+
+namespace melrecon::nn {
+
+struct ConvLayerOptions {
+  ConvLayerOptions(int64_t in, int64_t out, std::vector<int64_t> kernel)
+      : in_(in), out_(out), kernel_(std::move(kernel)) {}
+  ConvLayerOptions& replicate_padding(bool on) {
+    replicate_padding_ = on;
+    return *this;
+  }
+  ConvLayerOptions& lipschitz(double c) {
+    lipschitz_ = c;
+    return *this;
+  }
+  ConvLayerOptions& bias(bool on) {
+    bias_ = on;
+    return *this;
+  }
+  int64_t in_, out_;
+  std::vector<int64_t> kernel_;  // 2 or 3 odd sizes, e.g. {3, 3} or {1, 3, 3}
+  bool replicate_padding_ = false;
+  double lipschitz_ = 0.0;  // 0: unconstrained
+  bool bias_ = true;
+};
+
+class ConvLayerImpl : public torch::nn::Module {
+ public:
+  explicit ConvLayerImpl(ConvLayerOptions options);
+  torch::Tensor forward(const torch::Tensor& x);
+  // Recomputes the top singular vectors of the reshaped weight (no grad).
+  void update_normalisation();
+  // The weight actually used (scaled when bounded), differentiable w.r.t. the raw weight.
+  torch::Tensor effective_weight() const;
+  // √K·σ(W_effective): an upper bound of this layer's Lipschitz constant.
+  double lipschitz_upper_bound() const;
+  const ConvLayerOptions& options() const { return options_; }
+
+  torch::Tensor weight, bias;
+
+ private:
+  ConvLayerOptions options_;
+  torch::Tensor u_, v_;  // left / right singular vector estimates
+  int64_t taps_ = 1;
+};
+TORCH_MODULE(ConvLayer);
+
+}  // namespace melrecon::nn

@@ -1,0 +1,48 @@
+#include "nn/denoiser.h"
+
+#include <torch/nn/utils.h>
+
+#include "core/complex_views.h"
+#include "core/error.h"
+#include "core/tensor_checks.h"
+
+namespace melrecon::nn {
+
+DenoiserImpl::DenoiserImpl(DenoiserOptions options) : options_(options) {
+  core::check(!options_.slice_wise_ || options_.cnn_.kind_ == ConvKind::conv2d,
+              "denoiser: slice-wise application needs a 2D CNN");
+  cnn_ = register_module("cnn", ResidualCnn(options_.cnn_));
+}
+
+torch::Tensor DenoiserImpl::residual(const torch::Tensor& x) {
+  const int64_t rank = cnn_->spatial_rank();
+  if (options_.slice_wise_) {
+    core::check(x.dim() == 4, "denoiser: slice-wise needs images [B, Z|T, Y, X], found {}",
+                core::shape_string(x.sizes()));
+    const auto shape = x.sizes().vec();
+    const torch::Tensor slices = x.reshape({shape[0] * shape[1], shape[2], shape[3]});
+    return core::channels_to_complex(cnn_->forward(core::complex_to_channels(slices)))
+        .reshape(shape);
+  }
+  core::check(x.dim() == rank + 1, "denoiser: a {} CNN needs images of rank {}, found shape {}",
+              to_string(options_.cnn_.kind_), rank + 1, core::shape_string(x.sizes()));
+  return core::channels_to_complex(cnn_->forward(core::complex_to_channels(x)));
+}
+
+torch::Tensor DenoiserImpl::forward(const torch::Tensor& x) { return x + residual(x); }
+
+InversionResult DenoiserImpl::invert(const torch::Tensor& b, double tol, int64_t max_iters) {
+  torch::NoGradGuard no_grad;
+  InversionResult r;
+  r.x = b;
+  for (r.iterations = 1; r.iterations <= max_iters; ++r.iterations) {
+    const torch::Tensor next = b - residual(r.x);
+    r.relative_change = ((next - r.x).norm() / next.norm().clamp_min(1e-30)).item<double>();
+    r.x = next;
+    if (r.relative_change <= tol) break;
+  }
+  r.iterations = std::min(r.iterations, max_iters);
+  return r;
+}
+
+}  // namespace melrecon::nn

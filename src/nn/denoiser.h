@@ -1,0 +1,50 @@
+// The MoDL denoiser on complex images: D_w(x) = x + R_w(x), with R_w a CNN on the two real
+// channels of x. Images [B, *S]: a 2D CNN on [B, Y, X]; a 3D or (2+1)D CNN on [B, Z|T, Y, X];
+// or, with `slice_wise`, a 2D CNN applied to every slice/frame of 3D or cine data (the 2D
+// baseline the paper compares against).
+#pragma once
+
+#include <torch/nn/module.h>
+
+#include "nn/residual_cnn.h"
+
+namespace melrecon::nn {
+
+struct DenoiserOptions {
+  DenoiserOptions& cnn(ResidualCnnOptions o) {
+    cnn_ = o;
+    return *this;
+  }
+  DenoiserOptions& slice_wise(bool on) {
+    slice_wise_ = on;
+    return *this;
+  }
+  ResidualCnnOptions cnn_;
+  bool slice_wise_ = false;
+};
+
+struct InversionResult {
+  torch::Tensor x;
+  int64_t iterations = 0;
+  double relative_change = 0.0;  // ‖x_j − x_{j−1}‖ / ‖x_j‖ at the last iteration
+};
+
+class DenoiserImpl : public torch::nn::Module {
+ public:
+  explicit DenoiserImpl(DenoiserOptions options);
+  torch::Tensor forward(const torch::Tensor& x);   // x + R_w(x)
+  torch::Tensor residual(const torch::Tensor& x);  // R_w(x), complex like x
+  // Solves z + R_w(z) = b by the fixed-point iteration z ← b − R_w(z) (no grad). Converges
+  // linearly with rate Lip(R_w) when R_w is a contraction (lipschitz < 1).
+  InversionResult invert(const torch::Tensor& b, double tol, int64_t max_iters);
+  void update_normalisation() { cnn_->update_normalisation(); }
+  double lipschitz_upper_bound() const { return cnn_->lipschitz_upper_bound(); }
+  const DenoiserOptions& options() const { return options_; }
+
+ private:
+  DenoiserOptions options_;
+  ResidualCnn cnn_{nullptr};
+};
+TORCH_MODULE(Denoiser);
+
+}  // namespace melrecon::nn

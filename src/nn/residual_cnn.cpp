@@ -1,0 +1,80 @@
+#include "nn/residual_cnn.h"
+
+#include <cmath>
+
+#include "core/error.h"
+#include "nn/conv_layer.h"
+
+namespace melrecon::nn {
+
+ConvKind parse_conv_kind(const std::string& name) {
+  if (name == "2d") return ConvKind::conv2d;
+  if (name == "3d") return ConvKind::conv3d;
+  if (name == "2+1d") return ConvKind::conv2p1d;
+  throw core::UsageError("unknown convolution kind '" + name + "' (expected 2d, 3d or 2+1d)");
+}
+
+const char* to_string(ConvKind kind) {
+  switch (kind) {
+    case ConvKind::conv2d: return "2d";
+    case ConvKind::conv3d: return "3d";
+    case ConvKind::conv2p1d: return "2+1d";
+  }
+  return "?";
+}
+
+ResidualCnnImpl::ResidualCnnImpl(ResidualCnnOptions options) : options_(options) {
+  core::check(options_.num_layers_ >= 2, "CNN: need at least 2 layers, found {}",
+              options_.num_layers_);
+  core::check(options_.features_ >= 1, "CNN: features must be >= 1");
+  const int64_t k = options_.kernel_size_;
+  convs_per_layer_ = options_.kind_ == ConvKind::conv2p1d ? 2 : 1;
+  const int64_t total = options_.num_layers_ * convs_per_layer_;
+  // Each convolution gets an equal share of the network's Lipschitz budget.
+  const double per_conv =
+      options_.lipschitz_ > 0 ? std::pow(options_.lipschitz_, 1.0 / total) : 0.0;
+  auto conv = [&](int64_t in, int64_t out, std::vector<int64_t> kernel) {
+    return ConvLayer(ConvLayerOptions(in, out, std::move(kernel))
+                         .replicate_padding(options_.replicate_padding_)
+                         .lipschitz(per_conv));
+  };
+  convs_ = register_module("convs", torch::nn::ModuleList());
+  for (int64_t l = 0; l < options_.num_layers_; ++l) {
+    const int64_t in = l == 0 ? options_.channels_ : options_.features_;
+    const int64_t out = l + 1 == options_.num_layers_ ? options_.channels_ : options_.features_;
+    switch (options_.kind_) {
+      case ConvKind::conv2d: convs_->push_back(conv(in, out, {k, k})); break;
+      case ConvKind::conv3d: convs_->push_back(conv(in, out, {k, k, k})); break;
+      case ConvKind::conv2p1d:
+        convs_->push_back(conv(in, options_.features_, {1, k, k}));
+        convs_->push_back(conv(options_.features_, out, {k, 1, 1}));
+        break;
+    }
+  }
+}
+
+torch::Tensor ResidualCnnImpl::forward(const torch::Tensor& x) {
+  core::check(x.dim() == spatial_rank() + 2, "CNN ({}): expected input of rank {}, found {}",
+              to_string(options_.kind_), spatial_rank() + 2, x.dim());
+  torch::Tensor h = x;
+  const size_t last = convs_->size() - 1;
+  for (size_t i = 0; i < convs_->size(); ++i) {
+    h = convs_[i]->as<ConvLayer>()->forward(h);
+    // In place: the convolution's backward needs its input, not its output, so the ReLU can
+    // overwrite the output and only one activation per layer is kept for backward.
+    if (i != last) h = torch::relu_(h);
+  }
+  return h;
+}
+
+void ResidualCnnImpl::update_normalisation() {
+  for (auto& m : *convs_) m->as<ConvLayer>()->update_normalisation();
+}
+
+double ResidualCnnImpl::lipschitz_upper_bound() const {
+  double bound = 1.0;
+  for (const auto& m : *convs_) bound *= m->as<ConvLayer>()->lipschitz_upper_bound();
+  return bound;
+}
+
+}  // namespace melrecon::nn

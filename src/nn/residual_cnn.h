@@ -1,0 +1,77 @@
+// R_w of the MoDL denoiser D_w(x) = x + R_w(x): a plain CNN on [B, channels, *S] real tensors,
+// L convolutions with F features, ReLU between them, no batch norm (MoDL's released 3D config:
+// 5 layers, 64 features, 3x3x3). Kinds:
+//   conv2d   3x3 kernels over [Y, X]
+//   conv3d   3x3x3 kernels over [Z|T, Y, X]
+//   conv2p1d a (2+1)D layer: 1x3x3 spatial conv, ReLU, 3x1x1 temporal conv (for cine)
+// With `lipschitz(c)` (0 < c) every convolution is bounded so that the whole network is
+// c-Lipschitz (ReLU is 1-Lipschitz): D_w is then invertible by fixed-point iteration when c < 1.
+#pragma once
+
+#include <torch/nn/module.h>
+#include <torch/nn/modules/container/modulelist.h>
+
+#include <string>
+
+namespace melrecon::nn {
+
+enum class ConvKind { conv2d, conv3d, conv2p1d };
+ConvKind parse_conv_kind(const std::string& name);  // "2d" | "3d" | "2+1d"
+const char* to_string(ConvKind kind);
+
+struct ResidualCnnOptions {
+  ResidualCnnOptions& kind(ConvKind k) {
+    kind_ = k;
+    return *this;
+  }
+  ResidualCnnOptions& num_layers(int64_t n) {
+    num_layers_ = n;
+    return *this;
+  }
+  ResidualCnnOptions& features(int64_t f) {
+    features_ = f;
+    return *this;
+  }
+  ResidualCnnOptions& kernel_size(int64_t k) {
+    kernel_size_ = k;
+    return *this;
+  }
+  ResidualCnnOptions& channels(int64_t c) {
+    channels_ = c;
+    return *this;
+  }
+  ResidualCnnOptions& replicate_padding(bool on) {
+    replicate_padding_ = on;
+    return *this;
+  }
+  ResidualCnnOptions& lipschitz(double c) {
+    lipschitz_ = c;
+    return *this;
+  }
+  ConvKind kind_ = ConvKind::conv2d;
+  int64_t num_layers_ = 5;
+  int64_t features_ = 64;
+  int64_t kernel_size_ = 3;
+  int64_t channels_ = 2;  // real and imaginary part
+  bool replicate_padding_ = false;
+  double lipschitz_ = 0.0;  // 0: unconstrained; < 1 makes D_w = I + R_w invertible
+};
+
+class ResidualCnnImpl : public torch::nn::Module {
+ public:
+  explicit ResidualCnnImpl(ResidualCnnOptions options);
+  torch::Tensor forward(const torch::Tensor& x);  // R_w(x), same shape as x
+  void update_normalisation();
+  // Product of the convolutions' bounds: an upper bound of R_w's Lipschitz constant.
+  double lipschitz_upper_bound() const;
+  const ResidualCnnOptions& options() const { return options_; }
+  int64_t spatial_rank() const { return options_.kind_ == ConvKind::conv2d ? 2 : 3; }
+
+ private:
+  ResidualCnnOptions options_;
+  torch::nn::ModuleList convs_;
+  int64_t convs_per_layer_ = 1;
+};
+TORCH_MODULE(ResidualCnn);
+
+}  // namespace melrecon::nn

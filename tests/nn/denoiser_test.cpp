@@ -1,0 +1,104 @@
+#include "nn/denoiser.h"
+
+#include <ATen/ATen.h>
+#include <gtest/gtest.h>
+
+#include "core/error.h"
+#include "nn/conv_layer.h"
+#include "support/test_support.h"
+
+namespace melrecon::nn {
+namespace {
+
+using testing::random_complex;
+using testing::relative_error;
+
+Denoiser make_denoiser(ResidualCnnOptions cnn, bool slice_wise = false, uint64_t seed = 1) {
+  at::manual_seed(seed);
+  Denoiser d(DenoiserOptions().cnn(cnn).slice_wise(slice_wise));
+  d->to(at::kDouble);
+  d->update_normalisation();
+  return d;
+}
+
+TEST(ResidualCnn, ShapesForEveryKind) {
+  for (auto [kind, shape] : {std::pair{ConvKind::conv2d, std::vector<int64_t>{2, 9, 7}},
+                             std::pair{ConvKind::conv3d, std::vector<int64_t>{1, 5, 9, 7}},
+                             std::pair{ConvKind::conv2p1d, std::vector<int64_t>{1, 5, 9, 7}}}) {
+    Denoiser d = make_denoiser(ResidualCnnOptions().kind(kind).num_layers(3).features(4));
+    const at::Tensor x = random_complex(shape, 2);
+    const at::Tensor y = d->forward(x);
+    EXPECT_EQ(y.sizes(), x.sizes()) << to_string(kind);
+    EXPECT_TRUE(y.is_complex());
+  }
+}
+
+TEST(ResidualCnn, ReplicatePaddingDiffersOnlyNearTheBorder) {
+  auto opts = ResidualCnnOptions().num_layers(2).features(4);
+  Denoiser zero = make_denoiser(opts, false, 3);
+  Denoiser repl = make_denoiser(opts.replicate_padding(true), false, 3);
+  const at::Tensor x = random_complex({1, 12, 12}, 4);
+  const at::Tensor a = zero->forward(x), b = repl->forward(x);
+  // receptive-field radius 2: the inner 8x8 is identical, the border is not
+  EXPECT_LT(relative_error(a.narrow(1, 2, 8).narrow(2, 2, 8), b.narrow(1, 2, 8).narrow(2, 2, 8)),
+            1e-14);
+  EXPECT_GT(relative_error(a, b), 1e-6);
+}
+
+TEST(Denoiser, SliceWiseEqualsThe2dNetworkOnEachSlice) {
+  auto opts = ResidualCnnOptions().num_layers(3).features(4);
+  Denoiser slices = make_denoiser(opts, true, 5);
+  Denoiser single = make_denoiser(opts, false, 5);
+  const at::Tensor x = random_complex({2, 3, 8, 6}, 6);
+  const at::Tensor y = slices->forward(x);
+  for (int64_t z = 0; z < 3; ++z) {
+    EXPECT_LT(relative_error(y.select(1, z), single->forward(x.select(1, z))), 1e-14);
+  }
+}
+
+// Largest ‖R(x) − R(y)‖ / ‖x − y‖ found by gradient ascent on random pairs (a lower bound
+// of the true Lipschitz constant).
+double empirical_lipschitz(Denoiser& d, at::IntArrayRef shape) {
+  double best = 0;
+  for (uint64_t s = 0; s < 5; ++s) {
+    const at::Tensor x = random_complex(shape, 10 + s);
+    const at::Tensor y = x + 1e-3 * random_complex(shape, 20 + s);
+    best = std::max(best, ((d->residual(x) - d->residual(y)).norm() / (x - y).norm())
+                              .item<double>());
+  }
+  return best;
+}
+
+TEST(Denoiser, LipschitzBoundHoldsAndMakesItInvertible) {
+  for (ConvKind kind : {ConvKind::conv2d, ConvKind::conv3d, ConvKind::conv2p1d}) {
+    Denoiser d = make_denoiser(ResidualCnnOptions().kind(kind).num_layers(4).features(8)
+                                   .lipschitz(0.9), false, 7);
+    const double bound = d->lipschitz_upper_bound();
+    EXPECT_LE(bound, 0.9 * (1 + 1e-6)) << to_string(kind);
+    const std::vector<int64_t> shape =
+        kind == ConvKind::conv2d ? std::vector<int64_t>{1, 10, 8} : std::vector<int64_t>{1, 4, 10, 8};
+    torch::NoGradGuard no_grad;
+    EXPECT_LE(empirical_lipschitz(d, shape), bound) << to_string(kind);
+    const at::Tensor x = random_complex(shape, 8);
+    const auto inv = d->invert(d->forward(x), 1e-13, 1000);
+    EXPECT_LT(relative_error(inv.x, x), 1e-10) << to_string(kind) << " after " << inv.iterations;
+  }
+}
+
+TEST(Denoiser, UnconstrainedNetworkExceedsTheBoundWeUse) {
+  // Guards the test above: without the constraint a wide network is not a contraction.
+  Denoiser d = make_denoiser(ResidualCnnOptions().num_layers(4).features(32), false, 9);
+  EXPECT_GT(d->lipschitz_upper_bound(), 1.0);
+}
+
+TEST(Denoiser, RejectsWrongRanks) {
+  Denoiser d = make_denoiser(ResidualCnnOptions().num_layers(2).features(2));
+  EXPECT_THROW(d->forward(random_complex({1, 3, 4, 4}, 1)), core::Error);
+  EXPECT_THROW(Denoiser(DenoiserOptions()
+                            .cnn(ResidualCnnOptions().kind(ConvKind::conv3d))
+                            .slice_wise(true)),
+               core::Error);
+}
+
+}  // namespace
+}  // namespace melrecon::nn

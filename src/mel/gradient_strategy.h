@@ -53,7 +53,7 @@ struct StrategyOptions {
   int64_t checkpoint_every_ = 5;
   double inversion_tol_ = 1e-12;
   int64_t inversion_max_iters_ = 500;
-  double fallback_tol_ = 1e-6;
+  double fallback_tol_ = 1e-5;
 };
 
 struct StepStats {

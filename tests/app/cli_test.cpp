@@ -28,6 +28,15 @@ TEST(Cli, HelpAndVersion) {
   EXPECT_EQ(run_melrecon("sense --no-such-option a b c").exit_code, 2);
 }
 
+TEST(Cli, SelftestPassesAndReportsEveryStrategy) {
+  const auto r = run_melrecon("selftest --unrolls 3");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  for (const char* s : {"full", "mel ", "mel-invertible", "2d", "3d", "cine"}) {
+    EXPECT_NE(r.output.find(s), std::string::npos) << s << "\n" << r.output;
+  }
+  EXPECT_EQ(r.output.find("FAILED"), std::string::npos) << r.output;
+}
+
 // A 2D case written by melrecon: k-space [1, C, Y, X], maps, mask (random lines + centre).
 struct Case2d {
   std::string dir;

@@ -3,11 +3,11 @@
 #pragma once
 
 #include <ATen/ATen.h>
-#include <ATen/CPUGeneratorImpl.h>
 
 #include <string>
 
 #include "modl/modl_net.h"
+#include "modl/random_problem.h"
 #include "support/test_support.h"
 
 namespace melrecon::testing {
@@ -26,25 +26,13 @@ inline std::vector<SmallGeometry> small_geometries() {
           {"cine", {1, 5, 8, 6}, 3, {1, 2}, nn::ConvKind::conv2p1d}};
 }
 
-// Random maps normalised to unit root-sum-of-squares, a random mask (R ≈ 2 with a fully
-// sampled centre line), k-space from a random image plus noise.
 inline modl::ModlProblem small_problem(const SmallGeometry& g, uint64_t seed,
                                        c10::ScalarType dtype = at::kComplexDouble) {
-  at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(seed);
-  std::vector<int64_t> kshape = g.image_shape;
-  kshape.insert(kshape.begin() + 1, g.coils);
-  at::Tensor maps = random_complex(kshape, seed + 1);
-  maps = maps / maps.abs().pow(2).sum(1, true).sqrt();
-  std::vector<int64_t> mshape(kshape.size(), 1);
-  for (size_t d = 2; d < kshape.size(); ++d) mshape[d] = kshape[d];
-  at::Tensor mask = (at::rand(mshape, gen, at::kDouble) < 0.5).to(at::kDouble);
-  const mri::SenseOp op(maps, mask, mri::SenseOptions().fft_axes(g.fft_axes));
-  const at::Tensor image = random_complex(g.image_shape, seed + 2);
-  const at::Tensor kspace = op.forward(image) + 0.01 * random_complex(kshape, seed + 3) * mask;
-  if (dtype == at::kComplexDouble) return modl::ModlProblem(op, kspace);
-  return modl::ModlProblem(mri::SenseOp(maps.to(dtype), mask.to(c10::toRealValueType(dtype)),
-                                        op.options()),
-                           kspace.to(dtype));
+  modl::RandomProblemSpec spec;
+  spec.image_shape = g.image_shape;
+  spec.coils = g.coils;
+  spec.fft_axes = g.fft_axes;
+  return modl::random_problem(spec, seed, dtype);
 }
 
 inline modl::ModlOptions small_modl_options(const SmallGeometry& g, int64_t unrolls,

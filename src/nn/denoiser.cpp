@@ -1,6 +1,6 @@
 #include "nn/denoiser.h"
 
-#include <torch/nn/utils.h>
+#include <limits>
 
 #include "core/complex_views.h"
 #include "core/error.h"
@@ -33,15 +33,23 @@ torch::Tensor DenoiserImpl::forward(const torch::Tensor& x) { return x + residua
 
 InversionResult DenoiserImpl::invert(const torch::Tensor& b, double tol, int64_t max_iters) {
   torch::NoGradGuard no_grad;
+  // Round-off bounds what the iteration can reach: no tolerance below a few ulps of the dtype.
+  const double eps = b.is_complex() && c10::toRealValueType(b.scalar_type()) == torch::kDouble
+                         ? std::numeric_limits<double>::epsilon()
+                         : std::numeric_limits<float>::epsilon();
+  const double target = std::max(tol, 8 * eps);
   InversionResult r;
   r.x = b;
-  for (r.iterations = 1; r.iterations <= max_iters; ++r.iterations) {
+  double previous = std::numeric_limits<double>::infinity();
+  while (r.iterations < max_iters) {
     const torch::Tensor next = b - residual(r.x);
+    ++r.iterations;
     r.relative_change = ((next - r.x).norm() / next.norm().clamp_min(1e-30)).item<double>();
     r.x = next;
-    if (r.relative_change <= tol) break;
+    // Converged, or stagnating at round-off (a contraction's steps shrink until then).
+    if (r.relative_change <= target || r.relative_change >= previous) break;
+    previous = r.relative_change;
   }
-  r.iterations = std::min(r.iterations, max_iters);
   return r;
 }
 

@@ -1,0 +1,122 @@
+// Peak memory and step time of one MoDL training step per gradient strategy and number of
+// unrolls, for 2D, a 3D slab (2D FFT per slice) and 2D+time. Memory is measured: the counting
+// allocator on the CPU, the CUDA caching allocator's peak allocated bytes on a GPU.
+//
+//   mel_memory                      CPU-sized problems (scaled down; printed in the header)
+//   mel_memory --scale full --device cuda   the sizes: 256x256, 15x320x256, 20x256x256
+#include <ATen/ATen.h>
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "bench_util.h"
+#include "core/memory_meter.h"
+#include "mel/gradient_strategy.h"
+#include "modl/random_problem.h"
+
+using namespace melrecon;
+
+namespace {
+
+struct BenchCase {
+  std::string name;
+  modl::RandomProblemSpec spec;
+  nn::ConvKind conv;
+};
+
+std::vector<BenchCase> bench_cases(const std::string& scale, int64_t coils) {
+  const bool full = scale == "full";
+  // 3D slab: readout slices first, a 2D FFT per slice over (ky, kz); cine: a 2D FFT per frame.
+  return {
+      {"2d", {full ? std::vector<int64_t>{1, 256, 256} : std::vector<int64_t>{1, 128, 128}, coils, {}},
+       nn::ConvKind::conv2d},
+      {"3d-slab",
+       {full ? std::vector<int64_t>{1, 15, 320, 256} : std::vector<int64_t>{1, 8, 64, 64}, coils, {1, 2}},
+       nn::ConvKind::conv3d},
+      {"cine",
+       {full ? std::vector<int64_t>{1, 20, 256, 256} : std::vector<int64_t>{1, 10, 64, 64}, coils, {1, 2}},
+       nn::ConvKind::conv3d},
+  };
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Peak memory and step time of MoDL training per gradient strategy and unroll count"};
+  std::string scale = "cpu", device_name = "cpu";
+  std::vector<int64_t> unrolls{1, 2, 5, 10, 20};
+  std::vector<std::string> strategies{"full", "mel", "mel-invertible"};
+  std::vector<std::string> only;
+  int64_t features = 64, layers = 5, cg_iters = 8, coils = 8, repeats = 2;
+  double max_full_bytes = 0;
+  app.add_option("--scale", scale, "cpu (scaled-down sizes) or full (the issue's sizes)")
+      ->check(CLI::IsMember({"cpu", "full"}));
+  app.add_option("--device", device_name, "cpu or cuda");
+  app.add_option("--unrolls", unrolls, "Unroll counts")->delimiter(',');
+  app.add_option("--strategies", strategies, "Strategies")->delimiter(',');
+  app.add_option("--cases", only, "Subset of 2d,3d-slab,cine")->delimiter(',');
+  app.add_option("--features", features, "CNN features (released config: 64)");
+  app.add_option("--layers", layers, "CNN layers (released config: 5)");
+  app.add_option("--cg-iters", cg_iters, "CG iterations per data consistency (released: 8)");
+  app.add_option("--coils", coils, "Receive coils");
+  app.add_option("--repeats", repeats, "Timed steps per configuration (median; one untimed warm-up)");
+  app.add_option("--skip-full-above", max_full_bytes,
+                 "Skip `full` for larger unroll counts once a run exceeded this many bytes (0: never)");
+  CLI11_PARSE(app, argc, argv);
+
+  const c10::Device device(device_name);
+  if (device.is_cpu()) core::MemoryMeter::install();
+  fmt::print("mel_memory: scale={} device={} float32, CNN {} layers x {} features (3x3[x3], ReLU), "
+             "CG {} iterations, {} coils, lambda learned, implicit CG backward\n",
+             scale, device.str(), layers, features, cg_iters, coils);
+  fmt::print("{:<8} {:<16} {:>7} {:>12} {:>10} {:>9} {:>9}\n", "case", "strategy", "unrolls",
+             "peak", "step [s]", "drift", "fallbacks");
+  for (const auto& c : bench_cases(scale, coils)) {
+    if (!only.empty() && std::find(only.begin(), only.end(), c.name) == only.end()) continue;
+    const modl::ModlProblem problem = modl::random_problem(c.spec, 1, at::kComplexFloat, device);
+    const at::Tensor target = at::randn_like(problem.aty);
+    bool skip_full = false;
+    for (int64_t n : unrolls) {
+      at::manual_seed(0);
+      modl::Modl model(modl::ModlOptions()
+                           .num_unrolls(n)
+                           .cg_iters(cg_iters)
+                           .denoiser(nn::DenoiserOptions().cnn(nn::ResidualCnnOptions()
+                                                                   .kind(c.conv)
+                                                                   .num_layers(layers)
+                                                                   .features(features)
+                                                                   .lipschitz(0.9))));
+      model->to(device);
+      model->update_normalisation();
+      const mel::LossFn loss = [&](const torch::Tensor& x) { return (x - target).abs().mean(); };
+      for (const auto& name : strategies) {
+        if (name == "full" && skip_full) {
+          fmt::print("{:<8} {:<16} {:>7} {:>12}\n", c.name, name, n, "skipped");
+          continue;
+        }
+        auto strategy = mel::make_gradient_strategy(name);
+        mel::StepResult last;
+        model->zero_grad();
+        strategy->forward_backward(model, problem, loss);  // warm-up; .grad allocated
+        bench::synchronize(device);
+        core::MemoryMeter::reset_peak(device);
+        const int64_t before = core::MemoryMeter::current_bytes(device);
+        const double seconds = bench::median_seconds(
+            [&] { last = strategy->forward_backward(model, problem, loss); }, repeats, 0, device);
+        // Peak over the timed steps, including the model, its gradients and the problem.
+        const int64_t peak = core::MemoryMeter::peak_bytes(device);
+        (void)before;
+        double drift = 0;
+        for (double e : last.stats.inversion_errors) drift = std::max(drift, e);
+        fmt::print("{:<8} {:<16} {:>7} {:>12} {:>10.3f} {:>9} {:>9}\n", c.name, name, n,
+                   bench::format_bytes(peak), seconds,
+                   name == "mel-invertible" ? fmt::format("{:.1e}", drift) : "",
+                   name == "mel-invertible" ? std::to_string(last.stats.fallbacks) : "");
+        std::cout.flush();
+        if (name == "full" && max_full_bytes > 0 && peak > max_full_bytes) skip_full = true;
+      }
+    }
+  }
+  return 0;
+}

@@ -31,6 +31,23 @@ SenseOp::SenseOp(at::Tensor maps, at::Tensor mask, SenseOptions options)
     core::check(a >= 0 && a < rank, "fft axes: axis {} is outside the {} spatial axes", a, rank);
     fft_dims_.push_back(a - rank);
   }
+  modulated_ = true;
+  for (int64_t d : fft_dims_) modulated_ = modulated_ && maps_.size(d) % 2 == 0;
+  if (modulated_) {
+    const auto real = c10::toRealValueType(maps_.scalar_type());
+    checkerboard_ = at::ones({}, at::TensorOptions().dtype(real).device(maps_.device()));
+    int64_t half_sum = 0;
+    for (int64_t d : fft_dims_) {
+      std::vector<int64_t> shape(maps_.dim(), 1);
+      shape[maps_.dim() + d] = maps_.size(d);
+      const at::Tensor sign =
+          1 - 2 * (at::arange(maps_.size(d), checkerboard_.options().dtype(at::kLong)) % 2);
+      checkerboard_ = checkerboard_ * sign.to(real).reshape(shape);
+      half_sum += maps_.size(d) / 2;
+    }
+    maps_ = maps_ * checkerboard_;
+    kspace_weight_ = half_sum % 2 == 0 ? checkerboard_ : -checkerboard_;
+  }
   if (mask_.defined()) {
     core::check(mask_.dim() == maps_.dim(),
                 "mask: expected rank {} (broadcastable to k-space {}), found shape {}",
@@ -42,25 +59,40 @@ SenseOp::SenseOp(at::Tensor maps, at::Tensor mask, SenseOptions options)
     }
     if (!mask_.is_complex()) mask_ = mask_.to(maps_.scalar_type());
     mask_power_ = at::real(mask_ * mask_.conj()).to(maps_.scalar_type());
+    kspace_weight_ = kspace_weight_.defined() ? mask_ * kspace_weight_ : mask_;
   }
   core::check(options_.coil_chunk_ >= 0, "coil chunk must be >= 0, found {}",
               options_.coil_chunk_);
 }
 
+at::Tensor SenseOp::maps() const { return modulated_ ? maps_ * checkerboard_ : maps_; }
+
+at::Tensor SenseOp::to_kspace(const at::Tensor& coil_images) const {
+  return modulated_ ? at::fft_fftn(coil_images, c10::nullopt, fft_dims_, "ortho")
+                    : fftc(coil_images, fft_dims_);
+}
+
+at::Tensor SenseOp::to_image(const at::Tensor& kspace) const {
+  return modulated_ ? at::fft_ifftn(kspace, c10::nullopt, fft_dims_, "ortho")
+                    : ifftc(kspace, fft_dims_);
+}
+
+// In place where the tensor is a fresh intermediate: FFTs and products with constants do not
+// keep their outputs for backward, so autograd allows it, and it saves an allocation each.
 at::Tensor SenseOp::forward(const at::Tensor& image) const {
-  at::Tensor k = fftc(image.unsqueeze(1) * maps_, fft_dims_);
-  return mask_.defined() ? k * mask_ : k;
+  at::Tensor k = to_kspace(image.unsqueeze(1) * maps_);
+  return kspace_weight_.defined() ? k.mul_(kspace_weight_) : k;
 }
 
 at::Tensor SenseOp::adjoint(const at::Tensor& kspace) const {
-  const at::Tensor k = mask_.defined() ? kspace * mask_.conj() : kspace;
-  return (ifftc(k, fft_dims_) * maps_.conj()).sum(1);
+  const at::Tensor k = kspace_weight_.defined() ? kspace * kspace_weight_.conj() : kspace;
+  return to_image(k).mul_(maps_.conj()).sum(1);
 }
 
 at::Tensor SenseOp::normal_chunk(const at::Tensor& image, const at::Tensor& maps) const {
-  at::Tensor k = fftc(image.unsqueeze(1) * maps, fft_dims_);
-  if (mask_power_.defined()) k = k * mask_power_;
-  return (ifftc(k, fft_dims_) * maps.conj()).sum(1);
+  at::Tensor k = to_kspace(image.unsqueeze(1) * maps);
+  if (mask_power_.defined()) k.mul_(mask_power_);
+  return to_image(k).mul_(maps.conj()).sum(1);
 }
 
 at::Tensor SenseOp::normal(const at::Tensor& image) const {
@@ -75,7 +107,7 @@ at::Tensor SenseOp::normal(const at::Tensor& image) const {
 }
 
 SenseOp SenseOp::narrow_batch(int64_t start, int64_t length) const {
-  return SenseOp(narrow_if_batched(maps_, start, length), narrow_if_batched(mask_, start, length),
+  return SenseOp(narrow_if_batched(maps(), start, length), narrow_if_batched(mask_, start, length),
                  options_);
 }
 

@@ -38,7 +38,8 @@ class SenseOp {
   at::Tensor adjoint(const at::Tensor& kspace) const;  // [B, C, *S] -> [B, *S]
   at::Tensor normal(const at::Tensor& image) const;    // AᴴA: [B, *S] -> [B, *S], coil-chunked
 
-  const at::Tensor& maps() const { return maps_; }
+  // The coil maps as given (internally they may be stored pre-modulated; see below).
+  at::Tensor maps() const;
   const at::Tensor& mask() const { return mask_; }
   const SenseOptions& options() const { return options_; }
   int64_t spatial_rank() const { return maps_.dim() - 2; }
@@ -52,10 +53,19 @@ class SenseOp {
 
  private:
   at::Tensor normal_chunk(const at::Tensor& image, const at::Tensor& maps) const;
+  at::Tensor to_kspace(const at::Tensor& coil_images) const;
+  at::Tensor to_image(const at::Tensor& kspace) const;
 
-  at::Tensor maps_;
+  // For even FFT sizes the centered FFT is a plain FFT between two ±1 checkerboards c:
+  // fftshift(fft(ifftshift(x))) = s·c ⊙ fft(c ⊙ x), s = (−1)^(Σ N/2). The input checkerboard is
+  // folded into the stored maps, the output one into the k-space weight, and in AᴴA they
+  // cancel — so no shift copies are made. Odd sizes fall back to explicit shifts.
+  bool modulated_ = false;
+  at::Tensor checkerboard_;  // c over the FFT dims (modulated_ only)
+  at::Tensor maps_;          // c ⊙ S when modulated_, else S
   at::Tensor mask_;
-  at::Tensor mask_power_;  // |M|², used by the normal operator (= M for a binary mask)
+  at::Tensor kspace_weight_;  // what forward multiplies k-space by: M (and s·c when modulated_)
+  at::Tensor mask_power_;     // |M|², used by the normal operator (= M for a binary mask)
   SenseOptions options_;
   std::vector<int64_t> fft_dims_;
 };

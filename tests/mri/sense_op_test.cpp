@@ -76,6 +76,21 @@ TEST_P(SenseOpGeometry, NormalIsAdjointOfForwardAndCoilChunkingChangesNothing) {
 INSTANTIATE_TEST_SUITE_P(AllGeometries, SenseOpGeometry, ::testing::ValuesIn(kGeometries),
                          [](const auto& info) { return std::string(info.param.name); });
 
+TEST(SenseOp, EvenAndOddSizesGiveTheCenteredFft) {
+  // Even sizes use the checkerboard form of the centered FFT, odd sizes explicit shifts; both
+  // must equal M·fftc(S·x) computed directly.
+  for (const std::vector<int64_t>& shape : {std::vector<int64_t>{1, 2, 8, 6},
+                                            std::vector<int64_t>{1, 2, 7, 6},
+                                            std::vector<int64_t>{1, 2, 9, 5}}) {
+    const at::Tensor maps = random_complex(shape, 1);
+    const at::Tensor mask = random_mask({1, 1, shape[2], shape[3]}, 2);
+    const at::Tensor x = random_complex({1, shape[2], shape[3]}, 3);
+    const SenseOp op(maps, mask);
+    EXPECT_LT(relative_error(op.forward(x), mask * fftc(maps * x.unsqueeze(1), {-2, -1})), 1e-13);
+    EXPECT_LT(relative_error(op.maps(), maps), 1e-15);
+  }
+}
+
 TEST(SenseOp, PerSliceFftEqualsA2dOperatorOnEachSlice) {
   const at::Tensor maps = random_complex({1, 3, 4, 8, 6}, 21);
   const at::Tensor mask = random_mask({1, 1, 1, 8, 6}, 22);

@@ -8,5 +8,8 @@ namespace melrecon::app {
 void add_version_command(CLI::App& app);
 void add_sense_command(CLI::App& app);
 void add_selftest_command(CLI::App& app);
+void add_train_command(CLI::App& app);
+void add_recon_command(CLI::App& app);
+void add_eval_command(CLI::App& app);
 
 }  // namespace melrecon::app

@@ -25,6 +25,9 @@ int main(int argc, char** argv) {
   melrecon::app::add_version_command(app);
   melrecon::app::add_sense_command(app);
   melrecon::app::add_selftest_command(app);
+  melrecon::app::add_train_command(app);
+  melrecon::app::add_recon_command(app);
+  melrecon::app::add_eval_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -1,0 +1,36 @@
+// Training checkpoints: weights, optimiser state, the data order and position, the step, and
+// the configuration they belong to, in one LibTorch archive written atomically (temporary
+// file, fsync, rename): a run killed at any moment leaves the previous checkpoint intact.
+#pragma once
+
+#include <torch/nn/module.h>
+#include <torch/optim/optimizer.h>
+
+#include <string>
+#include <vector>
+
+namespace melrecon::train {
+
+struct TrainerState {
+  int64_t step = 0;             // optimiser steps completed
+  int64_t epoch = 0;            // epoch of `order`
+  int64_t position = 0;         // index in `order` of the next example
+  std::vector<int64_t> order;   // this epoch's example order
+  std::string config_json;      // the effective configuration of the run
+  std::string data_kind;        // "2d" | "3d" | "cine": what the network was built for
+};
+
+void save_checkpoint(const std::string& path, torch::nn::Module& model,
+                     torch::optim::Optimizer& optimizer, const TrainerState& state);
+
+// Restores all three; errors name the file (missing, not a checkpoint, wrong model).
+TrainerState load_checkpoint(const std::string& path, torch::nn::Module& model,
+                             torch::optim::Optimizer& optimizer);
+
+// The step, configuration and data kind without loading any weights.
+TrainerState read_checkpoint_state(const std::string& path);
+
+// Weights only (for reconstruction).
+void load_checkpoint_weights(const std::string& path, torch::nn::Module& model);
+
+}  // namespace melrecon::train

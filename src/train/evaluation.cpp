@@ -1,0 +1,181 @@
+#include "train/evaluation.h"
+
+#include <ATen/ATen.h>
+#include <fmt/format.h>
+
+#include <cmath>
+#include <filesystem>
+#include <numeric>
+
+#include "core/error.h"
+#include "core/random.h"
+#include "io/png.h"
+#include "metrics/image_metrics.h"
+#include "recon/bart_pics.h"
+#include "recon/cg_sense.h"
+#include "train/example_source.h"
+#include "train/prepared_example.h"
+#include "train/validation.h"
+
+namespace melrecon::train {
+namespace {
+
+const std::vector<double> kCgLambdas{0.0, 1e-3, 1e-2, 3e-2, 1e-1};
+const std::vector<double> kBartLambdas{1e-3, 3e-3, 1e-2, 3e-2};
+
+double mean(const std::vector<double>& v) {
+  return v.empty() ? std::nan("") : std::accumulate(v.begin(), v.end(), 0.0) / v.size();
+}
+
+double stddev(const std::vector<double>& v) {
+  if (v.size() < 2) return 0.0;
+  const double m = mean(v);
+  double s = 0;
+  for (double x : v) s += (x - m) * (x - m);
+  return std::sqrt(s / (v.size() - 1));
+}
+
+double psnr_of(const at::Tensor& image, const at::Tensor& reference) {
+  return metrics::psnr(image.select(0, 0).cpu(), reference.select(0, 0).cpu()).item<double>();
+}
+
+// The 2D image shown for an example: the image itself, or its middle slice / frame.
+at::Tensor preview_plane(const at::Tensor& image) {
+  const at::Tensor x = image.select(0, 0);
+  return x.dim() == 2 ? x : x.select(0, x.size(0) / 2);
+}
+
+class Reconstructor {
+ public:
+  Reconstructor(const EvalOptions& o, modl::Modl* model, io::DataKind kind)
+      : options_(o), model_(model), kind_(kind) {}
+
+  at::Tensor run(const std::string& method, const PreparedExample& ex, double lambda) const {
+    if (method == "zero-filled") return ex.problem.aty;
+    if (method == "cg-sense") {
+      return recon::cg_sense(ex.problem.op, ex.kspace, lambda,
+                             solvers::CgOptions().max_iters(options_.cg_iters))
+          .x;
+    }
+    if (method == "bart-l1") {
+      return recon::bart_pics_l1(ex.kspace, ex.problem.op.maps(), ex.mask, kind_, lambda, 100,
+                                 options_.work_dir);
+    }
+    if (method == "modl") return reconstruct(*model_, ex.problem);
+    throw core::UsageError("unknown method '" + method +
+                           "' (expected zero-filled, cg-sense, bart-l1 or modl)");
+  }
+
+  // The grid value with the best PSNR on `ex` (methods without a parameter: 0).
+  double tune(const std::string& method, const PreparedExample& ex) const {
+    const std::vector<double>* grid =
+        method == "cg-sense" ? &kCgLambdas : method == "bart-l1" ? &kBartLambdas : nullptr;
+    if (grid == nullptr) return 0.0;
+    double best = (*grid)[0], best_psnr = -1e300;
+    for (double lambda : *grid) {
+      const double p = psnr_of(run(method, ex, lambda), ex.reference);
+      if (p > best_psnr) {
+        best_psnr = p;
+        best = lambda;
+      }
+    }
+    return best;
+  }
+
+ private:
+  const EvalOptions& options_;
+  modl::Modl* model_;
+  io::DataKind kind_;
+};
+
+}  // namespace
+
+const MethodScores* EvalReport::find(const std::string& method) const {
+  for (const auto& m : methods) {
+    if (m.method == method) return &m;
+  }
+  return nullptr;
+}
+
+std::string EvalReport::table() const {
+  std::string out = "| method | setting | PSNR [dB] | SSIM | NRMSE |\n|---|---|---|---|---|\n";
+  for (const auto& m : methods) {
+    out += fmt::format("| {} | {} | {:.2f} ± {:.2f} | {:.4f} ± {:.4f} | {:.4f} ± {:.4f} |\n",
+                       m.method, m.setting, mean(m.psnr), stddev(m.psnr), mean(m.ssim),
+                       stddev(m.ssim), mean(m.nrmse), stddev(m.nrmse));
+  }
+  return out;
+}
+
+nlohmann::json EvalReport::to_json() const {
+  nlohmann::json j = nlohmann::json::array();
+  for (const auto& m : methods) {
+    j.push_back({{"method", m.method}, {"setting", m.setting}, {"psnr", m.psnr}, {"ssim", m.ssim},
+                 {"nrmse", m.nrmse}, {"psnr_mean", mean(m.psnr)}, {"ssim_mean", mean(m.ssim)},
+                 {"nrmse_mean", mean(m.nrmse)}});
+  }
+  return j;
+}
+
+EvalReport evaluate(const EvalOptions& options, modl::Modl* model) {
+  ExampleSource source(options.data);
+  std::vector<int64_t> cases(source.case_names().size());
+  std::iota(cases.begin(), cases.end(), 0);
+  std::vector<ExampleRef> examples = source.examples(cases);
+  if (options.max_examples > 0 && static_cast<int64_t>(examples.size()) > options.max_examples) {
+    examples.resize(options.max_examples);
+  }
+  std::vector<std::string> methods = options.methods;
+  if (methods.empty()) methods = {"zero-filled", "cg-sense", "bart-l1", "modl"};
+  methods.erase(std::remove_if(methods.begin(), methods.end(),
+                               [&](const std::string& m) {
+                                 return (m == "modl" && model == nullptr) ||
+                                        (m == "bart-l1" && !recon::bart_available());
+                               }),
+                methods.end());
+  const c10::Device device(options.device);
+  const Reconstructor recon(options, model, source.kind());
+  const auto prepare = [&](size_t i) {
+    return prepare_example(source.load(examples[i]), options.sampling, source.kind(),
+                           source.fft_axes(), core::derive_seed(options.seed, i), device);
+  };
+
+  EvalReport report;
+  std::vector<double> lambdas;
+  {
+    const PreparedExample first = prepare(0);
+    for (const auto& m : methods) {
+      lambdas.push_back(recon.tune(m, first));
+      const bool has_lambda = m == "cg-sense" || m == "bart-l1";
+      report.methods.push_back({m, has_lambda ? fmt::format("lambda={}", lambdas.back()) : "", {}, {}, {}});
+    }
+  }
+  if (!options.png_dir.empty()) std::filesystem::create_directories(options.png_dir);
+  for (size_t i = 0; i < examples.size(); ++i) {
+    const PreparedExample ex = prepare(i);
+    const at::Tensor ref = ex.reference.select(0, 0).cpu();
+    std::vector<at::Tensor> panels{preview_plane(ex.reference.cpu())};
+    at::Tensor last;
+    for (size_t m = 0; m < methods.size(); ++m) {
+      last = recon.run(methods[m], ex, lambdas[m]).cpu();
+      const at::Tensor out = last.select(0, 0);
+      report.methods[m].psnr.push_back(metrics::psnr(out, ref).item<double>());
+      report.methods[m].ssim.push_back(metrics::ssim(out, ref).item<double>());
+      report.methods[m].nrmse.push_back(metrics::nrmse(out, ref).item<double>());
+      panels.push_back(preview_plane(last));
+    }
+    if (!options.png_dir.empty() && io::png_supported()) {
+      // reference | each method | 5 × |last method − reference|, on the reference's scale
+      const at::Tensor scale = panels[0].abs().max().clamp_min(1e-30);
+      std::vector<at::Tensor> gray;
+      for (const auto& p : panels) gray.push_back((p.abs() / scale).clamp(0, 1));
+      gray.push_back(((preview_plane(last) - panels[0]).abs() * 5 / scale).clamp(0, 1));
+      io::write_png(fmt::format("{}/{:04d}_{}.png", options.png_dir, i,
+                                std::filesystem::path(ex.name).filename().string()),
+                    at::cat(gray, 1).to(at::kFloat));
+    }
+  }
+  return report;
+}
+
+}  // namespace melrecon::train

@@ -1,0 +1,46 @@
+// `melrecon eval`: reconstruct held-out examples with the trained model and with baselines
+// (zero-filled, CG-SENSE, and `bart pics -l1` when bart is installed), score them against
+// the reference (PSNR, SSIM, NRMSE; metrics/image_metrics.h) and tabulate mean ± std.
+// Baseline regularisation weights are chosen from a small grid by PSNR on the first example
+// (which favours the baselines, never the model).
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "modl/modl_net.h"
+#include "train/train_config.h"
+
+namespace melrecon::train {
+
+struct EvalOptions {
+  std::string data;                    // dataset folder
+  std::vector<std::string> methods;    // zero-filled, cg-sense, bart-l1, modl (default: all)
+  SamplingConfig sampling;             // masks of the test examples
+  uint64_t seed = 1234;                // mask seeds: derive_seed(seed, example index)
+  int64_t max_examples = 0;            // 0: all
+  int64_t cg_iters = 30;
+  std::string png_dir;                 // comparison images of each example when set
+  std::string work_dir = "/tmp/melrecon-eval";
+  std::string device = "cpu";
+};
+
+struct MethodScores {
+  std::string method;
+  std::string setting;  // e.g. "lambda=0.01"
+  std::vector<double> psnr, ssim, nrmse;
+};
+
+struct EvalReport {
+  std::vector<MethodScores> methods;
+  std::string table() const;  // Markdown: method | PSNR | SSIM | NRMSE (mean ± std)
+  nlohmann::json to_json() const;
+  const MethodScores* find(const std::string& method) const;
+};
+
+// `model` may be null (baselines only).
+EvalReport evaluate(const EvalOptions& options, modl::Modl* model);
+
+}  // namespace melrecon::train

@@ -1,0 +1,61 @@
+// Training and evaluation examples from a dataset folder (src/io/dataset.h): one example per
+// batch entry of each case (a 2D volume's slices are separate examples; a 3D volume or a cine
+// series is one). Cases are read lazily and kept in memory up to a byte budget. Missing coil
+// maps are estimated once (ESPIRiT) and cached in the case folder; a missing reference is the
+// coil combination of the fully sampled k-space.
+#pragma once
+
+#include <ATen/core/Tensor.h>
+
+#include <list>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "io/dataset.h"
+
+namespace melrecon::train {
+
+struct ExampleRef {
+  int64_t case_index = 0;
+  int64_t batch_index = 0;
+};
+
+struct LoadedExample {
+  at::Tensor kspace;     // [1, C, *S], fully sampled (or as acquired when a mask is stored)
+  at::Tensor maps;       // [1, C, *S]
+  at::Tensor reference;  // [1, *S]
+  at::Tensor mask;       // [1, 1, *S] broadcastable, or undefined
+  std::string name;      // "<case>[<batch index>]" for messages
+};
+
+class ExampleSource {
+ public:
+  explicit ExampleSource(std::string dir, int64_t cache_bytes = int64_t{4} << 30);
+
+  io::DataKind kind() const { return info_.kind; }
+  const std::vector<int64_t>& fft_axes() const { return info_.fft_axes; }
+  const std::vector<std::string>& case_names() const { return info_.cases; }
+  const std::string& dir() const { return dir_; }
+  std::vector<int64_t> spatial_shape() const;  // *S of the first case
+
+  // Every example of the given cases, in order.
+  std::vector<ExampleRef> examples(const std::vector<int64_t>& cases) const;
+  LoadedExample load(const ExampleRef& ref);
+
+ private:
+  const io::CaseData& case_data(int64_t index);
+
+  std::string dir_;
+  io::DatasetInfo info_;
+  std::vector<int64_t> batch_sizes_;
+  int64_t cache_bytes_;
+  std::map<int64_t, io::CaseData> cache_;
+  std::list<int64_t> recent_;  // least recently used first
+};
+
+// Cases [0, n) split into training and validation: the last max(1, round(fraction·n)) cases
+// validate (none when fraction is 0 or there is a single case).
+std::pair<std::vector<int64_t>, std::vector<int64_t>> split_cases(int64_t n, double val_fraction);
+
+}  // namespace melrecon::train

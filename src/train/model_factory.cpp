@@ -1,0 +1,45 @@
+#include "train/model_factory.h"
+
+#include "core/error.h"
+
+namespace melrecon::train {
+
+modl::ModlOptions modl_options(const ModelConfig& m, io::DataKind kind) {
+  const bool volume = kind != io::DataKind::image2d;
+  const bool slice_wise = volume && m.dims == "2d";
+  nn::ConvKind conv = nn::ConvKind::conv2d;
+  if (m.conv != "auto") {
+    conv = nn::parse_conv_kind(m.conv);
+  } else if (volume && !slice_wise) {
+    conv = nn::ConvKind::conv3d;
+  }
+  core::check(volume || conv == nn::ConvKind::conv2d,
+              "model.conv '{}' needs 3D or cine data, this dataset is 2D", m.conv);
+  core::check(!slice_wise || conv == nn::ConvKind::conv2d,
+              "model.dims '2d' (slice-wise) needs model.conv 2d or auto, found '{}'", m.conv);
+  core::check(!volume || slice_wise || conv != nn::ConvKind::conv2d,
+              "model.conv '2d' on {} data: set model.dims to '2d' for a slice-wise 2D network",
+              io::to_string(kind));
+  return modl::ModlOptions()
+      .num_unrolls(m.unrolls)
+      .cg_iters(m.cg_iters)
+      .cg_tol(m.cg_tol)
+      .lambda(m.lambda)
+      .learn_lambda(m.learn_lambda)
+      .share_weights(m.share_weights)
+      .denoiser(nn::DenoiserOptions()
+                    .slice_wise(slice_wise)
+                    .cnn(nn::ResidualCnnOptions()
+                             .kind(conv)
+                             .num_layers(m.layers)
+                             .features(m.features)
+                             .replicate_padding(m.padding == "replicate")
+                             .lipschitz(m.lipschitz)));
+}
+
+std::unique_ptr<mel::GradientStrategy> gradient_strategy(const OptimConfig& optim) {
+  return mel::make_gradient_strategy(
+      optim.strategy, mel::StrategyOptions().checkpoint_every(optim.inversion_checkpoint_every));
+}
+
+}  // namespace melrecon::train

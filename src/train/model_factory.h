@@ -1,0 +1,19 @@
+// The MoDL network and gradient strategy a configuration describes, for a kind of data.
+#pragma once
+
+#include <memory>
+
+#include "io/bart_layout.h"
+#include "mel/gradient_strategy.h"
+#include "modl/modl_net.h"
+#include "train/train_config.h"
+
+namespace melrecon::train {
+
+// conv "auto": 2d for 2D data, 3d for volumes and cine; dims "2d" on 3D/cine data applies a 2D
+// CNN slice by slice (frame by frame).
+modl::ModlOptions modl_options(const ModelConfig& model, io::DataKind kind);
+
+std::unique_ptr<mel::GradientStrategy> gradient_strategy(const OptimConfig& optim);
+
+}  // namespace melrecon::train

@@ -1,0 +1,39 @@
+// One example made ready for MoDL: its sampling mask (generated from a seed or stored), the
+// undersampled k-space, the operator and Aᴴy, all scaled so that max |Aᴴy| = 1 (the network
+// sees the same intensity range for every example), and the reference on the same scale.
+#pragma once
+
+#include <ATen/core/Tensor.h>
+
+#include <string>
+
+#include "modl/modl_net.h"
+#include "train/example_source.h"
+#include "train/train_config.h"
+
+namespace melrecon::train {
+
+struct PreparedExample {
+  modl::ModlProblem problem;
+  at::Tensor kspace;     // undersampled and scaled, [1, C, *S]
+  at::Tensor reference;  // scaled, [1, *S]
+  at::Tensor mask;
+  double scale = 1.0;    // what k-space and reference were divided by
+  std::string name;
+};
+
+// The mask kind `sampling.pattern` names, or the data kind's default (2d-lines, 3d,
+// cine-vista) for "auto".
+std::string mask_pattern(const SamplingConfig& sampling, io::DataKind kind);
+
+// A generated mask [1, 1, *S] for the data's spatial shape.
+at::Tensor generate_mask(const SamplingConfig& sampling, io::DataKind kind,
+                         const std::vector<int64_t>& spatial_shape, uint64_t seed);
+
+// Uses the example's stored mask when `sampling.source` is "stored" (an error naming the
+// example when it has none), else a mask generated from `seed`.
+PreparedExample prepare_example(const LoadedExample& example, const SamplingConfig& sampling,
+                                io::DataKind kind, const std::vector<int64_t>& fft_axes,
+                                uint64_t seed, c10::Device device);
+
+}  // namespace melrecon::train

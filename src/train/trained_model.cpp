@@ -1,0 +1,57 @@
+#include "train/trained_model.h"
+
+#include <ATen/ATen.h>
+
+#include <filesystem>
+
+#include "core/error.h"
+#include "mri/sense_op.h"
+#include "train/checkpoint.h"
+#include "train/model_factory.h"
+#include "train/validation.h"
+
+namespace melrecon::train {
+
+TrainedModel load_trained_model(const std::string& path, c10::Device device) {
+  const std::string file =
+      std::filesystem::is_directory(path) ? (std::filesystem::path(path) / "checkpoint.pt").string()
+                                          : path;
+  const TrainerState state = read_checkpoint_state(file);
+  core::check(!state.config_json.empty() && !state.data_kind.empty(),
+              "{}: checkpoint does not record its configuration", file);
+  nlohmann::json config_json;
+  try {
+    config_json = nlohmann::json::parse(state.config_json);
+  } catch (const nlohmann::json::exception& e) {
+    core::fail("{}: stored configuration is not valid JSON ({})", file, e.what());
+  }
+  TrainedModel t{from_json(config_json, file), io::parse_data_kind(state.data_kind), nullptr};
+  t.model = modl::Modl(modl_options(t.config.model, t.kind));
+  load_checkpoint_weights(file, *t.model);
+  t.model->to(device);
+  t.model->update_normalisation();
+  t.model->eval();
+  return t;
+}
+
+at::Tensor apply_model(TrainedModel& trained, const at::Tensor& kspace, const at::Tensor& maps,
+                       const at::Tensor& mask, const std::vector<int64_t>& fft_axes) {
+  const c10::Device device = trained.model->parameters().front().device();
+  std::vector<at::Tensor> outputs;
+  for (int64_t b = 0; b < kspace.size(0); ++b) {
+    const auto entry = [&](const at::Tensor& t) {
+      return (t.size(0) == 1 ? t : t.narrow(0, b, 1)).to(device);
+    };
+    const mri::SenseOp op(entry(maps), entry(mask), mri::SenseOptions().fft_axes(fft_axes));
+    const at::Tensor k = entry(kspace);
+    const double scale = op.adjoint(k).abs().max().item<double>();
+    if (scale == 0) {
+      outputs.push_back(at::zeros_like(op.adjoint(k)).cpu());
+      continue;
+    }
+    outputs.push_back((reconstruct(trained.model, modl::ModlProblem(op, k / scale)) * scale).cpu());
+  }
+  return at::cat(outputs, 0);
+}
+
+}  // namespace melrecon::train

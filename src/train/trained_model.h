@@ -1,0 +1,28 @@
+// A trained MoDL model loaded for reconstruction: from a run folder (its checkpoint.pt) or a
+// checkpoint file; the configuration stored in the checkpoint rebuilds the network.
+#pragma once
+
+#include <string>
+
+#include "io/bart_layout.h"
+#include "modl/modl_net.h"
+#include "train/train_config.h"
+
+namespace melrecon::train {
+
+struct TrainedModel {
+  TrainConfig config;
+  io::DataKind kind;
+  modl::Modl model{nullptr};
+};
+
+// Errors name the path: not a run folder or checkpoint, weights that do not fit.
+TrainedModel load_trained_model(const std::string& path, c10::Device device);
+
+// Reconstructs one case: the same normalisation as training (max |Aᴴy| = 1), no graph, one
+// batch entry (slice) at a time so memory is that of a single example; returns [B, *S] on the
+// original intensity scale.
+at::Tensor apply_model(TrainedModel& trained, const at::Tensor& kspace, const at::Tensor& maps,
+                       const at::Tensor& mask, const std::vector<int64_t>& fft_axes);
+
+}  // namespace melrecon::train

@@ -1,0 +1,238 @@
+#include "train/trainer.h"
+
+#include <ATen/ATen.h>
+#include <ATen/CPUGeneratorImpl.h>
+#include <ATen/Parallel.h>
+#include <fmt/format.h>
+#include <torch/nn/utils/clip_grad.h>
+#include <torch/optim/adam.h>
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <numeric>
+
+#include "core/error.h"
+#include "core/memory_meter.h"
+#include "core/random.h"
+#include "io/atomic_file.h"
+#include "train/checkpoint.h"
+#include "train/losses.h"
+#include "train/model_factory.h"
+#include "train/prepared_example.h"
+#include "train/progress.h"
+#include "train/run_log.h"
+#include "train/tensorboard_writer.h"
+#include "train/validation.h"
+
+namespace melrecon::train {
+namespace fs = std::filesystem;
+namespace {
+
+// Salt of the validation masks' seeds: fixed masks, distinct from any training mask.
+constexpr uint64_t kValidationStream = 0x5A17D5EEDull;
+
+std::vector<int64_t> epoch_order(int64_t n, uint64_t seed, int64_t epoch) {
+  at::Generator gen =
+      at::make_generator<at::CPUGeneratorImpl>(core::derive_seed(seed, static_cast<uint64_t>(epoch)));
+  const at::Tensor perm = at::randperm(n, gen, at::kLong);
+  return {perm.data_ptr<int64_t>(), perm.data_ptr<int64_t>() + n};
+}
+
+double learning_rate(const OptimConfig& o, int64_t step) {
+  if (step < o.warmup_steps) return o.lr * (step + 1) / static_cast<double>(o.warmup_steps);
+  const double t = static_cast<double>(step - o.warmup_steps) /
+                   std::max<int64_t>(1, o.steps - o.warmup_steps);
+  if (o.schedule == "cosine") return o.lr * 0.5 * (1 + std::cos(M_PI * t));
+  if (o.schedule == "step") return o.lr * (t < 0.5 ? 1.0 : t < 0.75 ? 0.1 : 0.01);
+  return o.lr;
+}
+
+void set_learning_rate(torch::optim::Adam& optimizer, double lr) {
+  for (auto& group : optimizer.param_groups()) {
+    static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
+  }
+}
+
+std::string config_path(const std::string& run_dir) { return (fs::path(run_dir) / "config.json").string(); }
+std::string checkpoint_path(const std::string& run_dir) {
+  return (fs::path(run_dir) / "checkpoint.pt").string();
+}
+
+// Everything that shapes the trajectory must match between a run and its resumption: all but
+// the number of steps and the run section's bookkeeping (seed excepted).
+void check_resumable(const TrainConfig& saved, const TrainConfig& requested,
+                     const std::string& run_dir) {
+  const auto trajectory = [](const TrainConfig& c) {
+    nlohmann::json j = to_json(c);
+    j["optim"].erase("steps");
+    j["run"] = {{"seed", c.run.seed}};
+    return j;
+  };
+  core::check(trajectory(saved) == trajectory(requested),
+              "{}: the configuration differs from the run's config.json; a resumed run may only "
+              "change optim.steps and run.* (except run.seed)", run_dir);
+}
+
+}  // namespace
+
+TrainConfig load_run_config(const std::string& run_dir) {
+  return load_config(config_path(run_dir), {});
+}
+
+TrainSummary train_model(const TrainConfig& requested, const TrainOptions& options) {
+  const auto started = std::chrono::steady_clock::now();
+  const std::string& run_dir = options.run_dir;
+  TrainConfig config = requested;
+  if (options.resume) {
+    core::check(fs::exists(checkpoint_path(run_dir)), "{}: no checkpoint to resume from",
+                checkpoint_path(run_dir));
+    check_resumable(load_run_config(run_dir), requested, run_dir);
+  } else {
+    core::check(!fs::exists(checkpoint_path(run_dir)),
+                "{}: already holds a run (checkpoint.pt); use --resume or a new run folder", run_dir);
+  }
+  fs::create_directories(run_dir);
+  io::write_file_atomically(config_path(run_dir),
+                            [&](std::ostream& out) { out << to_json(config).dump(2) << "\n"; });
+
+  if (config.run.threads > 0) at::set_num_threads(static_cast<int>(config.run.threads));
+  const c10::Device device(config.run.device);
+  if (device.is_cpu()) core::MemoryMeter::install();
+
+  ExampleSource source(config.data.train);
+  const io::DataKind kind = source.kind();
+  auto [train_cases, val_cases] = split_cases(static_cast<int64_t>(source.case_names().size()),
+                                              config.data.val.empty() ? config.data.val_fraction : 0.0);
+  const std::vector<ExampleRef> train_examples = source.examples(train_cases);
+  core::check(!train_examples.empty(), "{}: no training examples", config.data.train);
+  std::unique_ptr<ExampleSource> val_source;
+  std::vector<ExampleRef> val_examples;
+  if (!config.data.val.empty()) {
+    val_source = std::make_unique<ExampleSource>(config.data.val);
+    core::check(val_source->kind() == kind, "{}: validation data is {}, training data is {}",
+                config.data.val, io::to_string(val_source->kind()), io::to_string(kind));
+    std::vector<int64_t> all(val_source->case_names().size());
+    std::iota(all.begin(), all.end(), 0);
+    val_examples = val_source->examples(all);
+  } else {
+    val_examples = source.examples(val_cases);
+  }
+  ExampleSource& vsource = val_source ? *val_source : source;
+  if (config.data.val_examples > 0 && static_cast<int64_t>(val_examples.size()) > config.data.val_examples) {
+    val_examples.resize(config.data.val_examples);
+  }
+
+  at::manual_seed(config.run.seed);  // weight initialisation
+  modl::Modl model(modl_options(config.model, kind));
+  model->to(device);
+  auto strategy = gradient_strategy(config.optim);
+  torch::optim::Adam optimizer(model->parameters(),
+                               torch::optim::AdamOptions(config.optim.lr).weight_decay(config.optim.weight_decay));
+
+  TrainerState state;
+  if (options.resume) {
+    state = load_checkpoint(checkpoint_path(run_dir), *model, optimizer);
+  } else {
+    state.order = epoch_order(static_cast<int64_t>(train_examples.size()), config.run.seed, 0);
+  }
+  state.config_json = to_json(config).dump();
+  state.data_kind = io::to_string(kind);
+  RunLog log((fs::path(run_dir) / "log.jsonl").string(), options.resume ? state.step : 0);
+  std::unique_ptr<TensorBoardWriter> tensorboard;
+  if (config.run.tensorboard) {
+    tensorboard = std::make_unique<TensorBoardWriter>((fs::path(run_dir) / "tensorboard").string());
+  }
+
+  const auto validate = [&]() {
+    return validation_metrics(*model, vsource, val_examples, config.sampling, kind,
+                              vsource.fft_axes(), core::derive_seed(config.run.seed, kValidationStream),
+                              device);
+  };
+  int64_t last_checkpoint = options.resume ? state.step : -1;
+  TrainSummary summary;
+  summary.val_psnr = summary.val_ssim = std::nan("");
+  Progress progress(config.optim.steps, state.step, config.run.progress);
+  std::string val_text;
+  int64_t session_steps = 0;
+  const int64_t n_train = static_cast<int64_t>(train_examples.size());
+  while (state.step < config.optim.steps) {
+    if (state.position >= n_train) {
+      ++state.epoch;
+      state.order = epoch_order(n_train, config.run.seed, state.epoch);
+      state.position = 0;
+    }
+    const int64_t index = state.order[state.position];
+    const uint64_t mask_seed = core::derive_seed(
+        core::derive_seed(config.run.seed, config.sampling.vary_per_epoch ? state.epoch + 1 : 0),
+        static_cast<uint64_t>(index));
+    const PreparedExample ex =
+        prepare_example(source.load(train_examples[index]), config.sampling, kind,
+                        source.fft_axes(), mask_seed, device);
+
+    const auto step_start = std::chrono::steady_clock::now();
+    core::MemoryMeter::reset_peak(device);
+    set_learning_rate(optimizer, learning_rate(config.optim, state.step));
+    model->update_normalisation();
+    optimizer.zero_grad();
+    const mel::StepResult result =
+        strategy->forward_backward(model, ex.problem, make_loss(config.optim.loss, ex.reference));
+    const double loss = result.loss.item<double>();
+    const double grad_norm =
+        config.optim.grad_clip > 0
+            ? torch::nn::utils::clip_grad_norm_(model->parameters(), config.optim.grad_clip)
+            : std::numeric_limits<double>::quiet_NaN();
+    core::check(std::isfinite(loss) && (config.optim.grad_clip <= 0 || std::isfinite(grad_norm)),
+                "step {}: the loss or its gradient is not finite on example {}; stopped, {}",
+                state.step + 1, ex.name,
+                last_checkpoint >= 0
+                    ? fmt::format("the last good checkpoint (step {}) is kept in {}",
+                                  last_checkpoint, checkpoint_path(run_dir))
+                    : std::string("no checkpoint was written yet"));
+    optimizer.step();
+    ++state.step;
+    ++state.position;
+    ++session_steps;
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - step_start).count();
+    const int64_t peak = core::MemoryMeter::peak_bytes(device);
+    summary.peak_bytes = std::max(summary.peak_bytes, peak);
+    summary.last_loss = loss;
+    if (state.step % config.run.log_every == 0) {
+      log.write({{"type", "step"}, {"step", state.step}, {"epoch", state.epoch}, {"loss", loss},
+                 {"lr", learning_rate(config.optim, state.step - 1)},
+                 {"lambda", model->lambda().item<double>()}, {"grad_norm", grad_norm},
+                 {"seconds", seconds}, {"peak_bytes", peak}, {"example", ex.name}});
+    }
+    if (tensorboard) {
+      tensorboard->add_scalar("train/loss", loss, state.step);
+      tensorboard->add_scalar("train/lambda", model->lambda().item<double>(), state.step);
+    }
+    if (!val_examples.empty() && (state.step % config.run.val_every == 0 || state.step == config.optim.steps)) {
+      const ValidationResult v = validate();
+      summary.val_psnr = v.psnr;
+      summary.val_ssim = v.ssim;
+      log.write({{"type", "val"}, {"step", state.step}, {"psnr", v.psnr}, {"ssim", v.ssim},
+                 {"nrmse", v.nrmse}, {"examples", v.count}});
+      if (tensorboard) {
+        tensorboard->add_scalar("val/psnr", v.psnr, state.step);
+        tensorboard->add_scalar("val/ssim", v.ssim, state.step);
+      }
+      val_text = fmt::format(" val {:.2f} dB / SSIM {:.3f}", v.psnr, v.ssim);
+    }
+    if (state.step % config.run.checkpoint_every == 0 || state.step == config.optim.steps) {
+      save_checkpoint(checkpoint_path(run_dir), *model, optimizer, state);
+      last_checkpoint = state.step;
+    }
+    progress.update(state.step, fmt::format("loss {:.4g}{} peak {:.0f} MiB", loss, val_text,
+                                            peak / 1048576.0));
+    if (options.stop_after_steps > 0 && session_steps >= options.stop_after_steps) break;
+  }
+  progress.finish();
+  summary.steps = state.step;
+  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return summary;
+}
+
+}  // namespace melrecon::train

@@ -1,0 +1,60 @@
+#include "train/train_config.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "core/error.h"
+#include "support/test_support.h"
+
+namespace melrecon::train {
+namespace {
+
+template <typename Fn>
+std::string error_of(Fn fn) {
+  try {
+    fn();
+  } catch (const core::Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(TrainConfig, FileThenOverridesAndRoundTrip) {
+  const std::string dir = testing::temp_dir("train_config");
+  std::ofstream(dir + "/c.json") << R"({"model": {"unrolls": 7, "conv": "2+1d"}, "optim": {"lr": 0.002}})";
+  const TrainConfig c = load_config(dir + "/c.json", {"model.unrolls=9", "optim.loss=ssim",
+                                                      "run.tensorboard=true"});
+  EXPECT_EQ(c.model.unrolls, 9);
+  EXPECT_EQ(c.model.conv, "2+1d");
+  EXPECT_DOUBLE_EQ(c.optim.lr, 0.002);
+  EXPECT_EQ(c.optim.loss, "ssim");
+  EXPECT_TRUE(c.run.tensorboard);
+  EXPECT_EQ(c.model.features, 64);  // default kept
+  const TrainConfig back = from_json(to_json(c), "round trip");
+  EXPECT_EQ(to_json(back), to_json(c));
+}
+
+TEST(TrainConfig, ErrorsNameTheFileAndKey) {
+  const std::string dir = testing::temp_dir("train_config_errors");
+  std::ofstream(dir + "/typo.json") << R"({"model": {"unrols": 7}})";
+  EXPECT_NE(error_of([&] { load_config(dir + "/typo.json", {}); }).find("typo.json: unknown key 'model.unrols'"),
+            std::string::npos);
+  std::ofstream(dir + "/type.json") << R"({"model": {"unrolls": "ten"}})";
+  EXPECT_NE(error_of([&] { load_config(dir + "/type.json", {}); }).find("'model.unrolls' must be a number"),
+            std::string::npos);
+  std::ofstream(dir + "/bad.json") << "{";
+  EXPECT_NE(error_of([&] { load_config(dir + "/bad.json", {}); }).find("bad.json: not valid JSON"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] { load_config("", {"optim.strategy=magic"}); }).find("'optim.strategy' is 'magic'"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] { load_config("", {"model.unrolls=1.5"}); }).find("override 'model.unrolls=1.5'"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] { load_config("", {"nonsense"}); }).find("expected section.key=value"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] { load_config("", {"optim.strategy=mel-invertible"}); }).find("model.lipschitz"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace melrecon::train

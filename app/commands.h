@@ -7,5 +7,7 @@ namespace melrecon::app {
 
 void add_version_command(CLI::App& app);
 void add_sense_command(CLI::App& app);
+void add_mask_command(CLI::App& app);
+void add_simulate_command(CLI::App& app);
 
 }  // namespace melrecon::app

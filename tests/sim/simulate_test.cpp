@@ -154,7 +154,7 @@ TEST(SimulateFromFiles, PngNiftiAndCflSources) {
   EXPECT_NEAR(slice[10][5].item<double>(), 1.0, 1e-5);
 
   // A cine cfl source [T, Y, X] is resampled, not cropped, in time.
-  const at::Tensor cine = at::rand({5, 16, 16}, at::kFloat) + 0.5;
+  const at::Tensor cine = testing::random_complex({5, 16, 16}, 4).abs().to(at::kFloat) + 0.5;
   io::write_bart(dir + "/c", cine.unsqueeze(0), io::Role::image, DataKind::cine);
   const SimulatedCase c = simulate_case(
       SimulateOptions(DataKind::cine, {5, 16, 16}).coils(2).snr(0).source(dir + "/c"), 0);
@@ -162,7 +162,7 @@ TEST(SimulateFromFiles, PngNiftiAndCflSources) {
 
   // A 3D simulation from a 2D picture is refused, naming the file.
   if (io::png_supported()) {
-    io::write_png(dir + "/p.png", at::rand({20, 30}));
+    io::write_png(dir + "/p.png", testing::random_complex({20, 30}, 5).abs().clamp_max(1));
     const SimulatedCase p = simulate_case(
         SimulateOptions(DataKind::image2d, {20, 30}).coils(2).snr(0).source(dir + "/p.png"), 0);
     EXPECT_NEAR(p.data.reference.abs().max().item<double>(), 1.0, 1e-5);

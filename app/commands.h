@@ -11,5 +11,7 @@ void add_selftest_command(CLI::App& app);
 void add_train_command(CLI::App& app);
 void add_recon_command(CLI::App& app);
 void add_eval_command(CLI::App& app);
+void add_mask_command(CLI::App& app);
+void add_simulate_command(CLI::App& app);
 
 }  // namespace melrecon::app

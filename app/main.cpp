@@ -28,6 +28,8 @@ int main(int argc, char** argv) {
   melrecon::app::add_train_command(app);
   melrecon::app::add_recon_command(app);
   melrecon::app::add_eval_command(app);
+  melrecon::app::add_mask_command(app);
+  melrecon::app::add_simulate_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

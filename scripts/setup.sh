@@ -11,6 +11,8 @@ PACKAGES=(
   libcli11-dev libfmt-dev nlohmann-json3-dev
   bart ismrmrd-tools          # reference tools used by the tests, never at run time
   python3-skimage python3-numpy  # reference SSIM/PSNR used by a test
+  zlib1g-dev                     # .nii.gz sources for `melrecon simulate`
+  mricron-data                   # Colin27 T1 brain (ch2.nii.gz), real anatomy for a simulate test
 )
 
 missing=()

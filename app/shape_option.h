@@ -1,0 +1,15 @@
+// A `--shape` option: sizes separated by commas (or 'x'), e.g. 96,128,128 or 96x128x128,
+// parsed here so that a bad value is one usage-error line naming the option.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace melrecon::app {
+
+// "96,128,128" -> {96, 128, 128}; a UsageError for anything else (empty, non-numbers, sizes < 1).
+std::vector<int64_t> parse_shape(const std::string& text, const std::string& option = "--shape");
+
+}  // namespace melrecon::app

@@ -1,0 +1,190 @@
+#include "sampling/masks.h"
+
+#include <ATen/ATen.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/error.h"
+#include "core/random.h"
+#include "core/tensor_checks.h"
+#include "sampling/cine_lines.h"
+#include "sampling/lines.h"
+#include "sampling/poisson_mask.h"
+
+namespace melrecon::sampling {
+namespace {
+
+constexpr double kPoissonTolerance = 0.05;
+
+bool is_poisson(MaskKind k) { return k == MaskKind::volume3d || k == MaskKind::poisson2d; }
+bool is_cine(MaskKind k) { return k == MaskKind::cine_vista || k == MaskKind::cine_random; }
+
+template <typename... Args>
+[[noreturn]] void usage(fmt::format_string<Args...> format, Args&&... args) {
+  throw core::UsageError(fmt::format(format, std::forward<Args>(args)...));
+}
+
+const char* axis_names(MaskKind k) {
+  if (k == MaskKind::volume3d) return "Z,Y,X";
+  return is_cine(k) ? "T,Y,X" : "Y,X";
+}
+
+// The two sampled axes of the data shape (lines: frames or 1, then ky).
+std::array<int64_t, 2> sampled_grid(const MaskOptions& o) {
+  const auto& s = o.shape_;
+  switch (o.kind_) {
+    case MaskKind::volume3d:
+      return {s[0], s[1]};
+    case MaskKind::poisson2d:
+      return {s[0], s[1]};
+    case MaskKind::lines2d:
+      return {1, s[0]};
+    case MaskKind::cine_vista:
+    case MaskKind::cine_random:
+      return {s[0], s[1]};
+  }
+  return {1, 1};
+}
+
+std::vector<int64_t> mask_shape(const MaskOptions& o) {
+  const auto& s = o.shape_;
+  switch (o.kind_) {
+    case MaskKind::volume3d:
+      return {1, 1, s[0], s[1], 1};
+    case MaskKind::poisson2d:
+      return {1, 1, s[0], s[1]};
+    case MaskKind::lines2d:
+      return {1, 1, s[0], 1};
+    case MaskKind::cine_vista:
+    case MaskKind::cine_random:
+      return {1, 1, s[0], s[1], 1};
+  }
+  return {};
+}
+
+// Samples the requested R allows (lines: rounded; Poisson: the search target).
+int64_t budget(int64_t locations, double accel) {
+  return std::max<int64_t>(1, std::llround(static_cast<double>(locations) / accel));
+}
+
+void validate(const MaskOptions& o) {
+  const char* kind = to_string(o.kind_);
+  const size_t rank = o.kind_ == MaskKind::lines2d || o.kind_ == MaskKind::poisson2d ? 2 : 3;
+  if (o.shape_.size() != rank) {
+    usage("{} mask: shape needs {} sizes ({}), found {}", kind, rank, axis_names(o.kind_),
+          core::shape_string(o.shape_));
+  }
+  for (int64_t n : o.shape_) {
+    if (n < 1) usage("{} mask: shape {} has a size below 1", kind, core::shape_string(o.shape_));
+  }
+  if (!(o.accel_ >= kMinAccel && o.accel_ <= kMaxAccel)) {
+    usage("{} mask: acceleration R = {} is outside [{}, {}]", kind, o.accel_, kMinAccel, kMaxAccel);
+  }
+  if (!(o.vd_ >= 0.0 && std::isfinite(o.vd_))) usage("{} mask: vd = {} must be >= 0", kind, o.vd_);
+  if (o.elliptical_ && !is_poisson(o.kind_)) {
+    usage("{} mask: elliptical scanning applies to the Poisson-disc kinds (3d, 2d-poisson)", kind);
+  }
+  const auto grid = sampled_grid(o);
+  const int64_t locations = grid[0] * grid[1];
+  const int64_t band_side = is_poisson(o.kind_) ? std::min(grid[0], grid[1]) : grid[1];
+  if (o.calib_ < 0 || o.calib_ > band_side) {
+    usage("{} mask: calibration size {} does not fit the sampled grid {}x{}", kind, o.calib_,
+          grid[0], grid[1]);
+  }
+  const int64_t calib_locations = is_poisson(o.kind_) ? o.calib_ * o.calib_ : o.calib_;
+  const int64_t allowed = budget(locations, o.accel_);
+  if (calib_locations > allowed) {
+    usage(
+        "{} mask: the calibration region ({} locations) alone exceeds the {} samples that "
+        "R = {} allows on a {}x{} grid",
+        kind, calib_locations, allowed, o.accel_, grid[0], grid[1]);
+  }
+  const int64_t per_frame = std::max<int64_t>(1, (o.calib_ + grid[0] - 1) / grid[0]);
+  if (is_cine(o.kind_) && allowed / grid[0] < per_frame) {
+    usage(
+        "{} mask: R = {} leaves {} lines per frame, fewer than {} (at least one, and the "
+        "calibration lines dealt to a frame)",
+        kind, o.accel_, allowed / grid[0], per_frame);
+  }
+}
+
+std::vector<uint8_t> pattern(const MaskOptions& o) {
+  const auto grid = sampled_grid(o);
+  core::Rng rng(o.seed_);
+  const int64_t allowed = budget(grid[0] * grid[1], o.accel_);
+  switch (o.kind_) {
+    case MaskKind::volume3d:
+    case MaskKind::poisson2d: {
+      PoissonMaskOptions p;
+      p.size = grid;
+      p.accel = o.accel_;
+      p.calib = o.calib_;
+      p.elliptical = o.elliptical_;
+      p.vd = o.vd_;
+      p.seed = o.seed_;
+      PoissonMask m = poisson_disc_mask(p);
+      const double r = static_cast<double>(grid[0] * grid[1]) / m.sampled;
+      core::check(std::abs(r / o.accel_ - 1.0) <= kPoissonTolerance,
+                  "{} mask: the closest Poisson-disc R on a {}x{} grid is {:.3f}, not within {}% "
+                  "of the requested {} (elliptical scanning cannot go below R = 4/pi)",
+                  to_string(o.kind_), grid[0], grid[1], r, 100 * kPoissonTolerance, o.accel_);
+      return m.samples;
+    }
+    case MaskKind::lines2d:
+      return random_lines(grid[1], allowed, o.calib_, o.vd_, rng);
+    case MaskKind::cine_vista:
+      return cine_lines(grid[0], grid[1], allowed, o.calib_, o.vd_, CinePattern::vista, rng);
+    case MaskKind::cine_random:
+      return cine_lines(grid[0], grid[1], allowed, o.calib_, o.vd_, CinePattern::random, rng);
+  }
+  return {};
+}
+
+}  // namespace
+
+const char* to_string(MaskKind kind) {
+  switch (kind) {
+    case MaskKind::volume3d:
+      return "3d";
+    case MaskKind::lines2d:
+      return "2d-lines";
+    case MaskKind::poisson2d:
+      return "2d-poisson";
+    case MaskKind::cine_vista:
+      return "cine-vista";
+    case MaskKind::cine_random:
+      return "cine-random";
+  }
+  return "?";
+}
+
+MaskKind parse_mask_kind(const std::string& name) {
+  for (MaskKind k : {MaskKind::volume3d, MaskKind::lines2d, MaskKind::poisson2d,
+                     MaskKind::cine_vista, MaskKind::cine_random}) {
+    if (name == to_string(k)) return k;
+  }
+  usage("unknown mask kind '{}' (expected 3d, 2d-lines, 2d-poisson, cine-vista or cine-random)",
+        name);
+}
+
+Mask make_mask(const MaskOptions& options) {
+  validate(options);
+  std::vector<uint8_t> samples = pattern(options);
+  Mask m;
+  m.mask = at::from_blob(samples.data(), {static_cast<int64_t>(samples.size())}, at::kByte)
+               .to(at::kFloat)
+               .reshape(mask_shape(options));
+  m.locations = m.mask.numel();
+  m.sampled = static_cast<int64_t>(std::count(samples.begin(), samples.end(), 1));
+  return m;
+}
+
+double acceleration(const at::Tensor& mask) {
+  const int64_t sampled = (mask != 0).sum().item<int64_t>();
+  core::check(sampled > 0, "acceleration: the mask samples nothing");
+  return static_cast<double>(mask.numel()) / static_cast<double>(sampled);
+}
+
+}  // namespace melrecon::sampling

@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", MELRECON_VERSION);
   melrecon::app::add_version_command(app);
   melrecon::app::add_sense_command(app);
+  melrecon::app::add_espirit_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

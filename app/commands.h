@@ -8,5 +8,6 @@ namespace melrecon::app {
 void add_version_command(CLI::App& app);
 void add_sense_command(CLI::App& app);
 void add_espirit_command(CLI::App& app);
+void add_convert_command(CLI::App& app);
 
 }  // namespace melrecon::app

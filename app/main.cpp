@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   melrecon::app::add_version_command(app);
   melrecon::app::add_sense_command(app);
   melrecon::app::add_espirit_command(app);
+  melrecon::app::add_convert_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -83,9 +83,11 @@ at::Tensor estimate_coil_maps(const at::Tensor& kspace, Kind kind, const CoilMap
               rank, core::shape_string(kspace.sizes()));
   core::check(kspace.is_complex(), "coil maps: expected complex k-space, found {}",
               c10::toString(kspace.scalar_type()));
-  at::Tensor maps = at::zeros_like(kspace, at::MemoryFormat::Contiguous);
-  for (int64_t b = 0; b < kspace.size(0); ++b) estimate_entry(kspace[b], kind, maps[b], options);
-  return maps;
+  // A preprocessing step: computed on the CPU, returned where the k-space lives.
+  const at::Tensor k = kspace.cpu();
+  at::Tensor maps = at::zeros_like(k, at::MemoryFormat::Contiguous);
+  for (int64_t b = 0; b < k.size(0); ++b) estimate_entry(k[b], kind, maps[b], options);
+  return maps.to(kspace.device());
 }
 
 }  // namespace melrecon::calib

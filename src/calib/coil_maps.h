@@ -6,6 +6,7 @@
 //                           every frame.
 // Maps are [B, C, *S] in the k-space dtype: unit-norm coil vectors (Σ_c |s_c|² = 1) where kept,
 // zero where cropped, phase relative to the first principal component of the calibration data.
+// Computed on the CPU (a preprocessing step); the maps are returned on the k-space's device.
 #pragma once
 
 #include <ATen/core/Tensor.h>

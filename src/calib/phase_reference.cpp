@@ -2,8 +2,6 @@
 
 #include <ATen/ATen.h>
 
-#include <vector>
-
 namespace melrecon::calib {
 
 at::Tensor virtual_coil(const at::Tensor& calib) {
@@ -20,9 +18,10 @@ at::Tensor virtual_coil(const at::Tensor& calib) {
 }
 
 void align_phase_(at::Tensor& maps, const at::Tensor& u) {
-  std::vector<int64_t> shape(maps.dim(), 1);
-  shape[0] = u.size(0);
-  const at::Tensor r = (maps * u.conj().reshape(shape).to(maps.scalar_type())).sum(0);
+  // r = uᴴs per pixel as one [1, C] × [C, pixels] product: no temporary of the maps' size.
+  const int64_t coils = maps.size(0);
+  const at::Tensor u_row = u.conj().to(maps.scalar_type()).unsqueeze(0);
+  const at::Tensor r = at::matmul(u_row, maps.reshape({coils, -1})).reshape(maps.sizes().slice(1));
   const at::Tensor magnitude = r.abs();
   const at::Tensor rotation =
       at::where(magnitude > 0, r.conj() / magnitude.clamp_min(1e-30), at::ones_like(r));

@@ -10,29 +10,14 @@
 
 #include <fstream>
 
-#include "core/error.h"
 #include "io/hdf5_writer.h"
+#include "io/reader_errors.h"
 #include "support/test_support.h"
 
 namespace melrecon::io {
 namespace {
 
 const std::string kHeader = "<?xml version=\"1.0\"?><ismrmrdHeader>fastMRI test</ismrmrdHeader>";
-
-// The error message of `read`, which must throw core::Error with one line naming `path`.
-template <typename Read>
-std::string error_of(const std::string& path, Read read) {
-  try {
-    read();
-  } catch (const core::Error& e) {
-    const std::string message = e.what();
-    EXPECT_NE(message.find(path), std::string::npos) << message;
-    EXPECT_EQ(message.find('\n'), std::string::npos) << message;
-    return message;
-  }
-  ADD_FAILURE() << "no error for " << path;
-  return "";
-}
 
 TEST(FastmriH5, ReadsWhatWasWritten) {
   const std::string path = testing::temp_dir("fastmri_read") + "/file.h5";
@@ -66,40 +51,43 @@ TEST(FastmriH5, OtherMemberNamesWidthsAndStringKinds) {
 TEST(FastmriH5, BadFilesAreOneLineErrorsNamingTheFile) {
   const std::string dir = testing::temp_dir("fastmri_errors");
   const auto open = [](const std::string& p) { return [p] { FastmriFile f(p); }; };
-  EXPECT_NE(error_of(dir + "/none.h5", open(dir + "/none.h5")).find("no such file"),
+  EXPECT_NE(testing::reader_error(dir + "/none.h5", open(dir + "/none.h5")).find("no such file"),
             std::string::npos);
 
   std::ofstream(dir + "/text.h5") << "not an HDF5 file\n";
-  EXPECT_NE(error_of(dir + "/text.h5", open(dir + "/text.h5")).find("not an HDF5 file"),
-            std::string::npos);
+  EXPECT_NE(
+      testing::reader_error(dir + "/text.h5", open(dir + "/text.h5")).find("not an HDF5 file"),
+      std::string::npos);
 
   testing::write_fastmri(dir + "/good.h5", testing::random_complex({2, 3, 32, 32}, 3), kHeader);
   testing::truncated_copy(dir + "/good.h5", dir + "/cut.h5", 0.5);
-  EXPECT_NE(error_of(dir + "/cut.h5", open(dir + "/cut.h5")).find("truncated"), std::string::npos);
+  EXPECT_NE(testing::reader_error(dir + "/cut.h5", open(dir + "/cut.h5")).find("truncated"),
+            std::string::npos);
 
   {
     const auto file = testing::create_hdf5(dir + "/no_kspace.h5");
     testing::write_string(file.get(), "ismrmrd_header", kHeader);
   }
-  EXPECT_NE(
-      error_of(dir + "/no_kspace.h5", open(dir + "/no_kspace.h5")).find("no dataset 'kspace'"),
-      std::string::npos);
+  EXPECT_NE(testing::reader_error(dir + "/no_kspace.h5", open(dir + "/no_kspace.h5"))
+                .find("no dataset 'kspace'"),
+            std::string::npos);
 
   {
     const auto file = testing::create_hdf5(dir + "/rank3.h5");
     testing::write_complex(file.get(), "kspace", testing::random_complex({2, 4, 4}, 4));
   }
-  EXPECT_NE(error_of(dir + "/rank3.h5", open(dir + "/rank3.h5")).find("rank 3"), std::string::npos);
+  EXPECT_NE(testing::reader_error(dir + "/rank3.h5", open(dir + "/rank3.h5")).find("rank 3"),
+            std::string::npos);
 
   {
     const auto file = testing::create_hdf5(dir + "/real.h5");
     testing::write_floats(file.get(), "kspace", at::rand({1, 2, 4, 4}));
   }
-  EXPECT_NE(error_of(dir + "/real.h5", open(dir + "/real.h5")).find("must be complex"),
+  EXPECT_NE(testing::reader_error(dir + "/real.h5", open(dir + "/real.h5")).find("must be complex"),
             std::string::npos);
 
   const FastmriFile good(dir + "/good.h5");
-  EXPECT_NE(error_of(dir + "/good.h5", [&] { good.read_slice(2); }).find("outside"),
+  EXPECT_NE(testing::reader_error(dir + "/good.h5", [&] { good.read_slice(2); }).find("outside"),
             std::string::npos);
 }
 

@@ -18,8 +18,8 @@
 #include <functional>
 #include <sstream>
 
-#include "core/error.h"
 #include "io/hdf5_writer.h"
+#include "io/reader_errors.h"
 #include "mri/fft.h"
 #include "support/test_support.h"
 
@@ -232,21 +232,9 @@ TEST(IsmrmrdH5, CinePhasesSlicesAndAnAsymmetricReadout) {
 
 // ---- Errors ----
 
-std::string error_of(const std::string& path) {
-  try {
-    read_ismrmrd(path);
-  } catch (const core::Error& e) {
-    const std::string message = e.what();
-    EXPECT_NE(message.find(path), std::string::npos) << message;
-    EXPECT_EQ(message.find('\n'), std::string::npos) << message;
-    return message;
-  }
-  ADD_FAILURE() << "no error for " << path;
-  return "";
-}
-
 void expect_error(const std::string& path, const std::string& what) {
-  EXPECT_NE(error_of(path).find(what), std::string::npos) << path;
+  const std::string message = testing::reader_error(path, [&] { read_ismrmrd(path); });
+  EXPECT_NE(message.find(what), std::string::npos) << path;
 }
 
 TEST(IsmrmrdH5, BadFilesAreOneLineErrorsNamingTheFile) {

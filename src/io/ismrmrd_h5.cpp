@@ -95,6 +95,7 @@ void add_acquisition(Accumulator& acc, ISMRMRD::Acquisition& acq, const IsmrmrdL
 
 IsmrmrdData read_ismrmrd(const std::string& path, const std::string& group) {
   check_structure(path, group);
+  // libismrmrd prints its error stack to stderr by default; its errors reach us as exceptions.
   ISMRMRD::ismrmrd_set_error_handler(ignore_ismrmrd_error);
   IsmrmrdData out;
   std::unique_ptr<ISMRMRD::Dataset> dataset;
@@ -130,7 +131,8 @@ IsmrmrdData read_ismrmrd(const std::string& path, const std::string& group) {
   }
   core::check(used > 0, "{}: no imaging acquisitions among {} in '{}/data'", path, total, group);
 
-  at::Tensor k = acc.sum / acc.lines.clamp_min(1).unsqueeze(1).unsqueeze(-1).to(at::kFloat);
+  // In place: the k-space of a whole 3D knee is gigabytes.
+  at::Tensor k = acc.sum.div_(acc.lines.clamp_min(1).unsqueeze(1).unsqueeze(-1).to(at::kFloat));
   if (layout.recon_x < layout.nx) {
     k = crop_readout(k, layout.recon_x);
   }

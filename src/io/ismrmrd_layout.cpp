@@ -2,6 +2,7 @@
 
 #include <ismrmrd/xml.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/error.h"

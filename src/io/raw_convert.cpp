@@ -1,6 +1,5 @@
 #include "io/raw_convert.h"
 
-#include <ATen/ATen.h>
 #include <fmt/format.h>
 
 #include <filesystem>

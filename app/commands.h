@@ -13,5 +13,7 @@ void add_recon_command(CLI::App& app);
 void add_eval_command(CLI::App& app);
 void add_mask_command(CLI::App& app);
 void add_simulate_command(CLI::App& app);
+void add_espirit_command(CLI::App& app);
+void add_convert_command(CLI::App& app);
 
 }  // namespace melrecon::app

@@ -1,0 +1,46 @@
+#include <iostream>
+
+#include "app/commands.h"
+#include "core/error.h"
+#include "io/raw_convert.h"
+
+namespace melrecon::app {
+namespace {
+
+struct ConvertArgs {
+  std::vector<std::string> paths;  // inputs..., then the dataset folder
+  std::string format = "auto";
+};
+
+void run_convert(const ConvertArgs& a) {
+  if (a.paths.size() < 2) {
+    throw core::UsageError("convert: give at least one input file and the dataset folder");
+  }
+  const std::vector<std::string> inputs(a.paths.begin(), a.paths.end() - 1);
+  const std::string& dir = a.paths.back();
+  const io::DatasetInfo info = io::convert_raw_files(inputs, dir, io::parse_raw_format(a.format));
+  std::cout << "convert: " << info.cases.size() << " " << io::to_string(info.kind) << " case(s) -> "
+            << dir << "\n";
+}
+
+}  // namespace
+
+void add_convert_command(CLI::App& app) {
+  auto args = std::make_shared<ConvertArgs>();
+  auto* cmd = app.add_subcommand(
+      "convert",
+      "Convert raw multi-coil k-space files (fastMRI or ISMRMRD HDF5) into a melrecon "
+      "dataset folder, one case per input file");
+  cmd->add_option("paths", args->paths,
+                  "<input>... <dataset-dir>: the raw files, then the dataset folder to write")
+      ->required()
+      ->expected(2, -1);
+  cmd->add_option("--format", args->format,
+                  "Input format: auto (fastMRI if the file has 'kspace', ISMRMRD if it has a "
+                  "'dataset' group), fastmri or ismrmrd")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"auto", "fastmri", "ismrmrd"}));
+  cmd->callback([args] { run_convert(*args); });
+}
+
+}  // namespace melrecon::app

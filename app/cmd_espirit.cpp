@@ -1,0 +1,107 @@
+#include <ATen/ATen.h>
+
+#include <iostream>
+#include <optional>
+
+#include "app/commands.h"
+#include "calib/coil_maps.h"
+#include "core/error.h"
+#include "core/tensor_checks.h"
+#include "io/bart_layout.h"
+#include "io/cfl.h"
+
+namespace melrecon::app {
+namespace {
+
+struct EspiritArgs {
+  std::string kspace;
+  std::string out;
+  std::string kind = "auto";
+  std::string method = "espirit";
+  calib::CoilMapOptions options;
+  std::optional<double> crop;
+};
+
+calib::Kind calib_kind(io::DataKind kind) {
+  switch (kind) {
+    case io::DataKind::image2d:
+      return calib::Kind::image2d;
+    case io::DataKind::volume3d:
+      return calib::Kind::volume3d;
+    case io::DataKind::cine:
+      return calib::Kind::cine;
+  }
+  return calib::Kind::image2d;
+}
+
+void run_espirit(EspiritArgs a) {
+  a.options.method(calib::parse_method(a.method));
+  if (a.crop) a.options.crop(*a.crop);
+  try {
+    a.options.validate();
+  } catch (const core::Error& e) {
+    throw core::UsageError(e.what());
+  }
+  const std::string file = io::cfl_base_name(a.kspace) + ".cfl";
+  const io::CflArray array = io::read_cfl(a.kspace);
+  const io::DataKind kind =
+      a.kind == "auto" ? io::infer_kind(array.dims, file) : io::parse_data_kind(a.kind);
+  const at::Tensor kspace = io::from_bart(array, io::Role::kspace, kind, file);
+  core::check_finite(kspace, file);
+  at::Tensor maps;
+  try {
+    maps = calib::estimate_coil_maps(kspace, calib_kind(kind), a.options);
+  } catch (const core::Error& e) {
+    core::fail("{}: {}", file, e.what());
+  }
+  io::write_bart(a.out, maps, io::Role::maps, kind);
+  const double kept = (maps.abs().sum(1) > 0).to(at::kDouble).mean().item<double>();
+  std::cout << calib::to_string(a.options.method_) << ": " << io::to_string(kind) << " maps "
+            << core::shape_string(maps.sizes()) << ", non-zero at " << 100.0 * kept
+            << "% of the pixels -> " << a.out << "\n";
+}
+
+}  // namespace
+
+void add_espirit_command(CLI::App& app) {
+  auto args = std::make_shared<EspiritArgs>();
+  auto* cmd = app.add_subcommand(
+      "espirit",
+      "Estimate coil sensitivity maps from the fully sampled k-space centre (ESPIRiT "
+      "as `bart ecalib -m1`, or the faster low-resolution method)");
+  cmd->add_option("kspace", args->kspace, "Multi-coil k-space (BART .cfl/.hdr)")->required();
+  cmd->add_option("maps", args->out, "Output coil maps, same dims as the k-space")->required();
+  cmd->add_option("--method", args->method,
+                  "espirit: eigenvector maps of the calibration operator; lowres: low-resolution "
+                  "coil images / their root-sum-of-squares (fast, blurs at object edges)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"espirit", "lowres"}));
+  cmd->add_option("--kind", args->kind,
+                  "Data kind: auto (from the header), 2d, 3d (inverse FFT along the readout, one "
+                  "(Z, Y) calibration per x) or cine (time-averaged k-space)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"auto", "2d", "3d", "cine"}));
+  cmd->add_option("--calib", args->options.calib_size_,
+                  "Largest side of the fully sampled calibration region (bart ecalib -r)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--kernel", args->options.kernel_size_, "ESPIRiT kernel side (bart ecalib -k)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--threshold", args->options.threshold_,
+                  "ESPIRiT: keep singular vectors with σ²/σ²_max above this (bart ecalib -t)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--crop", args->crop,
+                  "Zero the maps where the weight is below this: espirit, the largest eigenvalue "
+                  "(default 0.8, bart ecalib -c); lowres, the fraction of the maximum low-"
+                  "resolution root-sum-of-squares (default 0.05)")
+      ->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--pixel-chunk", args->options.pixel_chunk_,
+                  "ESPIRiT: pixels whose C×C eigen-decompositions are computed together (memory)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->callback([args] { run_espirit(*args); });
+}
+
+}  // namespace melrecon::app

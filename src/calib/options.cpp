@@ -1,0 +1,32 @@
+#include "calib/options.h"
+
+#include "core/error.h"
+
+namespace melrecon::calib {
+
+const char* to_string(Method method) { return method == Method::espirit ? "espirit" : "lowres"; }
+
+Method parse_method(const std::string& name) {
+  if (name == "espirit") return Method::espirit;
+  if (name == "lowres") return Method::lowres;
+  throw core::UsageError("unknown coil-map method '" + name + "' (expected espirit or lowres)");
+}
+
+double CoilMapOptions::crop_value() const {
+  if (crop_) return *crop_;
+  return method_ == Method::espirit ? 0.8 : 0.05;
+}
+
+void CoilMapOptions::validate() const {
+  core::check(calib_size_ >= 1, "coil maps: calibration size must be >= 1, found {}", calib_size_);
+  core::check(kernel_size_ >= 1 && kernel_size_ <= calib_size_,
+              "coil maps: kernel size must be in [1, calibration size {}], found {}", calib_size_,
+              kernel_size_);
+  core::check(threshold_ >= 0 && threshold_ < 1, "coil maps: threshold must be in [0, 1), found {}",
+              threshold_);
+  core::check(crop_value() >= 0 && crop_value() <= 1, "coil maps: crop must be in [0, 1], found {}",
+              crop_value());
+  core::check(pixel_chunk_ >= 1, "coil maps: pixel chunk must be >= 1, found {}", pixel_chunk_);
+}
+
+}  // namespace melrecon::calib

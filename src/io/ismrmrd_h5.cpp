@@ -1,0 +1,153 @@
+#include "io/ismrmrd_h5.h"
+
+#include <ATen/ATen.h>
+#include <ismrmrd/dataset.h>
+
+#include <memory>
+
+#include "core/error.h"
+#include "io/hdf5_file.h"
+#include "io/ismrmrd_layout.h"
+
+namespace melrecon::io {
+namespace {
+
+constexpr ISMRMRD::ISMRMRD_AcquisitionFlags kSkipped[] = {
+    ISMRMRD::ISMRMRD_ACQ_IS_NOISE_MEASUREMENT,
+    ISMRMRD::ISMRMRD_ACQ_IS_NAVIGATION_DATA,
+    ISMRMRD::ISMRMRD_ACQ_IS_PHASECORR_DATA,
+    ISMRMRD::ISMRMRD_ACQ_IS_HPFEEDBACK_DATA,
+    ISMRMRD::ISMRMRD_ACQ_IS_DUMMYSCAN_DATA,
+    ISMRMRD::ISMRMRD_ACQ_IS_RTFEEDBACK_DATA,
+    ISMRMRD::ISMRMRD_ACQ_IS_SURFACECOILCORRECTIONSCAN_DATA,
+    ISMRMRD::ISMRMRD_ACQ_IS_PHASE_STABILIZATION_REFERENCE,
+    ISMRMRD::ISMRMRD_ACQ_IS_PHASE_STABILIZATION};
+
+void ignore_ismrmrd_error(const char*, int, const char*, int, const char*) {}
+
+std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
+
+// Removes readout oversampling: the centre `n` of the image along X, back in k-space. Centred
+// orthonormal FFTs as in mri/fft.h, written out here because io does not depend on mri.
+at::Tensor crop_readout(const at::Tensor& k, int64_t n) {
+  const at::Tensor image =
+      at::fft_fftshift(at::fft_ifft(at::fft_ifftshift(k, -1), c10::nullopt, -1, "ortho"), -1);
+  const at::Tensor centre = image.narrow(-1, image.size(-1) / 2 - n / 2, n);
+  return at::fft_fftshift(at::fft_fft(at::fft_ifftshift(centre, -1), c10::nullopt, -1, "ortho"),
+                          -1);
+}
+
+bool skipped(const ISMRMRD::AcquisitionHeader& head) {
+  if (head.encoding_space_ref != 0) return true;
+  for (auto flag : kSkipped) {
+    if (head.isFlagSet(flag)) return true;
+  }
+  return false;
+}
+
+// Checks with read-only HDF5 first, so that a bad file gets a clear message and libismrmrd (which
+// opens files read-write and creates missing groups) only ever sees a well-formed one.
+void check_structure(const std::string& path, const std::string& group) {
+  const h5::Handle file = h5::open_file(path);
+  core::check(h5::has_path(file.get(), group), "{}: no ISMRMRD group '{}'", path, group);
+  core::check(h5::has_path(file.get(), group + "/xml"), "{}: no ISMRMRD header '{}/xml'", path,
+              group);
+  core::check(h5::has_path(file.get(), group + "/data"), "{}: no acquisitions '{}/data'", path,
+              group);
+}
+
+// Running sum of the samples placed at each position and how many lines added to it.
+struct Accumulator {
+  at::Tensor sum;    // [B, C, lead, Y, X] complex64
+  at::Tensor lines;  // [B, lead, Y] int32
+};
+
+void add_acquisition(Accumulator& acc, ISMRMRD::Acquisition& acq, const IsmrmrdLayout& layout,
+                     const std::string& path, uint32_t index) {
+  const ISMRMRD::AcquisitionHeader& head = acq.getHead();
+  const int64_t coils = acc.sum.size(1);
+  core::check(head.active_channels == coils,
+              "{}: acquisition {} has {} active channels, the first imaging one had {}", path,
+              index, head.active_channels, coils);
+  core::check(head.idx.contrast == 0 && head.idx.set == 0,
+              "{}: acquisition {} has contrast {} and set {}; only one contrast and set are "
+              "supported",
+              path, index, head.idx.contrast, head.idx.set);
+  core::check(!head.isFlagSet(ISMRMRD::ISMRMRD_ACQ_IS_REVERSE),
+              "{}: acquisition {} is a reversed (EPI) readout, which is not supported", path,
+              index);
+  const auto p = layout.place(head.idx, path, index);
+  const int64_t samples = head.number_of_samples;
+  const int64_t first = head.discard_pre;
+  const int64_t used = samples - head.discard_pre - head.discard_post;
+  const int64_t x0 = first - head.center_sample + layout.nx / 2;
+  core::check(used > 0 && x0 >= 0 && x0 + used <= layout.nx,
+              "{}: acquisition {} readout (samples {}..{}, centre {}) does not fit the encoded "
+              "matrix x = {}",
+              path, index, first, first + used - 1, head.center_sample, layout.nx);
+  const at::Tensor data =
+      at::from_blob(acq.getDataPtr(), {coils, samples}, at::kComplexFloat).narrow(1, first, used);
+  acc.sum[p.b].select(1, p.lead).select(1, p.y).narrow(1, x0, used).add_(data);
+  acc.lines[p.b][p.lead][p.y].add_(1);
+}
+
+}  // namespace
+
+IsmrmrdData read_ismrmrd(const std::string& path, const std::string& group) {
+  check_structure(path, group);
+  // libismrmrd prints its error stack to stderr by default; its errors reach us as exceptions.
+  ISMRMRD::ismrmrd_set_error_handler(ignore_ismrmrd_error);
+  IsmrmrdData out;
+  std::unique_ptr<ISMRMRD::Dataset> dataset;
+  uint32_t total = 0;
+  try {
+    dataset = std::make_unique<ISMRMRD::Dataset>(path.c_str(), group.c_str(), false);
+    dataset->readHeader(out.header_xml);
+    total = dataset->getNumberOfAcquisitions();
+  } catch (const std::exception& e) {
+    core::fail("{}: cannot read the ISMRMRD dataset '{}' ({})", path, group, first_line(e.what()));
+  }
+  const IsmrmrdLayout layout = layout_from_header(out.header_xml, path);
+
+  Accumulator acc;
+  int64_t used = 0;
+  ISMRMRD::Acquisition acq;
+  for (uint32_t i = 0; i < total; ++i) {
+    try {
+      dataset->readAcquisition(i, acq);
+    } catch (const std::exception& e) {
+      core::fail("{}: cannot read acquisition {} ({})", path, i, first_line(e.what()));
+    }
+    if (skipped(acq.getHead())) continue;
+    if (!acc.sum.defined()) {
+      const int64_t coils = acq.active_channels();
+      core::check(coils > 0, "{}: acquisition {} has no active channels", path, i);
+      acc.sum =
+          at::zeros({layout.slices, coils, layout.lead(), layout.ny, layout.nx}, at::kComplexFloat);
+      acc.lines = at::zeros({layout.slices, layout.lead(), layout.ny}, at::kInt);
+    }
+    add_acquisition(acc, acq, layout, path, i);
+    ++used;
+  }
+  core::check(used > 0, "{}: no imaging acquisitions among {} in '{}/data'", path, total, group);
+
+  // In place: the k-space of a whole 3D knee is gigabytes.
+  at::Tensor k = acc.sum.div_(acc.lines.clamp_min(1).unsqueeze(1).unsqueeze(-1).to(at::kFloat));
+  if (layout.recon_x < layout.nx) {
+    k = crop_readout(k, layout.recon_x);
+  }
+  out.kind = layout.kind;
+  out.kspace = layout.kind == DataKind::image2d ? k.squeeze(2) : k;
+  out.provenance = {{"format", "ismrmrd"},
+                    {"group", group},
+                    {"encoded_matrix", {layout.nx, layout.ny, layout.nz}},
+                    {"readout_cropped_to", layout.recon_x},
+                    {"acquisitions", total},
+                    {"acquisitions_used", used},
+                    {"time_counter", layout.kind == DataKind::cine
+                                         ? (layout.frames_from_phase ? "phase" : "repetition")
+                                         : "none"}};
+  return out;
+}
+
+}  // namespace melrecon::io

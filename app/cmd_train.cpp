@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/commands.h"
+#include "core/error.h"
 #include "train/trainer.h"
 
 namespace melrecon::app {

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "core/error.h"
+#include "nn/depth_major_conv.h"
 
 namespace melrecon::nn {
 ConvLayerImpl::ConvLayerImpl(ConvLayerOptions options) : options_(std::move(options)) {
@@ -50,6 +51,11 @@ double ConvLayerImpl::lipschitz_upper_bound() const {
   torch::NoGradGuard no_grad;
   const torch::Tensor w = effective_weight().reshape({options_.out_, -1});
   return std::sqrt(static_cast<double>(taps_)) * torch::linalg_matrix_norm(w, 2).item<double>();
+}
+
+torch::Tensor ConvLayerImpl::forward_depth_major(const torch::Tensor& x) {
+  core::check(options_.kernel_.size() == 3, "conv layer: depth-major input needs a 3D kernel");
+  return conv3d_depth_major(x, effective_weight(), bias, options_.replicate_padding_);
 }
 
 torch::Tensor ConvLayerImpl::forward(const torch::Tensor& x) {

@@ -41,6 +41,8 @@ class ConvLayerImpl : public torch::nn::Module {
  public:
   explicit ConvLayerImpl(ConvLayerOptions options);
   torch::Tensor forward(const torch::Tensor& x);
+  // 3D kernels only: input and output depth-major, [B, Z, C, Y, X] (nn/depth_major_conv.h).
+  torch::Tensor forward_depth_major(const torch::Tensor& x);
   // Recomputes the top singular vectors of the reshaped weight (no grad).
   void update_normalisation();
   // The weight actually used (scaled when bounded), differentiable w.r.t. the raw weight.

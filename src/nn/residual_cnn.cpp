@@ -56,15 +56,19 @@ ResidualCnnImpl::ResidualCnnImpl(ResidualCnnOptions options) : options_(options)
 torch::Tensor ResidualCnnImpl::forward(const torch::Tensor& x) {
   core::check(x.dim() == spatial_rank() + 2, "CNN ({}): expected input of rank {}, found {}",
               to_string(options_.kind_), spatial_rank() + 2, x.dim());
-  torch::Tensor h = x;
+  // 3D kernels on the CPU run as sums of 2D convolutions on depth-major activations
+  // (nn/depth_major_conv.h); elsewhere the native convolution is fast.
+  const bool depth_major = spatial_rank() == 3 && x.device().is_cpu();
+  torch::Tensor h = depth_major ? x.movedim(1, 2).contiguous() : x;
   const size_t last = convs_->size() - 1;
   for (size_t i = 0; i < convs_->size(); ++i) {
-    h = convs_[i]->as<ConvLayer>()->forward(h);
+    auto& conv = *convs_[i]->as<ConvLayer>();
+    h = depth_major ? conv.forward_depth_major(h) : conv.forward(h);
     // In place: the convolution's backward needs its input, not its output, so the ReLU can
     // overwrite the output and only one activation per layer is kept for backward.
     if (i != last) h = torch::relu_(h);
   }
-  return h;
+  return depth_major ? h.movedim(2, 1) : h;
 }
 
 void ResidualCnnImpl::update_normalisation() {

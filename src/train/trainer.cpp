@@ -86,13 +86,15 @@ TrainSummary train_model(const TrainConfig& requested, const TrainOptions& optio
   const auto started = std::chrono::steady_clock::now();
   const std::string& run_dir = options.run_dir;
   TrainConfig config = requested;
+  // A run folder holds one run: config.json marks it. Resuming a run that was stopped before
+  // its first checkpoint starts it from step 0, which loses nothing either.
+  const bool has_checkpoint = fs::exists(checkpoint_path(run_dir));
   if (options.resume) {
-    core::check(fs::exists(checkpoint_path(run_dir)), "{}: no checkpoint to resume from",
-                checkpoint_path(run_dir));
+    core::check(fs::exists(config_path(run_dir)), "{}: no run to resume (no config.json)", run_dir);
     check_resumable(load_run_config(run_dir), requested, run_dir);
   } else {
-    core::check(!fs::exists(checkpoint_path(run_dir)),
-                "{}: already holds a run (checkpoint.pt); use --resume or a new run folder", run_dir);
+    core::check(!fs::exists(config_path(run_dir)),
+                "{}: already holds a run; use --resume or a new run folder", run_dir);
   }
   fs::create_directories(run_dir);
   io::write_file_atomically(config_path(run_dir),
@@ -133,25 +135,25 @@ TrainSummary train_model(const TrainConfig& requested, const TrainOptions& optio
                                torch::optim::AdamOptions(config.optim.lr).weight_decay(config.optim.weight_decay));
 
   TrainerState state;
-  if (options.resume) {
+  if (options.resume && has_checkpoint) {
     state = load_checkpoint(checkpoint_path(run_dir), *model, optimizer);
   } else {
     state.order = epoch_order(static_cast<int64_t>(train_examples.size()), config.run.seed, 0);
   }
   state.config_json = to_json(config).dump();
   state.data_kind = io::to_string(kind);
-  RunLog log((fs::path(run_dir) / "log.jsonl").string(), options.resume ? state.step : 0);
+  RunLog log((fs::path(run_dir) / "log.jsonl").string(), state.step);
   std::unique_ptr<TensorBoardWriter> tensorboard;
   if (config.run.tensorboard) {
     tensorboard = std::make_unique<TensorBoardWriter>((fs::path(run_dir) / "tensorboard").string());
   }
 
   const auto validate = [&]() {
-    return validation_metrics(*model, vsource, val_examples, config.sampling, kind,
+    return validation_metrics(model, vsource, val_examples, config.sampling, kind,
                               vsource.fft_axes(), core::derive_seed(config.run.seed, kValidationStream),
                               device);
   };
-  int64_t last_checkpoint = options.resume ? state.step : -1;
+  int64_t last_checkpoint = options.resume && has_checkpoint ? state.step : -1;
   TrainSummary summary;
   summary.val_psnr = summary.val_ssim = std::nan("");
   Progress progress(config.optim.steps, state.step, config.run.progress);

@@ -5,6 +5,9 @@
 
 #include "core/error.h"
 #include "nn/conv_layer.h"
+#include "nn/depth_major_conv.h"
+
+#include <torch/autograd.h>
 #include "support/test_support.h"
 
 namespace melrecon::nn {
@@ -98,6 +101,38 @@ TEST(Denoiser, RejectsWrongRanks) {
                             .cnn(ResidualCnnOptions().kind(ConvKind::conv3d))
                             .slice_wise(true)),
                core::Error);
+}
+
+}  // namespace
+}  // namespace melrecon::nn
+
+namespace melrecon::nn {
+namespace {
+
+TEST(DepthMajorConv, EqualsConv3dWithGradients) {
+  for (bool replicate : {false, true}) {
+    for (const std::vector<int64_t>& kernel : {std::vector<int64_t>{3, 3, 3}, {1, 3, 3}, {3, 1, 1}}) {
+      const at::Tensor x = at::randn({1, 3, 5, 7, 6}, at::kDouble).requires_grad_(true);
+      const at::Tensor w = at::randn({4, 3, kernel[0], kernel[1], kernel[2]}, at::kDouble)
+                               .requires_grad_(true);
+      const at::Tensor b = at::randn({4}, at::kDouble).requires_grad_(true);
+      at::Tensor input = x;
+      std::vector<int64_t> padding{kernel[0] / 2, kernel[1] / 2, kernel[2] / 2};
+      if (replicate) {
+        input = at::replication_pad3d(x, {padding[2], padding[2], padding[1], padding[1],
+                                          padding[0], padding[0]});
+        padding = {0, 0, 0};
+      }
+      const at::Tensor reference = at::conv3d(input, w, b, 1, padding);
+      const at::Tensor out =
+          conv3d_depth_major(x.movedim(1, 2).contiguous(), w, b, replicate).movedim(2, 1);
+      EXPECT_LT(testing::relative_error(out, reference), 1e-13);
+      const at::Tensor g = at::randn_like(reference);
+      const auto ref_grads = torch::autograd::grad({reference}, {x, w, b}, {g});
+      const auto grads = torch::autograd::grad({out}, {x, w, b}, {g});
+      for (int i = 0; i < 3; ++i) EXPECT_LT(testing::relative_error(grads[i], ref_grads[i]), 1e-12);
+    }
+  }
 }
 
 }  // namespace

@@ -1,0 +1,114 @@
+// Training runs end to end on a tiny simulated dataset: resuming from a checkpoint after an
+// interruption ends with exactly the weights of an uninterrupted run; non-finite values stop
+// the run with a message naming the example and keep the last good checkpoint.
+#include "train/trainer.h"
+
+#include <ATen/ATen.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "core/error.h"
+#include "modl/modl_net.h"
+#include "sim/simulate.h"
+#include "support/test_support.h"
+#include "train/checkpoint.h"
+#include "train/model_factory.h"
+#include "train/trained_model.h"
+
+namespace melrecon::train {
+namespace {
+
+std::string tiny_dataset(const std::string& name) {
+  const std::string dir = testing::temp_dir(name);
+  sim::simulate_dataset(sim::SimulateOptions(io::DataKind::image2d, {24, 20}).cases(3).coils(4).seed(3),
+                        dir + "/data");
+  return dir;
+}
+
+TrainConfig tiny_config(const std::string& data) {
+  return load_config("", {"data.train=\"" + data + "\"", "model.unrolls=2", "model.cg_iters=4",
+                          "model.features=4", "model.layers=3", "optim.steps=6",
+                          "run.checkpoint_every=2", "run.val_every=3", "run.progress=false",
+                          "sampling.accel=3", "sampling.calib=4"});
+}
+
+std::vector<at::Tensor> weights_of(const std::string& run) {
+  TrainedModel t = load_trained_model(run, c10::kCPU);
+  std::vector<at::Tensor> w;
+  for (const auto& p : t.model->parameters()) w.push_back(p.detach().clone());
+  return w;
+}
+
+TEST(Trainer, ResumedRunEndsBitIdenticalToAnUninterruptedOne) {
+  const std::string dir = tiny_dataset("trainer_resume");
+  const TrainConfig config = tiny_config(dir + "/data");
+  train_model(config, {dir + "/straight", false, 0});
+  // Interrupted after 3 steps: the checkpoint holds step 2, step 3 is lost and redone.
+  train_model(config, {dir + "/interrupted", false, 3});
+  EXPECT_EQ(read_checkpoint_state(dir + "/interrupted/checkpoint.pt").step, 2);
+  const TrainSummary resumed = train_model(config, {dir + "/interrupted", true, 0});
+  EXPECT_EQ(resumed.steps, 6);
+  const auto a = weights_of(dir + "/straight"), b = weights_of(dir + "/interrupted");
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t i = 0; i < a.size(); ++i) EXPECT_TRUE(at::equal(a[i], b[i])) << "parameter " << i;
+  // The log of the resumed run has each step once.
+  std::ifstream log(dir + "/interrupted/log.jsonl");
+  int steps = 0;
+  std::string line;
+  while (std::getline(log, line)) steps += line.find("\"type\":\"step\"") != std::string::npos;
+  EXPECT_EQ(steps, 6);
+}
+
+TEST(Trainer, RefusesToOverwriteOrResumeWithAnotherModel) {
+  const std::string dir = tiny_dataset("trainer_refuse");
+  const TrainConfig config = tiny_config(dir + "/data");
+  train_model(config, {dir + "/run", false, 1});  // stopped before its first checkpoint
+  EXPECT_THROW(train_model(config, {dir + "/run", false, 0}), core::Error);
+  EXPECT_EQ(train_model(config, {dir + "/run", true, 3}).steps, 3);  // resumes from step 0
+  TrainConfig other = config;
+  other.model.features = 8;
+  EXPECT_THROW(train_model(other, {dir + "/run", true, 0}), core::Error);
+  TrainConfig longer = config;
+  longer.optim.steps = 8;  // allowed: more steps
+  EXPECT_EQ(train_model(longer, {dir + "/run", true, 0}).steps, 8);
+}
+
+TEST(Trainer, DivergenceStopsNamingTheExampleAndKeepsTheCheckpoint) {
+  const std::string dir = tiny_dataset("trainer_nan");
+  TrainConfig config = tiny_config(dir + "/data");
+  config.optim.lr = 1e30;  // the second step's weights overflow
+  config.optim.grad_clip = 0;
+  config.run.checkpoint_every = 1;
+  try {
+    train_model(config, {dir + "/run", false, 0});
+    FAIL() << "expected the run to stop";
+  } catch (const core::Error& e) {
+    const std::string msg = e.what();
+    EXPECT_NE(msg.find("not finite on example case_"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("last good checkpoint"), std::string::npos) << msg;
+  }
+  const auto state = read_checkpoint_state(dir + "/run/checkpoint.pt");
+  EXPECT_GE(state.step, 1);
+  for (const auto& w : weights_of(dir + "/run")) EXPECT_TRUE(at::isfinite(w).all().item<bool>());
+}
+
+TEST(Trainer, NonFiniteDataIsReportedWithItsFile) {
+  const std::string dir = tiny_dataset("trainer_nan_data");
+  io::CaseData c = io::read_case(dir + "/data", "case_0001", io::DataKind::image2d);
+  c.kspace[0][0][3][3] = std::numeric_limits<float>::quiet_NaN();
+  io::write_case(dir + "/data", "case_0001", c, io::DataKind::image2d);
+  TrainConfig config = tiny_config(dir + "/data");
+  config.data.val_fraction = 0.0;
+  try {
+    train_model(config, {dir + "/run", false, 0});
+    FAIL() << "expected an error";
+  } catch (const core::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("case_0001/kspace.cfl: contains 1 non-finite"),
+              std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace melrecon::train

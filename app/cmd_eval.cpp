@@ -31,8 +31,9 @@ void run_eval(EvalArgs a) {
   a.options.sampling.source = "generate";
   const train::EvalReport report =
       train::evaluate(a.options, trained ? &trained->model : nullptr);
-  std::cout << fmt::format("{} at R = {} ({} masks, seed {}):\n", a.options.data,
-                           a.options.sampling.accel, a.options.sampling.pattern, a.options.seed)
+  std::cout << fmt::format("{} ({} examples) at R = {}, {} masks (seed {}):\n", a.options.data,
+                           report.methods.empty() ? 0 : report.methods[0].psnr.size(),
+                           a.options.sampling.accel, report.pattern, a.options.seed)
             << report.table();
   if (!a.json.empty()) {
     io::write_file_atomically(a.json, [&](std::ostream& out) { out << report.to_json().dump(2) << "\n"; });

@@ -9,7 +9,7 @@ namespace {
 at::Tensor pad_depth(const at::Tensor& x, int64_t p, bool replicate) {
   if (p == 0) return x;
   const int64_t z = x.size(1);
-  if (!replicate) return at::constant_pad_nd(x.movedim(1, -1), {p, p}).movedim(-1, 1).contiguous();
+  if (!replicate) return at::constant_pad_nd(x, {0, 0, 0, 0, 0, 0, p, p});  // dims X, Y, C, Z
   return at::cat({x.narrow(1, 0, 1).expand_as(x.narrow(1, 0, p)), x,
                   x.narrow(1, z - 1, 1).expand_as(x.narrow(1, 0, p))},
                  1);

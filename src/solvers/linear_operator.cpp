@@ -6,14 +6,20 @@
 
 namespace melrecon::solvers {
 
-at::Tensor batch_dot(const at::Tensor& a, const at::Tensor& b) {
-  return (a.conj() * b).flatten(1).sum(1);
+namespace {
+
+at::Tensor real_view(const at::Tensor& t) {
+  return t.is_complex() ? at::view_as_real(t.resolve_conj()) : t;
 }
 
-at::Tensor batch_norm_sq(const at::Tensor& a) {
-  const at::Tensor flat = a.flatten(1);
-  return a.is_complex() ? at::view_as_real(flat).pow(2).sum({1, 2}) : flat.pow(2).sum(1);
+}  // namespace
+
+at::Tensor batch_real_dot(const at::Tensor& a, const at::Tensor& b) {
+  const int64_t n = a.size(0);
+  return at::bmm(real_view(a).reshape({n, 1, -1}), real_view(b).reshape({n, -1, 1})).reshape({n});
 }
+
+at::Tensor batch_norm_sq(const at::Tensor& a) { return batch_real_dot(a, a); }
 
 at::Tensor per_example(const at::Tensor& s, int64_t rank) {
   if (s.dim() == 0) return s;

@@ -19,7 +19,7 @@ PowerIterationResult power_iteration(const LinearOperator& op, const at::Tensor&
   at::Tensor previous;
   for (int64_t it = 0; it < max_iters; ++it) {
     const at::Tensor av = op(v);
-    const at::Tensor estimate = at::real(batch_dot(v, av));  // Rayleigh quotient, ‖v‖ = 1
+    const at::Tensor estimate = batch_real_dot(v, av);  // Rayleigh quotient, ‖v‖ = 1
     v = normalize(av);
     result.iterations = it + 1;
     result.eigenvalue = estimate;

@@ -3,6 +3,7 @@
 #include <ATen/ATen.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <numeric>
@@ -141,6 +142,7 @@ EvalReport evaluate(const EvalOptions& options, modl::Modl* model) {
   };
 
   EvalReport report;
+  report.pattern = mask_pattern(options.sampling, source.kind());
   std::vector<double> lambdas;
   {
     const PreparedExample first = prepare(0);
@@ -170,8 +172,10 @@ EvalReport evaluate(const EvalOptions& options, modl::Modl* model) {
       std::vector<at::Tensor> gray;
       for (const auto& p : panels) gray.push_back((p.abs() / scale).clamp(0, 1));
       gray.push_back(((preview_plane(last) - panels[0]).abs() * 5 / scale).clamp(0, 1));
-      io::write_png(fmt::format("{}/{:04d}_{}.png", options.png_dir, i,
-                                std::filesystem::path(ex.name).filename().string()),
+      std::string name = ex.name;  // "case_0003[0]" -> "case_0003_0"
+      std::replace(name.begin(), name.end(), '[', '_');
+      name.erase(std::remove(name.begin(), name.end(), ']'), name.end());
+      io::write_png(fmt::format("{}/{:04d}_{}.png", options.png_dir, i, name),
                     at::cat(gray, 1).to(at::kFloat));
     }
   }

@@ -35,6 +35,7 @@ struct MethodScores {
 
 struct EvalReport {
   std::vector<MethodScores> methods;
+  std::string pattern;  // the mask kind used
   std::string table() const;  // Markdown: method | PSNR | SSIM | NRMSE (mean ± std)
   nlohmann::json to_json() const;
   const MethodScores* find(const std::string& method) const;

@@ -1,0 +1,96 @@
+// `melrecon train`, `recon` and `eval` through the command line, including a run killed with
+// SIGKILL mid-training and resumed: its final weights equal those of an uninterrupted run.
+#include <ATen/ATen.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "support/test_support.h"
+#include "train/checkpoint.h"
+#include "train/trained_model.h"
+
+namespace melrecon {
+namespace {
+
+using testing::run_command;
+using testing::run_melrecon;
+
+const char* kTrainArgs =
+    " --steps 120 --set model.unrolls=2 --set model.cg_iters=4 --set model.features=4"
+    " --set model.layers=3 --set sampling.accel=3 --set sampling.calib=4"
+    " --set run.checkpoint_every=3 --set run.val_every=1000 --set run.progress=false";
+
+int logged_steps(const std::string& log) {
+  std::ifstream in(log);
+  int n = 0;
+  std::string line;
+  while (std::getline(in, line)) n += line.find("\"type\":\"step\"") != std::string::npos;
+  return n;
+}
+
+std::vector<at::Tensor> weights(const std::string& run) {
+  std::vector<at::Tensor> w;
+  for (const auto& p : train::load_trained_model(run, c10::kCPU).model->parameters()) w.push_back(p.detach());
+  return w;
+}
+
+TEST(TrainCli, KilledRunResumesToTheSameWeights) {
+  const std::string d = testing::temp_dir("train_cli_kill");
+  ASSERT_EQ(run_melrecon("simulate --kind 2d --shape 24,20 --cases 3 --coils 4 --seed 3 --out " + d +
+                         "/data").exit_code, 0);
+  const std::string train = std::string(MELRECON_EXE) + " train --data " + d + "/data" + kTrainArgs;
+  ASSERT_EQ(run_command(train + " --run " + d + "/straight").exit_code, 0);
+
+  // Start the same run in the background and kill it with SIGKILL once it is well under way.
+  ASSERT_EQ(run_command(train + " --run " + d + "/killed > " + d + "/killed.out 2>&1 & echo $! > " +
+                        d + "/pid").exit_code, 0);
+  std::string pid;
+  std::ifstream(d + "/pid") >> pid;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (logged_steps(d + "/killed/log.jsonl") < 10 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ASSERT_EQ(run_command("kill -9 " + pid).exit_code, 0) << "the run ended before it could be killed";
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  const int64_t saved = train::read_checkpoint_state(d + "/killed/checkpoint.pt").step;
+  ASSERT_LT(saved, 120) << "the run was not interrupted";
+
+  const auto resumed = run_command(train + " --run " + d + "/killed --resume");
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
+  const auto a = weights(d + "/straight"), b = weights(d + "/killed");
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t i = 0; i < a.size(); ++i) EXPECT_TRUE(at::equal(a[i], b[i])) << "parameter " << i;
+  EXPECT_EQ(logged_steps(d + "/killed/log.jsonl"), 120);
+
+  // The trained model reconstructs a case and is evaluated against the baselines.
+  const auto recon = run_melrecon("recon --model " + d + "/straight " + d + "/data/case_0000/kspace " +
+                                  d + "/data/case_0000/maps " + d + "/x --png " + d + "/x.png");
+  ASSERT_EQ(recon.exit_code, 0) << recon.output;
+  EXPECT_TRUE(std::filesystem::exists(d + "/x.cfl"));
+  EXPECT_TRUE(std::filesystem::exists(d + "/x.png"));
+  const auto eval = run_melrecon("eval --data " + d + "/data --model " + d +
+                                 "/straight --methods zero-filled,cg-sense,modl --max-examples 2");
+  ASSERT_EQ(eval.exit_code, 0) << eval.output;
+  for (const char* m : {"| zero-filled", "| cg-sense", "| modl"}) {
+    EXPECT_NE(eval.output.find(m), std::string::npos) << eval.output;
+  }
+}
+
+TEST(TrainCli, BadConfigurationsAreOneLineErrors) {
+  const std::string d = testing::temp_dir("train_cli_errors");
+  std::ofstream(d + "/c.json") << R"({"model": {"unrols": 3}})";
+  auto r = run_melrecon("train --data x --run " + d + "/run --config " + d + "/c.json");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("c.json: unknown key 'model.unrols'"), std::string::npos) << r.output;
+  r = run_melrecon("train --data " + d + "/missing --run " + d + "/run2");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("missing/dataset.json: cannot open"), std::string::npos) << r.output;
+  r = run_melrecon("recon --model " + d + "/nothing " + d + "/k " + d + "/s " + d + "/x");
+  EXPECT_EQ(r.exit_code, 1);
+}
+
+}  // namespace
+}  // namespace melrecon

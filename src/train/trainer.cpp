@@ -96,10 +96,6 @@ TrainSummary train_model(const TrainConfig& requested, const TrainOptions& optio
     core::check(!fs::exists(config_path(run_dir)),
                 "{}: already holds a run; use --resume or a new run folder", run_dir);
   }
-  fs::create_directories(run_dir);
-  io::write_file_atomically(config_path(run_dir),
-                            [&](std::ostream& out) { out << to_json(config).dump(2) << "\n"; });
-
   if (config.run.threads > 0) at::set_num_threads(static_cast<int>(config.run.threads));
   const c10::Device device(config.run.device);
   if (device.is_cpu()) core::MemoryMeter::install();
@@ -126,6 +122,11 @@ TrainSummary train_model(const TrainConfig& requested, const TrainOptions& optio
   if (config.data.val_examples > 0 && static_cast<int64_t>(val_examples.size()) > config.data.val_examples) {
     val_examples.resize(config.data.val_examples);
   }
+
+  // Written once the data opened, so a mistyped path leaves no half-made run behind.
+  fs::create_directories(run_dir);
+  io::write_file_atomically(config_path(run_dir),
+                            [&](std::ostream& out) { out << to_json(config).dump(2) << "\n"; });
 
   at::manual_seed(config.run.seed);  // weight initialisation
   modl::Modl model(modl_options(config.model, kind));

@@ -88,6 +88,7 @@ TEST(TrainCli, BadConfigurationsAreOneLineErrors) {
   r = run_melrecon("train --data " + d + "/missing --run " + d + "/run2");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.output.find("missing/dataset.json: cannot open"), std::string::npos) << r.output;
+  EXPECT_FALSE(std::filesystem::exists(d + "/run2/config.json")) << "a failed start left a run behind";
   r = run_melrecon("recon --model " + d + "/nothing " + d + "/k " + d + "/s " + d + "/x");
   EXPECT_EQ(r.exit_code, 1);
 }

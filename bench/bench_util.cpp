@@ -2,27 +2,18 @@
 
 #include <fmt/format.h>
 
-#include "core/config.h"
-#if MELRECON_HAVE_CUDA
-#include <c10/cuda/CUDAFunctions.h>
-#endif
+#include "core/device_sync.h"
 
 namespace melrecon::bench {
 
-void synchronize(c10::Device device) {
-#if MELRECON_HAVE_CUDA
-  if (device.is_cuda()) c10::cuda::device_synchronize();
-#endif
-}
-
 double median_seconds(const std::function<void()>& fn, int repeats, int warmup, c10::Device device) {
   for (int i = 0; i < warmup; ++i) fn();
-  synchronize(device);
+  core::synchronize(device);
   std::vector<double> times;
   for (int i = 0; i < repeats; ++i) {
     const auto start = std::chrono::steady_clock::now();
     fn();
-    synchronize(device);
+    core::synchronize(device);
     times.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   }
   std::sort(times.begin(), times.end());

@@ -1,5 +1,5 @@
-// Small helpers shared by the benchmarks: wall-clock timing with a device sync, medians,
-// byte formatting.
+// Small helpers shared by the benchmarks: wall-clock medians (with a device sync), byte
+// formatting.
 #pragma once
 
 #include <c10/core/Device.h>
@@ -11,9 +11,6 @@
 #include <vector>
 
 namespace melrecon::bench {
-
-// Waits for queued GPU work so that a timing covers it (no-op on the CPU).
-void synchronize(c10::Device device);
 
 // Median wall time of `repeats` calls of `fn` (after `warmup` untimed calls), in seconds.
 double median_seconds(const std::function<void()>& fn, int repeats, int warmup, c10::Device device);

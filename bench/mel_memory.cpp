@@ -11,6 +11,7 @@
 #include <iostream>
 
 #include "bench_util.h"
+#include "core/device_sync.h"
 #include "core/memory_meter.h"
 #include "mel/gradient_strategy.h"
 #include "modl/random_problem.h"
@@ -99,7 +100,7 @@ int main(int argc, char** argv) {
         mel::StepResult last;
         model->zero_grad();
         strategy->forward_backward(model, problem, loss);  // warm-up; .grad allocated
-        bench::synchronize(device);
+        core::synchronize(device);
         core::MemoryMeter::reset_peak(device);
         const int64_t before = core::MemoryMeter::current_bytes(device);
         const double seconds = bench::median_seconds(

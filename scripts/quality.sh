@@ -33,11 +33,11 @@ experiment() {  # kind shape calib
   done
 }
 
-# 3D: Poisson-disc over (kz, ky) of 24 x 48 with an 8 x 8 calibration square; cine: 16 frames,
+# 3D: Poisson-disc over (kz, ky) of 16 x 48 with an 8 x 8 calibration square; cine: 16 frames,
 # 12 calibration lines shared out over the frames.
 for kind in $KINDS; do
   case $kind in
-    3d) experiment 3d 24,48,48 8 > "$OUT.3d.log" 2>&1 & ;;
+    3d) experiment 3d 16,48,48 8 > "$OUT.3d.log" 2>&1 & ;;
     cine) experiment cine 16,48,48 12 > "$OUT.cine.log" 2>&1 & ;;
   esac
 done

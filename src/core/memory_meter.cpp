@@ -124,8 +124,9 @@ Counts counts(c10::Device device) {
 #if MELRECON_HAVE_CUDA
   if (device.is_cuda()) {
     const auto stats = cuda_alloc::getDeviceStats(cuda_index(device));
-    const auto& bytes =
-        stats.allocated_bytes[static_cast<size_t>(cuda_alloc::StatType::AGGREGATE)];
+    // Index 0 is StatType::AGGREGATE (all pools); the enum moved namespaces across LibTorch
+    // 2.x releases, the layout did not.
+    const auto& bytes = stats.allocated_bytes[0];
     return {bytes.current, bytes.peak};
   }
 #endif

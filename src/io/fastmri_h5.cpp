@@ -21,6 +21,11 @@ struct FastmriFile::Impl {
 
 namespace {
 
+// fastMRI's [..., readout, phase] as melrecon's [..., Y = phase, X = readout].
+at::Tensor phase_then_readout(const at::Tensor& stored) {
+  return stored.transpose(-2, -1).contiguous();
+}
+
 // The memory type matching the file's compound {float re; float im} by member name, so HDF5
 // converts whatever float width the file stores into two native floats.
 h5::Handle complex_memory_type(hid_t dataset, const std::string& path) {
@@ -61,6 +66,10 @@ FastmriFile& FastmriFile::operator=(FastmriFile&&) noexcept = default;
 
 const std::string& FastmriFile::path() const { return impl_->path; }
 const std::vector<int64_t>& FastmriFile::kspace_shape() const { return impl_->shape; }
+std::vector<int64_t> FastmriFile::shape() const {
+  const std::vector<int64_t>& s = impl_->shape;
+  return {s[0], s[1], s[3], s[2]};
+}
 
 at::Tensor FastmriFile::Impl::read_slices(int64_t first, int64_t count) const {
   std::vector<int64_t> sizes = shape;
@@ -76,7 +85,7 @@ at::Tensor FastmriFile::Impl::read_slices(int64_t first, int64_t count) const {
                       H5P_DEFAULT, out.data_ptr()) >= 0,
               "{}: cannot read 'kspace' slices {}..{} ({})", path, first, first + count - 1,
               h5::last_error());
-  return out;
+  return phase_then_readout(out);
 }
 
 at::Tensor FastmriFile::read_kspace() const { return impl_->read_slices(0, num_slices()); }
@@ -105,7 +114,7 @@ at::Tensor FastmriFile::reconstruction_rss() const {
   core::check(
       H5Dread(dataset.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data_ptr()) >= 0,
       "{}: cannot read 'reconstruction_rss' ({})", impl_->path, h5::last_error());
-  return out;
+  return phase_then_readout(out);
 }
 
 }  // namespace melrecon::io

@@ -3,7 +3,7 @@
 //
 // Besides `kspace`, a case folder gets
 //   header.xml           the input's ISMRMRD XML header, verbatim (provenance), when it has one
-//   reconstruction_rss   fastMRI's root-sum-of-squares image [B, y, x] as a BART image, if present
+//   reconstruction_rss   fastMRI's root-sum-of-squares image [B, Y, X] as a BART image, if present
 // and dataset.json's extra fields record {"generator": "melrecon convert", "sources": [{"case",
 // "file", "format", ...what the reader reports}]}.
 #pragma once

@@ -1,5 +1,5 @@
 // The fastMRI reader on files written here with the HDF5 C API: exact values (whole file and
-// one slice), the header and RSS image, other member names and widths, and one-line errors.
+// one slice, readout and phase axes swapped), the header and RSS image, other member names and widths, and one-line errors.
 #include "core/config.h"
 
 #if MELRECON_HAVE_HDF5
@@ -25,13 +25,15 @@ TEST(FastmriH5, ReadsWhatWasWritten) {
   const at::Tensor rss = at::rand({3, 6, 6});
   testing::write_fastmri(path, kspace, kHeader, rss);
 
+  // Stored [slices, coils, readout, phase]; read with the phase encoding on Y, the readout on X.
   const FastmriFile file(path);
   EXPECT_EQ(file.kspace_shape(), (std::vector<int64_t>{3, 4, 10, 8}));
+  EXPECT_EQ(file.shape(), (std::vector<int64_t>{3, 4, 8, 10}));
   EXPECT_EQ(file.num_slices(), 3);
-  EXPECT_TRUE(at::equal(file.read_kspace(), kspace));
-  EXPECT_TRUE(at::equal(file.read_slice(2), kspace.narrow(0, 2, 1)));
+  EXPECT_TRUE(at::equal(file.read_kspace(), kspace.transpose(2, 3)));
+  EXPECT_TRUE(at::equal(file.read_slice(2), kspace.narrow(0, 2, 1).transpose(2, 3)));
   EXPECT_EQ(file.ismrmrd_header(), kHeader);
-  EXPECT_TRUE(at::equal(file.reconstruction_rss(), rss));
+  EXPECT_TRUE(at::equal(file.reconstruction_rss(), rss.transpose(1, 2)));
 }
 
 TEST(FastmriH5, OtherMemberNamesWidthsAndStringKinds) {
@@ -43,7 +45,9 @@ TEST(FastmriH5, OtherMemberNamesWidthsAndStringKinds) {
     testing::write_string(file.get(), "ismrmrd_header", kHeader, /*variable=*/false);
   }
   const FastmriFile file(dir + "/f.h5");
-  EXPECT_LT(testing::relative_error(file.read_kspace().to(at::kComplexDouble), kspace), 1e-7);
+  EXPECT_LT(testing::relative_error(file.read_kspace().to(at::kComplexDouble),
+                                    kspace.transpose(2, 3)),
+            1e-7);
   EXPECT_EQ(file.ismrmrd_header(), kHeader);
   EXPECT_FALSE(file.reconstruction_rss().defined());
 }

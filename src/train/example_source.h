@@ -7,12 +7,12 @@
 
 #include <ATen/core/Tensor.h>
 
-#include <list>
-#include <map>
+#include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
-#include "io/dataset.h"
+#include "io/bart_layout.h"
 
 namespace melrecon::train {
 
@@ -29,14 +29,19 @@ struct LoadedExample {
   std::string name;      // "<case>[<batch index>]" for messages
 };
 
+class ExampleBackend;
+
 class ExampleSource {
  public:
-  explicit ExampleSource(std::string dir, int64_t cache_bytes = int64_t{4} << 30);
+  // Errors (a missing or invalid dataset.json, unreadable files) are one line naming the file.
+  explicit ExampleSource(const std::string& path, int64_t cache_bytes = int64_t{4} << 30);
+  ~ExampleSource();
+  ExampleSource(ExampleSource&&) noexcept;
+  ExampleSource& operator=(ExampleSource&&) noexcept;
 
-  io::DataKind kind() const { return info_.kind; }
-  const std::vector<int64_t>& fft_axes() const { return info_.fft_axes; }
-  const std::vector<std::string>& case_names() const { return info_.cases; }
-  const std::string& dir() const { return dir_; }
+  io::DataKind kind() const;
+  const std::vector<int64_t>& fft_axes() const;
+  const std::vector<std::string>& case_names() const;
   std::vector<int64_t> spatial_shape() const;  // *S of the first case
 
   // Every example of the given cases, in order.
@@ -44,14 +49,7 @@ class ExampleSource {
   LoadedExample load(const ExampleRef& ref);
 
  private:
-  const io::CaseData& case_data(int64_t index);
-
-  std::string dir_;
-  io::DatasetInfo info_;
-  std::vector<int64_t> batch_sizes_;
-  int64_t cache_bytes_;
-  std::map<int64_t, io::CaseData> cache_;
-  std::list<int64_t> recent_;  // least recently used first
+  std::unique_ptr<ExampleBackend> backend_;
 };
 
 // Cases [0, n) split into training and validation: the last max(1, round(fraction·n)) cases

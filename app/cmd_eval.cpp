@@ -53,7 +53,9 @@ void add_eval_command(CLI::App& app) {
       "2004, window 11, sigma 1.5) and NRMSE on magnitudes normalised by the reference maximum; "
       "mean ± std over the examples for the model and the baselines (zero-filled, CG-SENSE, "
       "bart pics -l1 when bart is installed; their lambda chosen on the first example)");
-  cmd->add_option("--data", a->options.data, "Test dataset folder")->required();
+  cmd->add_option("--data", a->options.data,
+                  "Test data: dataset folder, fastMRI .h5 file or folder of them")
+      ->required();
   cmd->add_option("--model", a->model, "Run folder or checkpoint (omit: baselines only)");
   cmd->add_option("--methods", a->options.methods,
                   "Subset of zero-filled,cg-sense,bart-l1,modl (default: all available)")

@@ -45,11 +45,13 @@ void add_train_command(CLI::App& app) {
   auto a = std::make_shared<TrainArgs>();
   auto* cmd = app.add_subcommand(
       "train",
-      "Train MoDL on a dataset folder (see `melrecon simulate` / `convert`). Settings come from "
+      "Train MoDL on a dataset folder (see `melrecon simulate` / `convert`), a fastMRI .h5 file "
+      "or a folder of .h5 files. Settings come from "
       "defaults, then --config (JSON), then --set section.key=value overrides, then the flags "
       "below; the effective configuration is saved as <run>/config.json. Keys: see docs/training.md");
-  cmd->add_option("--data", a->data, "Training dataset folder (data.train)");
-  cmd->add_option("--val", a->val, "Separate validation dataset folder (data.val)");
+  cmd->add_option("--data", a->data,
+                  "Training data: dataset folder, fastMRI .h5 file or folder of them (data.train)");
+  cmd->add_option("--val", a->val, "Separate validation data, the same kinds (data.val)");
   cmd->add_option("--run", a->run_dir, "Run folder: config.json, checkpoint.pt, log.jsonl")
       ->capture_default_str();
   cmd->add_option("--config", a->config, "JSON configuration file");

@@ -16,7 +16,7 @@
 namespace melrecon::train {
 
 struct EvalOptions {
-  std::string data;                    // dataset folder
+  std::string data;                    // dataset folder, fastMRI .h5 file or folder of them
   std::vector<std::string> methods;    // zero-filled, cg-sense, bart-l1, modl (default: all)
   SamplingConfig sampling;             // masks of the test examples
   uint64_t seed = 1234;                // mask seeds: derive_seed(seed, example index)

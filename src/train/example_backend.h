@@ -1,6 +1,6 @@
-// What an ExampleSource reads its examples from, one implementation per kind of source (a
-// melrecon dataset folder: train/dataset_examples.h). Internal to train/example_source.cpp and
-// the backends.
+// What an ExampleSource reads its examples from, one implementation per kind of source: a
+// melrecon dataset folder (train/dataset_examples.h) or fastMRI files
+// (train/fastmri_examples.h). Internal to train/example_source.cpp and those backends.
 #pragma once
 
 #include <cstdint>

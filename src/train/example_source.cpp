@@ -2,15 +2,68 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <memory>
+#include <system_error>
 
+#include "core/config.h"
+#include "core/error.h"
 #include "train/dataset_examples.h"
 #include "train/example_backend.h"
 
+#if MELRECON_HAVE_HDF5
+#include "train/fastmri_examples.h"
+#endif
+
 namespace melrecon::train {
+namespace fs = std::filesystem;
+namespace {
+
+// The .h5 files directly in `dir`, sorted by name.
+std::vector<std::string> h5_files_in(const fs::path& dir) {
+  std::error_code error;
+  fs::directory_iterator it(dir, error);
+  core::check(!error, "{}: cannot list the folder ({})", dir.string(), error.message());
+  std::vector<std::string> files;
+  for (const auto& entry : it) {
+    if (entry.is_regular_file() && entry.path().extension() == ".h5") {
+      files.push_back(entry.path().string());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+std::unique_ptr<ExampleBackend> fastmri_backend(const std::vector<std::string>& files,
+                                                int64_t cache_bytes) {
+#if MELRECON_HAVE_HDF5
+  return std::make_unique<FastmriExamples>(files, cache_bytes);
+#else
+  core::fail("{}: fastMRI files cannot be read by this build (melrecon was built without HDF5)",
+             files.at(0));
+#endif
+}
+
+// A file: fastMRI. A folder: a dataset with dataset.json, else its .h5 files. Anything else is
+// taken for a dataset folder, whose reader names the missing dataset.json.
+std::unique_ptr<ExampleBackend> open_backend(const std::string& path, int64_t cache_bytes) {
+  const fs::path p(path);
+  if (fs::is_regular_file(p)) return fastmri_backend({path}, cache_bytes);
+  if (fs::is_directory(p) && !fs::exists(p / "dataset.json")) {
+    const std::vector<std::string> files = h5_files_in(p);
+    core::check(!files.empty(),
+                "{}: neither a melrecon dataset (no dataset.json) nor a folder of fastMRI files "
+                "(no .h5 files)",
+                path);
+    return fastmri_backend(files, cache_bytes);
+  }
+  return std::make_unique<DatasetExamples>(path, cache_bytes);
+}
+
+}  // namespace
 
 ExampleSource::ExampleSource(const std::string& path, int64_t cache_bytes)
-    : backend_(std::make_unique<DatasetExamples>(path, cache_bytes)) {}
+    : backend_(open_backend(path, cache_bytes)) {}
 
 ExampleSource::~ExampleSource() = default;
 ExampleSource::ExampleSource(ExampleSource&&) noexcept = default;

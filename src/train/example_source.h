@@ -1,8 +1,13 @@
-// Training and evaluation examples from a dataset folder (src/io/dataset.h): one example per
-// batch entry of each case (a 2D volume's slices are separate examples; a 3D volume or a cine
-// series is one). Cases are read lazily and kept in memory up to a byte budget. Missing coil
-// maps are estimated once (ESPIRiT) and cached in the case folder; a missing reference is the
-// coil combination of the fully sampled k-space.
+// Training and evaluation examples from
+//   - a melrecon dataset folder (src/io/dataset.h): one example per batch entry of each case (a
+//     2D volume's slices are separate examples; a 3D volume or a cine series is one);
+//   - a fastMRI multicoil HDF5 file, or a folder of them without dataset.json
+//     (src/io/fastmri_h5.h): each file is a case, each slice a 2D example, read one slice at a
+//     time.
+// Data is read lazily and kept in memory up to a byte budget. Missing coil maps are estimated
+// once (ESPIRiT) and cached on disk (a dataset's case folder; next to fastMRI files in
+// .melrecon-maps/ when that folder is writable); a missing reference is the coil combination of
+// the fully sampled k-space.
 #pragma once
 
 #include <ATen/core/Tensor.h>
@@ -33,7 +38,8 @@ class ExampleBackend;
 
 class ExampleSource {
  public:
-  // Errors (a missing or invalid dataset.json, unreadable files) are one line naming the file.
+  // `path`: a dataset folder, a fastMRI .h5 file or a folder of .h5 files. Errors (a folder
+  // with neither dataset.json nor .h5 files, unreadable files) are one line naming the path.
   explicit ExampleSource(const std::string& path, int64_t cache_bytes = int64_t{4} << 30);
   ~ExampleSource();
   ExampleSource(ExampleSource&&) noexcept;

@@ -1,0 +1,32 @@
+// Examples of fastMRI multicoil HDF5 files (src/io/fastmri_h5.h): each file is a case (named
+// by its stem), each slice a 2D example, read alone (one HDF5 hyperslab) and cached in memory.
+// k-space arrives in melrecon's orientation (phase encoding Y, readout X, oversampling kept).
+// Coil maps are estimated per slice with ESPIRiT and kept in a SliceMapCache next to the files;
+// the reference is the coil combination of the fully sampled slice.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "train/case_cache.h"
+#include "train/example_backend.h"
+#include "train/slice_map_cache.h"
+
+namespace melrecon::train {
+
+class FastmriExamples : public ExampleBackend {
+ public:
+  // `files`: one or more .h5 files of one folder. Each is opened here, so a file that is not a
+  // readable fastMRI multicoil file is reported (one line naming it) before anything runs.
+  FastmriExamples(const std::vector<std::string>& files, int64_t cache_bytes);
+  LoadedExample load(const ExampleRef& ref) override;
+
+ private:
+  io::CaseData read_slice(const ExampleRef& ref) const;
+
+  std::vector<std::string> files_;
+  SliceMapCache maps_;
+  CaseCache cache_;
+};
+
+}  // namespace melrecon::train

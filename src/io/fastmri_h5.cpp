@@ -54,7 +54,7 @@ FastmriFile::FastmriFile(const std::string& path) : impl_(std::make_unique<Impl>
   const std::vector<hsize_t> dims = h5::shape_of(impl_->kspace.get());
   impl_->shape.assign(dims.begin(), dims.end());
   core::check(impl_->shape.size() == 4,
-              "{}: 'kspace' has rank {} (shape {}), expected 4: [slices, coils, ky, kx] multicoil",
+              "{}: 'kspace' has rank {} (shape {}), expected 4: [slices, coils, readout, phase] multicoil",
               path, impl_->shape.size(), core::shape_string(impl_->shape));
   for (int64_t d : impl_->shape) core::check(d > 0, "{}: 'kspace' is empty", path);
   impl_->complex_type = complex_memory_type(impl_->kspace.get(), path);

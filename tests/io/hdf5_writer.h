@@ -65,7 +65,8 @@ inline void write_string(hid_t loc, const std::string& name, const std::string& 
            variable ? static_cast<const void*>(&pointer) : static_cast<const void*>(pointer));
 }
 
-// A fastMRI multicoil file: kspace [slices, coils, ky, kx], ismrmrd_header, optional RSS.
+// A fastMRI multicoil file as stored: kspace [slices, coils, readout, phase], ismrmrd_header,
+// optional RSS [slices, readout, phase].
 inline void write_fastmri(const std::string& path, const at::Tensor& kspace,
                           const std::string& header, const at::Tensor& rss = {}) {
   const io::h5::Handle file = create_hdf5(path);

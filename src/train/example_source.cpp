@@ -44,11 +44,14 @@ std::unique_ptr<ExampleBackend> fastmri_backend(const std::vector<std::string>& 
 #endif
 }
 
-// A file: fastMRI. A folder: a dataset with dataset.json, else its .h5 files. Anything else is
-// taken for a dataset folder, whose reader names the missing dataset.json.
+// A file, or a path named *.h5: fastMRI (so a mistyped file name is reported as a missing
+// file). A folder: a dataset with dataset.json, else its .h5 files. Anything else is taken for
+// a dataset folder, whose reader names the missing dataset.json.
 std::unique_ptr<ExampleBackend> open_backend(const std::string& path, int64_t cache_bytes) {
   const fs::path p(path);
-  if (fs::is_regular_file(p)) return fastmri_backend({path}, cache_bytes);
+  if (fs::is_regular_file(p) || (!fs::exists(p) && p.extension() == ".h5")) {
+    return fastmri_backend({path}, cache_bytes);
+  }
   if (fs::is_directory(p) && !fs::exists(p / "dataset.json")) {
     const std::vector<std::string> files = h5_files_in(p);
     core::check(!files.empty(),

@@ -179,6 +179,10 @@ TEST(FastmriSource, BadInputsAreOneLineErrorsNamingThePath) {
   const std::string root = testing::temp_dir("fastmri_source_errors");
   const auto open = [](const std::string& path) { return [path] { ExampleSource s(path); }; };
 
+  // A missing .h5 file is a missing file, not a missing dataset folder.
+  EXPECT_NE(testing::reader_error(root + "/none.h5", open(root + "/none.h5")).find("no such file"),
+            std::string::npos);
+
   fs::create_directories(root + "/empty");
   EXPECT_NE(testing::reader_error(root + "/empty", open(root + "/empty")).find("neither"),
             std::string::npos);

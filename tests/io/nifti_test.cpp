@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <numeric>
 
+#include "core/config.h"
 #include "core/error.h"
 #include "support/expect_error.h"
 #include "support/nifti_writer.h"

@@ -2,11 +2,18 @@
 // channels of x. Images [B, *S]: a 2D CNN on [B, Y, X]; a 3D or (2+1)D CNN on [B, Z|T, Y, X];
 // or, with `slice_wise`, a 2D CNN applied to every slice/frame of 3D or cine data (the 2D
 // baseline the paper compares against).
+//
+// With `tile` the CNN runs in overlapping tiles (nn/tiled_apply.h): activation memory is then
+// bounded by a tile plus its halo (the CNN's receptive-field radius), in the forward and in the
+// backward, and results equal the untiled CNN's up to float round-off.
 #pragma once
 
 #include <torch/nn/module.h>
 
+#include <vector>
+
 #include "nn/residual_cnn.h"
+#include "nn/tiled_apply.h"
 
 namespace melrecon::nn {
 
@@ -19,8 +26,15 @@ struct DenoiserOptions {
     slice_wise_ = on;
     return *this;
   }
+  // Tile size per spatial axis of the image ([Y, X] or [Z|T, Y, X]); 0 or empty: not tiled.
+  // Slice-wise, the Z|T entry groups slices (which need no halo).
+  DenoiserOptions& tile(std::vector<int64_t> sizes) {
+    tile_ = std::move(sizes);
+    return *this;
+  }
   ResidualCnnOptions cnn_;
   bool slice_wise_ = false;
+  std::vector<int64_t> tile_;
 };
 
 struct InversionResult {
@@ -40,10 +54,15 @@ class DenoiserImpl : public torch::nn::Module {
   void update_normalisation() { cnn_->update_normalisation(); }
   double lipschitz_upper_bound() const { return cnn_->lipschitz_upper_bound(); }
   const DenoiserOptions& options() const { return options_; }
+  // The dims of the CNN's input [N, 2, *s] that are cut, with their halos (empty: untiled).
+  const std::vector<TileDim>& tile_dims() const { return tile_dims_; }
 
  private:
+  torch::Tensor cnn_output(const torch::Tensor& channels);  // R_w on [N, 2, *s], tiled or not
+
   DenoiserOptions options_;
   ResidualCnn cnn_{nullptr};
+  std::vector<TileDim> tile_dims_;
 };
 TORCH_MODULE(Denoiser);
 

@@ -71,6 +71,15 @@ torch::Tensor ResidualCnnImpl::forward(const torch::Tensor& x) {
   return depth_major ? h.movedim(2, 1) : h;
 }
 
+std::vector<int64_t> ResidualCnnImpl::receptive_radius() const {
+  std::vector<int64_t> radius(spatial_rank(), 0);
+  for (const auto& m : *convs_) {
+    const auto& kernel = m->as<ConvLayer>()->options().kernel_;
+    for (size_t a = 0; a < kernel.size(); ++a) radius[a] += kernel[a] / 2;
+  }
+  return radius;
+}
+
 void ResidualCnnImpl::update_normalisation() {
   for (auto& m : *convs_) m->as<ConvLayer>()->update_normalisation();
 }

@@ -12,6 +12,7 @@
 #include <torch/nn/modules/container/modulelist.h>
 
 #include <string>
+#include <vector>
 
 namespace melrecon::nn {
 
@@ -66,6 +67,10 @@ class ResidualCnnImpl : public torch::nn::Module {
   double lipschitz_upper_bound() const;
   const ResidualCnnOptions& options() const { return options_; }
   int64_t spatial_rank() const { return options_.kind_ == ConvKind::conv2d ? 2 : 3; }
+  // Per spatial axis, how far an output depends on inputs: Σ over the convolutions of
+  // kernel/2 (layers × kernel/2 for 2D and 3D; per axis for (2+1)D, whose spatial and
+  // temporal kernels differ).
+  std::vector<int64_t> receptive_radius() const;
 
  private:
   ResidualCnnOptions options_;

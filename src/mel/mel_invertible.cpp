@@ -17,7 +17,7 @@ torch::Tensor MelInvertible::invert_unroll(modl::Modl& model, int64_t k, const t
   torch::NoGradGuard no_grad;
   const torch::Tensor lam = model->lambda();
   const torch::Tensor denoised =
-      (modl::data_consistency_rhs(problem.op, next, lam) - problem.aty) / lam;
+      (modl::data_consistency_rhs(model->dc_operator(problem), next, lam) - problem.aty) / lam;
   const auto inverse = model->denoiser(k)->invert(denoised, options_.inversion_tol_,
                                                   options_.inversion_max_iters_);
   stats.fixed_point_iterations += inverse.iterations;

@@ -16,6 +16,8 @@ ModlImpl::ModlImpl(ModlOptions options) : options_(std::move(options)) {
   core::check(options_.lambda_ > 0, "MoDL: lambda must be > 0, found {}", options_.lambda_);
   core::check(options_.cg_iters_ >= 1, "MoDL: cg_iters must be >= 1, found {}",
               options_.cg_iters_);
+  core::check(options_.coil_chunk_ >= 0, "MoDL: coil_chunk must be >= 0, found {}",
+              options_.coil_chunk_);
   const int64_t count = options_.share_weights_ ? 1 : options_.num_unrolls_;
   for (int64_t i = 0; i < count; ++i) {
     denoisers_.push_back(
@@ -39,10 +41,15 @@ solvers::CgOptions ModlImpl::cg_options() const {
   return solvers::CgOptions().max_iters(options_.cg_iters_).tol(options_.cg_tol_);
 }
 
+mri::SenseOp ModlImpl::dc_operator(const ModlProblem& problem) const {
+  if (options_.coil_chunk_ == 0) return problem.op;
+  return problem.op.with_coil_chunk(options_.coil_chunk_);
+}
+
 torch::Tensor ModlImpl::unroll(int64_t k, const torch::Tensor& x, const ModlProblem& problem) {
   const torch::Tensor lam = lambda();
   const torch::Tensor rhs = problem.aty + lam * denoiser(k)->forward(x);
-  return data_consistency(problem.op, rhs, lam, cg_options());
+  return data_consistency(dc_operator(problem), rhs, lam, cg_options());
 }
 
 torch::Tensor ModlImpl::forward(const ModlProblem& problem) {

@@ -40,6 +40,12 @@ struct ModlOptions {
     denoiser_ = d;
     return *this;
   }
+  // Coils per chunk in data consistency (its CG, its backward, the MEL inversion): at most this
+  // many coil images exist at a time. 0: the problem operator's own setting.
+  ModlOptions& coil_chunk(int64_t coils) {
+    coil_chunk_ = coils;
+    return *this;
+  }
   int64_t num_unrolls_ = 10;
   int64_t cg_iters_ = 10;
   double cg_tol_ = 0.0;  // > 0: stop CG early at this relative residual
@@ -47,9 +53,11 @@ struct ModlOptions {
   bool learn_lambda_ = true;
   bool share_weights_ = true;
   nn::DenoiserOptions denoiser_;
+  int64_t coil_chunk_ = 0;
 };
 
-// One batch's data: the operator and Aᴴy (which is also x_0).
+// One batch's data: the operator and Aᴴy (which is also x_0; computed with the operator's own
+// coil chunk).
 struct ModlProblem {
   ModlProblem(mri::SenseOp op, const at::Tensor& kspace);
   mri::SenseOp op;
@@ -73,6 +81,8 @@ class ModlImpl : public torch::nn::Module {
   int64_t num_unrolls() const { return options_.num_unrolls_; }
   const ModlOptions& options() const { return options_; }
   solvers::CgOptions cg_options() const;
+  // The operator data consistency uses: the problem's, with this model's coil chunk.
+  mri::SenseOp dc_operator(const ModlProblem& problem) const;
 
  private:
   ModlOptions options_;

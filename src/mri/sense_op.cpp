@@ -9,9 +9,11 @@
 namespace melrecon::mri {
 namespace {
 
-at::Tensor narrow_if_batched(const at::Tensor& t, int64_t start, int64_t length) {
-  if (!t.defined() || t.size(0) == 1) return t;
-  return t.narrow(0, start, length);
+// `t` narrowed along `dim` unless it is undefined or broadcast there (size 1).
+at::Tensor narrow_unless_broadcast(const at::Tensor& t, int64_t dim, int64_t start,
+                                   int64_t length) {
+  if (!t.defined() || t.size(dim) == 1) return t;
+  return t.narrow(dim, start, length);
 }
 
 }  // namespace
@@ -65,6 +67,13 @@ SenseOp::SenseOp(at::Tensor maps, at::Tensor mask, SenseOptions options)
               options_.coil_chunk_);
 }
 
+SenseOp SenseOp::with_coil_chunk(int64_t coils) const {
+  core::check(coils >= 0, "coil chunk must be >= 0, found {}", coils);
+  SenseOp op = *this;
+  op.options_.coil_chunk_ = coils;
+  return op;
+}
+
 at::Tensor SenseOp::maps() const { return modulated_ ? maps_ * checkerboard_ : maps_; }
 
 at::Tensor SenseOp::to_kspace(const at::Tensor& coil_images) const {
@@ -84,31 +93,43 @@ at::Tensor SenseOp::forward(const at::Tensor& image) const {
   return kspace_weight_.defined() ? k.mul_(kspace_weight_) : k;
 }
 
-at::Tensor SenseOp::adjoint(const at::Tensor& kspace) const {
-  const at::Tensor k = kspace_weight_.defined() ? kspace * kspace_weight_.conj() : kspace;
-  return to_image(k).mul_(maps_.conj()).sum(1);
+template <typename ChunkFn>
+at::Tensor SenseOp::sum_over_coil_chunks(const ChunkFn& chunk) const {
+  const int64_t coils = num_coils();
+  const int64_t size = options_.coil_chunk_ <= 0 ? coils : std::min(coils, options_.coil_chunk_);
+  at::Tensor out = chunk(0, size);
+  for (int64_t c = size; c < coils; c += size) out.add_(chunk(c, std::min(size, coils - c)));
+  return out;
 }
 
-at::Tensor SenseOp::normal_chunk(const at::Tensor& image, const at::Tensor& maps) const {
+at::Tensor SenseOp::adjoint_chunk(const at::Tensor& kspace, int64_t first, int64_t count) const {
+  const at::Tensor k = kspace.narrow(1, first, count);
+  const at::Tensor weighted =
+      kspace_weight_.defined() ? k * narrow_unless_broadcast(kspace_weight_, 1, first, count).conj()
+                               : k;
+  return to_image(weighted).mul_(maps_.narrow(1, first, count).conj()).sum(1);
+}
+
+at::Tensor SenseOp::adjoint(const at::Tensor& kspace) const {
+  return sum_over_coil_chunks(
+      [&](int64_t first, int64_t count) { return adjoint_chunk(kspace, first, count); });
+}
+
+at::Tensor SenseOp::normal_chunk(const at::Tensor& image, int64_t first, int64_t count) const {
+  const at::Tensor maps = maps_.narrow(1, first, count);
   at::Tensor k = to_kspace(image.unsqueeze(1) * maps);
-  if (mask_power_.defined()) k.mul_(mask_power_);
+  if (mask_power_.defined()) k.mul_(narrow_unless_broadcast(mask_power_, 1, first, count));
   return to_image(k).mul_(maps.conj()).sum(1);
 }
 
 at::Tensor SenseOp::normal(const at::Tensor& image) const {
-  const int64_t coils = num_coils();
-  const int64_t chunk = options_.coil_chunk_ <= 0 ? coils : options_.coil_chunk_;
-  if (chunk >= coils) return normal_chunk(image, maps_);
-  at::Tensor out = normal_chunk(image, maps_.narrow(1, 0, chunk));
-  for (int64_t c = chunk; c < coils; c += chunk) {
-    out.add_(normal_chunk(image, maps_.narrow(1, c, std::min(chunk, coils - c))));
-  }
-  return out;
+  return sum_over_coil_chunks(
+      [&](int64_t first, int64_t count) { return normal_chunk(image, first, count); });
 }
 
 SenseOp SenseOp::narrow_batch(int64_t start, int64_t length) const {
-  return SenseOp(narrow_if_batched(maps(), start, length), narrow_if_batched(mask_, start, length),
-                 options_);
+  return SenseOp(narrow_unless_broadcast(maps(), 0, start, length),
+                 narrow_unless_broadcast(mask_, 0, start, length), options_);
 }
 
 }  // namespace melrecon::mri

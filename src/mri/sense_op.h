@@ -19,8 +19,8 @@ struct SenseOptions {
     fft_axes_ = std::move(axes);
     return *this;
   }
-  // Coils per chunk in `normal`: 0 = all at once. Memory of the normal operator is then about
-  // 2 chunks of coil images instead of C.
+  // Coils per chunk in `normal` and `adjoint`: 0 = all at once. Their memory is then about
+  // 2 chunks of coil images instead of 2·C.
   SenseOptions& coil_chunk(int64_t n) {
     coil_chunk_ = n;
     return *this;
@@ -35,7 +35,7 @@ class SenseOp {
   SenseOp(at::Tensor maps, at::Tensor mask, SenseOptions options = {});
 
   at::Tensor forward(const at::Tensor& image) const;   // [B, *S] -> [B, C, *S]
-  at::Tensor adjoint(const at::Tensor& kspace) const;  // [B, C, *S] -> [B, *S]
+  at::Tensor adjoint(const at::Tensor& kspace) const;  // [B, C, *S] -> [B, *S], coil-chunked
   at::Tensor normal(const at::Tensor& image) const;    // AᴴA: [B, *S] -> [B, *S], coil-chunked
 
   // The coil maps as given (internally they may be stored pre-modulated; see below).
@@ -50,9 +50,15 @@ class SenseOp {
   // The same operator restricted to batch entries [start, start + length) (maps and mask
   // sliced where they are not broadcast).
   SenseOp narrow_batch(int64_t start, int64_t length) const;
+  // The same operator with another coil chunk (shares every tensor).
+  SenseOp with_coil_chunk(int64_t coils) const;
 
  private:
-  at::Tensor normal_chunk(const at::Tensor& image, const at::Tensor& maps) const;
+  // Σ over coil chunks [c, c + n) of chunk(c, n): one chunk of coil images exists at a time.
+  template <typename ChunkFn>
+  at::Tensor sum_over_coil_chunks(const ChunkFn& chunk) const;
+  at::Tensor normal_chunk(const at::Tensor& image, int64_t first, int64_t count) const;
+  at::Tensor adjoint_chunk(const at::Tensor& kspace, int64_t first, int64_t count) const;
   at::Tensor to_kspace(const at::Tensor& coil_images) const;
   at::Tensor to_image(const at::Tensor& kspace) const;
 

@@ -65,11 +65,17 @@ TEST_P(SenseOpGeometry, NormalIsAdjointOfForwardAndCoilChunkingChangesNothing) {
   const Geometry& g = GetParam();
   const at::Tensor x = random_complex(image_shape(g), 3);
   const SenseOp op = make_op(g);
-  const at::Tensor reference = op.adjoint(op.forward(x));
+  const at::Tensor y = op.forward(x);
+  const at::Tensor reference = op.adjoint(y);
   EXPECT_LT(relative_error(op.normal(x), reference), 1e-12) << g.name;
   for (int64_t chunk : {1, 2}) {
-    EXPECT_LT(relative_error(make_op(g, chunk).normal(x), reference), 1e-12)
-        << g.name << " chunk " << chunk;
+    for (const SenseOp& chunked : {make_op(g, chunk), op.with_coil_chunk(chunk)}) {
+      EXPECT_EQ(chunked.options().coil_chunk_, chunk);
+      EXPECT_LT(relative_error(chunked.normal(x), reference), 1e-12)
+          << g.name << " chunk " << chunk;
+      EXPECT_LT(relative_error(chunked.adjoint(y), reference), 1e-12)
+          << g.name << " chunk " << chunk;
+    }
   }
 }
 
@@ -99,6 +105,19 @@ TEST(SenseOp, PerSliceFftEqualsA2dOperatorOnEachSlice) {
   for (int64_t z = 0; z < 4; ++z) {
     const SenseOp slice(maps.select(2, z), mask.select(2, 0));
     EXPECT_LT(relative_error(k.select(2, z), slice.forward(x.select(1, z))), 1e-12);
+  }
+}
+
+TEST(SenseOp, CoilChunksTakeTheirPartOfAPerCoilMask) {
+  const at::Tensor maps = random_complex({1, 5, 8, 6}, 24);
+  const at::Tensor mask = random_mask({1, 5, 8, 6}, 25);  // a different pattern per coil
+  const at::Tensor x = random_complex({1, 8, 6}, 26);
+  const SenseOp op(maps, mask);
+  const at::Tensor k = op.forward(x);
+  for (int64_t chunk : {2, 3}) {
+    const SenseOp chunked = op.with_coil_chunk(chunk);
+    EXPECT_LT(relative_error(chunked.normal(x), op.normal(x)), 1e-12) << chunk;
+    EXPECT_LT(relative_error(chunked.adjoint(k), op.adjoint(k)), 1e-12) << chunk;
   }
 }
 

@@ -1,12 +1,12 @@
 #include "nn/conv_layer.h"
 
-#include <torch/nn/functional/padding.h>
 #include <torch/nn/init.h>
 
 #include <cmath>
 
 #include "core/error.h"
 #include "nn/depth_major_conv.h"
+#include "nn/replicate_pad.h"
 
 namespace melrecon::nn {
 ConvLayerImpl::ConvLayerImpl(ConvLayerOptions options) : options_(std::move(options)) {
@@ -53,29 +53,28 @@ double ConvLayerImpl::lipschitz_upper_bound() const {
   return std::sqrt(static_cast<double>(taps_)) * torch::linalg_matrix_norm(w, 2).item<double>();
 }
 
+std::pair<torch::Tensor, torch::Tensor> ConvLayerImpl::parameters_as(c10::ScalarType dtype) const {
+  return {effective_weight().to(dtype), bias.defined() ? bias.to(dtype) : bias};
+}
+
 torch::Tensor ConvLayerImpl::forward_depth_major(const torch::Tensor& x) {
   core::check(options_.kernel_.size() == 3, "conv layer: depth-major input needs a 3D kernel");
-  return conv3d_depth_major(x, effective_weight(), bias, options_.replicate_padding_);
+  const auto [w, b] = parameters_as(x.scalar_type());
+  return conv3d_depth_major(x, w, b, options_.replicate_padding_);
 }
 
 torch::Tensor ConvLayerImpl::forward(const torch::Tensor& x) {
   const auto& k = options_.kernel_;
-  const torch::Tensor w = effective_weight();
+  const auto [w, b] = parameters_as(x.scalar_type());
   std::vector<int64_t> padding;
   for (int64_t s : k) padding.push_back(s / 2);
   torch::Tensor input = x;
   if (options_.replicate_padding_) {
-    std::vector<int64_t> pad;  // F.pad order: last dim first
-    for (auto it = padding.rbegin(); it != padding.rend(); ++it) {
-      pad.push_back(*it);
-      pad.push_back(*it);
-    }
-    input = torch::nn::functional::pad(
-        x, torch::nn::functional::PadFuncOptions(pad).mode(torch::kReplicate));
+    for (size_t d = 0; d < k.size(); ++d) input = replicate_pad(input, 2 + d, padding[d]);
     std::fill(padding.begin(), padding.end(), 0);
   }
-  if (k.size() == 2) return torch::conv2d(input, w, bias, 1, padding);
-  return torch::conv3d(input, w, bias, 1, padding);
+  if (k.size() == 2) return torch::conv2d(input, w, b, 1, padding);
+  return torch::conv3d(input, w, b, 1, padding);
 }
 
 }  // namespace melrecon::nn

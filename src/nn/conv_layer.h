@@ -11,6 +11,7 @@
 
 #include <torch/nn/module.h>
 
+#include <utility>
 #include <vector>
 
 namespace melrecon::nn {
@@ -40,6 +41,8 @@ struct ConvLayerOptions {
 class ConvLayerImpl : public torch::nn::Module {
  public:
   explicit ConvLayerImpl(ConvLayerOptions options);
+  // The input's dtype sets the compute dtype: weight and bias are cast to it (differentiably),
+  // so a bfloat16 input runs the convolution in bfloat16 while the parameters stay float32.
   torch::Tensor forward(const torch::Tensor& x);
   // 3D kernels only: input and output depth-major, [B, Z, C, Y, X] (nn/depth_major_conv.h).
   torch::Tensor forward_depth_major(const torch::Tensor& x);
@@ -54,6 +57,9 @@ class ConvLayerImpl : public torch::nn::Module {
   torch::Tensor weight, bias;
 
  private:
+  // The effective weight and the bias, cast to `dtype`.
+  std::pair<torch::Tensor, torch::Tensor> parameters_as(c10::ScalarType dtype) const;
+
   ConvLayerOptions options_;
   torch::Tensor u_, v_;  // left / right singular vector estimates
   int64_t taps_ = 1;

@@ -2,17 +2,16 @@
 
 #include <ATen/ATen.h>
 
+#include "nn/replicate_pad.h"
+
 namespace melrecon::nn {
 namespace {
 
 // Pads Z (dim 1) by `p` on both sides: zeros, or copies of the edge slices.
 at::Tensor pad_depth(const at::Tensor& x, int64_t p, bool replicate) {
   if (p == 0) return x;
-  const int64_t z = x.size(1);
-  if (!replicate) return at::constant_pad_nd(x, {0, 0, 0, 0, 0, 0, p, p});  // dims X, Y, C, Z
-  return at::cat({x.narrow(1, 0, 1).expand_as(x.narrow(1, 0, p)), x,
-                  x.narrow(1, z - 1, 1).expand_as(x.narrow(1, 0, p))},
-                 1);
+  if (replicate) return replicate_pad(x, 1, p);
+  return at::constant_pad_nd(x, {0, 0, 0, 0, 0, 0, p, p});  // dims X, Y, C, Z
 }
 
 }  // namespace
@@ -27,7 +26,7 @@ at::Tensor conv3d_depth_major(const at::Tensor& x, const at::Tensor& weight, con
     at::Tensor slices = padded.narrow(1, dz, z).reshape({b * z, c, h, w});
     std::vector<int64_t> padding{ky / 2, kx / 2};
     if (replicate_padding && (ky > 1 || kx > 1)) {
-      slices = at::replication_pad2d(slices, {kx / 2, kx / 2, ky / 2, ky / 2});
+      slices = replicate_pad(replicate_pad(slices, 2, ky / 2), 3, kx / 2);
       padding = {0, 0};
     }
     const at::Tensor term =

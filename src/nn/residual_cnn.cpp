@@ -14,6 +14,14 @@ ConvKind parse_conv_kind(const std::string& name) {
   throw core::UsageError("unknown convolution kind '" + name + "' (expected 2d, 3d or 2+1d)");
 }
 
+std::optional<c10::ScalarType> parse_precision(const std::string& name) {
+  if (name == "float32") return std::nullopt;
+  if (name == "bfloat16") return c10::kBFloat16;
+  if (name == "float16") return c10::kHalf;
+  throw core::UsageError("unknown precision '" + name +
+                         "' (expected float32, bfloat16 or float16)");
+}
+
 const char* to_string(ConvKind kind) {
   switch (kind) {
     case ConvKind::conv2d: return "2d";
@@ -59,7 +67,12 @@ torch::Tensor ResidualCnnImpl::forward(const torch::Tensor& x) {
   // 3D kernels on the CPU run as sums of 2D convolutions on depth-major activations
   // (nn/depth_major_conv.h); elsewhere the native convolution is fast.
   const bool depth_major = spatial_rank() == 3 && x.device().is_cpu();
-  torch::Tensor h = depth_major ? x.movedim(1, 2).contiguous() : x;
+  const auto compute = options_.compute_dtype_.value_or(x.scalar_type());
+  core::check(compute != c10::kHalf || !x.device().is_cpu(),
+              "CNN: float16 needs a CUDA device; use bfloat16 on the CPU");
+  // The cast (a differentiable copy) comes first so the depth-major copy is in the compute dtype.
+  torch::Tensor h = x.to(compute);
+  if (depth_major) h = h.movedim(1, 2).contiguous();
   const size_t last = convs_->size() - 1;
   for (size_t i = 0; i < convs_->size(); ++i) {
     auto& conv = *convs_[i]->as<ConvLayer>();
@@ -68,7 +81,8 @@ torch::Tensor ResidualCnnImpl::forward(const torch::Tensor& x) {
     // overwrite the output and only one activation per layer is kept for backward.
     if (i != last) h = torch::relu_(h);
   }
-  return depth_major ? h.movedim(2, 1) : h;
+  if (depth_major) h = h.movedim(2, 1);
+  return h.to(x.scalar_type());
 }
 
 std::vector<int64_t> ResidualCnnImpl::receptive_radius() const {

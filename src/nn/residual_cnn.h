@@ -6,11 +6,17 @@
 //   conv2p1d a (2+1)D layer: 1x3x3 spatial conv, ReLU, 3x1x1 temporal conv (for cine)
 // With `lipschitz(c)` (0 < c) every convolution is bounded so that the whole network is
 // c-Lipschitz (ReLU is 1-Lipschitz): D_w is then invertible by fixed-point iteration when c < 1.
+// With `compute_dtype(bfloat16 | float16)` the network runs in that dtype (mixed precision,
+// autocast-style): its input and its weights are cast inside the forward by differentiable
+// casts, its output is cast back to the input's dtype; the parameters and their gradients stay
+// in the model's dtype.
 #pragma once
 
+#include <c10/core/ScalarType.h>
 #include <torch/nn/module.h>
 #include <torch/nn/modules/container/modulelist.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +24,9 @@ namespace melrecon::nn {
 
 enum class ConvKind { conv2d, conv3d, conv2p1d };
 ConvKind parse_conv_kind(const std::string& name);  // "2d" | "3d" | "2+1d"
+// The compute dtype a precision name means: "float32" none (the model's own dtype), "bfloat16",
+// "float16".
+std::optional<c10::ScalarType> parse_precision(const std::string& name);
 const char* to_string(ConvKind kind);
 
 struct ResidualCnnOptions {
@@ -49,6 +58,11 @@ struct ResidualCnnOptions {
     lipschitz_ = c;
     return *this;
   }
+  // Unset: the input's dtype. float16 needs a CUDA device (no CPU half convolutions).
+  ResidualCnnOptions& compute_dtype(std::optional<c10::ScalarType> dtype) {
+    compute_dtype_ = dtype;
+    return *this;
+  }
   ConvKind kind_ = ConvKind::conv2d;
   int64_t num_layers_ = 5;
   int64_t features_ = 64;
@@ -56,6 +70,7 @@ struct ResidualCnnOptions {
   int64_t channels_ = 2;  // real and imaginary part
   bool replicate_padding_ = false;
   double lipschitz_ = 0.0;  // 0: unconstrained; < 1 makes D_w = I + R_w invertible
+  std::optional<c10::ScalarType> compute_dtype_;
 };
 
 class ResidualCnnImpl : public torch::nn::Module {

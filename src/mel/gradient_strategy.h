@@ -23,7 +23,8 @@ namespace melrecon::mel {
 using LossFn = std::function<torch::Tensor(const torch::Tensor& output)>;
 
 struct StrategyOptions {
-  // mel: keep stored unroll inputs in host memory when the model runs on a GPU.
+  // mel: keep stored unroll inputs in pinned host memory when the model runs on a GPU,
+  // prefetched one unroll ahead in the backward (mel/stored_inputs.h); a no-op on the CPU.
   StrategyOptions& offload_to_host(bool on) {
     offload_to_host_ = on;
     return *this;

@@ -1,21 +1,23 @@
 #include "mel/mel_checkpoint.h"
 
+#include "mel/stored_inputs.h"
+
 namespace melrecon::mel {
 
 StepResult MelCheckpoint::forward_backward(modl::Modl& model, const modl::ModlProblem& problem,
                                            const LossFn& loss) {
   const int64_t n = model->num_unrolls();
-  const bool offload = options_.offload_to_host_ && !problem.aty.device().is_cpu();
-  std::vector<torch::Tensor> inputs;
-  inputs.reserve(n);
+  StoredInputs inputs(options_.offload_to_host_, problem.aty.device());
   torch::Tensor x = problem.aty;
   {
     torch::NoGradGuard no_grad;
     for (int64_t k = 0; k + 1 < n; ++k) {
-      inputs.push_back(offload ? x.to(torch::kCPU, /*non_blocking=*/true) : x);
+      inputs.push(x);
       x = model->unroll(k, x, problem);
     }
   }
+  // Offloaded inputs come back one unroll ahead: x_{N−2} while the last unroll runs.
+  inputs.prefetch(n - 2);
   // The last unroll is run with its graph right away: the backward needs it first, so
   // rebuilding it later would only repeat its forward.
   RebuiltUnroll last = rebuild_unroll(model, n - 1, x, problem);
@@ -23,8 +25,8 @@ StepResult MelCheckpoint::forward_backward(modl::Modl& model, const modl::ModlPr
   auto [value, grad] = loss_and_output_gradient(x, loss);
   grad = last.backward(grad);
   for (int64_t k = n - 2; k >= 0; --k) {
-    const torch::Tensor input = inputs[k].to(problem.aty.device());
-    inputs[k] = torch::Tensor();  // the stored copy is no longer needed
+    const torch::Tensor input = inputs.take(k);  // the stored copy is released
+    inputs.prefetch(k - 1);
     grad = rebuild_unroll(model, k, input, problem).backward(grad);
   }
   return {x, value, {}};

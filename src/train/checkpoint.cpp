@@ -69,6 +69,8 @@ void save_checkpoint(const std::string& path, torch::nn::Module& model,
   archive.write("order", to_tensor(state.order));
   archive.write("config", c10::IValue(state.config_json));
   archive.write("data_kind", c10::IValue(state.data_kind));
+  archive.write("loss_scale", torch::tensor(state.loss_scaler.scale, torch::kDouble));
+  archive.write("loss_scale_finite_steps", torch::tensor(state.loss_scaler.finite_steps));
   std::ostringstream bytes;
   archive.save_to(bytes);
   io::write_file_atomically(path, [&](std::ostream& out) { out << bytes.str(); });
@@ -90,6 +92,11 @@ TrainerState read_state(torch::serialize::InputArchive& archive, const std::stri
   state.order.assign(t.data_ptr<int64_t>(), t.data_ptr<int64_t>() + t.numel());
   state.config_json = read_string(archive, "config");
   state.data_kind = read_string(archive, "data_kind");
+  // Optional: checkpoints written before loss scaling existed keep the initial scale.
+  if (archive.try_read("loss_scale", t)) state.loss_scaler.scale = t.item<double>();
+  if (archive.try_read("loss_scale_finite_steps", t)) {
+    state.loss_scaler.finite_steps = t.item<int64_t>();
+  }
   return state;
 }
 

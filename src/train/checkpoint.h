@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "train/loss_scaler.h"
+
 namespace melrecon::train {
 
 struct TrainerState {
@@ -18,6 +20,7 @@ struct TrainerState {
   std::vector<int64_t> order;   // this epoch's example order
   std::string config_json;      // the effective configuration of the run
   std::string data_kind;        // "2d" | "3d" | "cine": what the network was built for
+  LossScalerState loss_scaler;  // float16 training: the dynamic loss scale
 };
 
 void save_checkpoint(const std::string& path, torch::nn::Module& model,

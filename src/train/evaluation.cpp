@@ -136,9 +136,13 @@ EvalReport evaluate(const EvalOptions& options, modl::Modl* model) {
                 methods.end());
   const c10::Device device(options.device);
   const Reconstructor recon(options, model, source.kind());
+  // The model's coil chunk (if any) serves the baselines too: they see the same operator.
+  const auto sense = mri::SenseOptions()
+                         .fft_axes(source.fft_axes())
+                         .coil_chunk(model != nullptr ? (*model)->options().coil_chunk_ : 0);
   const auto prepare = [&](size_t i) {
-    return prepare_example(source.load(examples[i]), options.sampling, source.kind(),
-                           source.fft_axes(), core::derive_seed(options.seed, i), device);
+    return prepare_example(source.load(examples[i]), options.sampling, source.kind(), sense,
+                           core::derive_seed(options.seed, i), device);
   };
 
   EvalReport report;

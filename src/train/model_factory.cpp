@@ -20,6 +20,10 @@ modl::ModlOptions modl_options(const ModelConfig& m, io::DataKind kind) {
   core::check(!volume || slice_wise || conv != nn::ConvKind::conv2d,
               "model.conv '2d' on {} data: set model.dims to '2d' for a slice-wise 2D network",
               io::to_string(kind));
+  const size_t image_axes = volume ? 3 : 2;
+  core::check(m.tile.empty() || m.tile.size() == image_axes,
+              "model.tile needs {} sizes for {} data (one per image axis), found {}", image_axes,
+              io::to_string(kind), m.tile.size());
   return modl::ModlOptions()
       .num_unrolls(m.unrolls)
       .cg_iters(m.cg_iters)
@@ -27,19 +31,24 @@ modl::ModlOptions modl_options(const ModelConfig& m, io::DataKind kind) {
       .lambda(m.lambda)
       .learn_lambda(m.learn_lambda)
       .share_weights(m.share_weights)
+      .coil_chunk(m.coil_chunk)
       .denoiser(nn::DenoiserOptions()
                     .slice_wise(slice_wise)
+                    .tile(m.tile)
                     .cnn(nn::ResidualCnnOptions()
                              .kind(conv)
                              .num_layers(m.layers)
                              .features(m.features)
                              .replicate_padding(m.padding == "replicate")
-                             .lipschitz(m.lipschitz)));
+                             .lipschitz(m.lipschitz)
+                             .compute_dtype(nn::parse_precision(m.precision))));
 }
 
 std::unique_ptr<mel::GradientStrategy> gradient_strategy(const OptimConfig& optim) {
-  return mel::make_gradient_strategy(
-      optim.strategy, mel::StrategyOptions().checkpoint_every(optim.inversion_checkpoint_every));
+  return mel::make_gradient_strategy(optim.strategy,
+                                     mel::StrategyOptions()
+                                         .checkpoint_every(optim.inversion_checkpoint_every)
+                                         .offload_to_host(optim.offload_to_host));
 }
 
 }  // namespace melrecon::train

@@ -28,8 +28,8 @@ at::Tensor generate_mask(const SamplingConfig& sampling, io::DataKind kind,
 }
 
 PreparedExample prepare_example(const LoadedExample& example, const SamplingConfig& sampling,
-                                io::DataKind kind, const std::vector<int64_t>& fft_axes,
-                                uint64_t seed, c10::Device device) {
+                                io::DataKind kind, const mri::SenseOptions& sense, uint64_t seed,
+                                c10::Device device) {
   at::Tensor mask;
   if (sampling.source == "stored") {
     core::check(example.mask.defined(),
@@ -41,7 +41,7 @@ PreparedExample prepare_example(const LoadedExample& example, const SamplingConf
   }
   const auto real = c10::toRealValueType(example.kspace.scalar_type());
   mask = mask.to(device, real);
-  const mri::SenseOp op(example.maps.to(device), mask, mri::SenseOptions().fft_axes(fft_axes));
+  const mri::SenseOp op(example.maps.to(device), mask, sense);
   at::Tensor kspace = example.kspace.to(device) * mask;
   const double scale = op.adjoint(kspace).abs().max().item<double>();
   core::check(scale > 0, "{}: the undersampled k-space is all zero", example.name);

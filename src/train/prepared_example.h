@@ -8,6 +8,7 @@
 #include <string>
 
 #include "modl/modl_net.h"
+#include "mri/sense_op.h"
 #include "train/example_source.h"
 #include "train/train_config.h"
 
@@ -31,9 +32,10 @@ at::Tensor generate_mask(const SamplingConfig& sampling, io::DataKind kind,
                          const std::vector<int64_t>& spatial_shape, uint64_t seed);
 
 // Uses the example's stored mask when `sampling.source` is "stored" (an error naming the
-// example when it has none), else a mask generated from `seed`.
+// example when it has none), else a mask generated from `seed`. The operator gets `sense`
+// (FFT axes, coil chunk), so Aᴴy and the scale are computed a coil chunk at a time too.
 PreparedExample prepare_example(const LoadedExample& example, const SamplingConfig& sampling,
-                                io::DataKind kind, const std::vector<int64_t>& fft_axes,
-                                uint64_t seed, c10::Device device);
+                                io::DataKind kind, const mri::SenseOptions& sense, uint64_t seed,
+                                c10::Device device);
 
 }  // namespace melrecon::train

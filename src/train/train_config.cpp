@@ -33,6 +33,9 @@ void for_each_field(TrainConfig& c, F&& f) {
   f("model", "features", c.model.features);
   f("model", "padding", c.model.padding);
   f("model", "lipschitz", c.model.lipschitz);
+  f("model", "tile", c.model.tile);
+  f("model", "coil_chunk", c.model.coil_chunk);
+  f("model", "precision", c.model.precision);
   f("optim", "strategy", c.optim.strategy);
   f("optim", "steps", c.optim.steps);
   f("optim", "lr", c.optim.lr);
@@ -42,6 +45,7 @@ void for_each_field(TrainConfig& c, F&& f) {
   f("optim", "loss", c.optim.loss);
   f("optim", "weight_decay", c.optim.weight_decay);
   f("optim", "inversion_checkpoint_every", c.optim.inversion_checkpoint_every);
+  f("optim", "offload_to_host", c.optim.offload_to_host);
   f("run", "seed", c.run.seed);
   f("run", "device", c.run.device);
   f("run", "threads", c.run.threads);
@@ -55,7 +59,11 @@ void for_each_field(TrainConfig& c, F&& f) {
 template <typename T>
 void read_value(const json& v, T& out, const std::string& origin, const std::string& key) {
   try {
-    if constexpr (std::is_same_v<T, bool>) {
+    if constexpr (std::is_same_v<T, std::vector<int64_t>>) {
+      bool integers = v.is_array();
+      for (const json& e : v) integers = integers && e.is_number_integer();
+      core::check(integers, "{}: '{}' must be a list of integers, found {}", origin, key, v.dump());
+    } else if constexpr (std::is_same_v<T, bool>) {
       core::check(v.is_boolean(), "{}: '{}' must be true or false, found {}", origin, key, v.dump());
     } else if constexpr (std::is_arithmetic_v<T>) {
       core::check(v.is_number(), "{}: '{}' must be a number, found {}", origin, key, v.dump());
@@ -87,6 +95,7 @@ void validate(const TrainConfig& c, const std::string& o) {
   check_one_of(c.model.conv, {"auto", "2d", "3d", "2+1d"}, o, "model.conv");
   check_one_of(c.model.dims, {"auto", "2d"}, o, "model.dims");
   check_one_of(c.model.padding, {"zeros", "replicate"}, o, "model.padding");
+  check_one_of(c.model.precision, {"float32", "bfloat16", "float16"}, o, "model.precision");
   check_one_of(c.optim.strategy, {"full", "mel", "mel-invertible"}, o, "optim.strategy");
   check_one_of(c.optim.schedule, {"constant", "cosine", "step"}, o, "optim.schedule");
   check_one_of(c.optim.loss, {"l1", "l2", "ssim"}, o, "optim.loss");
@@ -96,6 +105,10 @@ void validate(const TrainConfig& c, const std::string& o) {
   core::check(c.model.lambda > 0, "{}: 'model.lambda' must be > 0", o);
   core::check(c.model.layers >= 2 && c.model.features >= 1,
               "{}: 'model.layers' must be >= 2 and 'model.features' >= 1", o);
+  for (int64_t t : c.model.tile) core::check(t >= 0, "{}: 'model.tile' sizes must be >= 0", o);
+  core::check(c.model.coil_chunk >= 0, "{}: 'model.coil_chunk' must be >= 0", o);
+  core::check(c.model.precision != "float16" || c.run.device.rfind("cuda", 0) == 0,
+              "{}: 'model.precision' float16 needs run.device cuda (bfloat16 runs on the CPU)", o);
   core::check(c.optim.steps >= 1, "{}: 'optim.steps' must be >= 1", o);
   core::check(c.optim.lr > 0, "{}: 'optim.lr' must be > 0", o);
   core::check(c.data.val_fraction >= 0 && c.data.val_fraction < 1,

@@ -37,6 +37,9 @@ struct ModelConfig {
   int64_t features = 64;
   std::string padding = "zeros";  // zeros | replicate
   double lipschitz = 0.0;         // > 0: contractive CNN (needed by mel-invertible)
+  std::vector<int64_t> tile;      // CNN tile size per image axis (0: not cut); empty: untiled
+  int64_t coil_chunk = 0;         // coils per chunk in data consistency (0: all at once)
+  std::string precision = "float32";  // float32 | bfloat16 | float16 (CNN only; CUDA for float16)
 };
 
 struct OptimConfig {
@@ -49,6 +52,7 @@ struct OptimConfig {
   std::string loss = "l1";  // l1 | l2 | ssim
   double weight_decay = 0.0;
   int64_t inversion_checkpoint_every = 5;  // mel-invertible: stored input every M unrolls
+  bool offload_to_host = false;  // mel on a GPU: stored unroll inputs in pinned host memory
 };
 
 struct RunConfig {

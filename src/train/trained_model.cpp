@@ -42,7 +42,9 @@ at::Tensor apply_model(TrainedModel& trained, const at::Tensor& kspace, const at
     const auto entry = [&](const at::Tensor& t) {
       return (t.size(0) == 1 ? t : t.narrow(0, b, 1)).to(device);
     };
-    const mri::SenseOp op(entry(maps), entry(mask), mri::SenseOptions().fft_axes(fft_axes));
+    const mri::SenseOp op(
+        entry(maps), entry(mask),
+        mri::SenseOptions().fft_axes(fft_axes).coil_chunk(trained.model->options().coil_chunk_));
     const at::Tensor k = entry(kspace);
     const double scale = op.adjoint(k).abs().max().item<double>();
     if (scale == 0) {

@@ -19,6 +19,7 @@
 #include "core/random.h"
 #include "io/atomic_file.h"
 #include "train/checkpoint.h"
+#include "train/loss_scaler.h"
 #include "train/losses.h"
 #include "train/model_factory.h"
 #include "train/prepared_example.h"
@@ -141,6 +142,7 @@ TrainSummary train_model(const TrainConfig& requested, const TrainOptions& optio
   } else {
     state.order = epoch_order(static_cast<int64_t>(train_examples.size()), config.run.seed, 0);
   }
+  LossScaler scaler(config.model.precision == "float16", state.loss_scaler);
   state.config_json = to_json(config).dump();
   state.data_kind = io::to_string(kind);
   RunLog log((fs::path(run_dir) / "log.jsonl").string(), state.step);
@@ -171,30 +173,37 @@ TrainSummary train_model(const TrainConfig& requested, const TrainOptions& optio
     const uint64_t mask_seed = core::derive_seed(
         core::derive_seed(config.run.seed, config.sampling.vary_per_epoch ? state.epoch + 1 : 0),
         static_cast<uint64_t>(index));
-    const PreparedExample ex =
-        prepare_example(source.load(train_examples[index]), config.sampling, kind,
-                        source.fft_axes(), mask_seed, device);
+    const PreparedExample ex = prepare_example(
+        source.load(train_examples[index]), config.sampling, kind,
+        mri::SenseOptions().fft_axes(source.fft_axes()).coil_chunk(config.model.coil_chunk),
+        mask_seed, device);
 
     const auto step_start = std::chrono::steady_clock::now();
     core::MemoryMeter::reset_peak(device);
     set_learning_rate(optimizer, learning_rate(config.optim, state.step));
     model->update_normalisation();
     optimizer.zero_grad();
-    const mel::StepResult result =
-        strategy->forward_backward(model, ex.problem, make_loss(config.optim.loss, ex.reference));
-    const double loss = result.loss.item<double>();
+    const double loss_scale = scaler.scale();
+    const mel::StepResult result = strategy->forward_backward(
+        model, ex.problem, scaler.scaled(make_loss(config.optim.loss, ex.reference)));
+    const double loss = result.loss.item<double>() / loss_scale;
+    // With float16 loss scaling, overflowing gradients skip the step (and shrink the scale);
+    // without it, any non-finite gradient stops the run below.
+    const bool skipped = !scaler.unscale(model->parameters());
+    scaler.update(!skipped);
+    state.loss_scaler = scaler.state();
     const double grad_norm =
-        config.optim.grad_clip > 0
+        config.optim.grad_clip > 0 && !skipped
             ? torch::nn::utils::clip_grad_norm_(model->parameters(), config.optim.grad_clip)
             : std::numeric_limits<double>::quiet_NaN();
-    core::check(std::isfinite(loss) && (config.optim.grad_clip <= 0 || std::isfinite(grad_norm)),
-                "step {}: the loss or its gradient is not finite on example {}; stopped, {}",
-                state.step + 1, ex.name,
-                last_checkpoint >= 0
-                    ? fmt::format("the last good checkpoint (step {}) is kept in {}",
-                                  last_checkpoint, checkpoint_path(run_dir))
-                    : std::string("no checkpoint was written yet"));
-    optimizer.step();
+    core::check(
+        std::isfinite(loss) && (skipped || config.optim.grad_clip <= 0 || std::isfinite(grad_norm)),
+        "step {}: the loss or its gradient is not finite on example {}; stopped, {}",
+        state.step + 1, ex.name,
+        last_checkpoint >= 0 ? fmt::format("the last good checkpoint (step {}) is kept in {}",
+                                           last_checkpoint, checkpoint_path(run_dir))
+                             : std::string("no checkpoint was written yet"));
+    if (!skipped) optimizer.step();
     ++state.step;
     ++state.position;
     ++session_steps;
@@ -203,10 +212,21 @@ TrainSummary train_model(const TrainConfig& requested, const TrainOptions& optio
     summary.peak_bytes = std::max(summary.peak_bytes, peak);
     summary.last_loss = loss;
     if (state.step % config.run.log_every == 0) {
-      log.write({{"type", "step"}, {"step", state.step}, {"epoch", state.epoch}, {"loss", loss},
-                 {"lr", learning_rate(config.optim, state.step - 1)},
-                 {"lambda", model->lambda().item<double>()}, {"grad_norm", grad_norm},
-                 {"seconds", seconds}, {"peak_bytes", peak}, {"example", ex.name}});
+      nlohmann::json entry{{"type", "step"},
+                           {"step", state.step},
+                           {"epoch", state.epoch},
+                           {"loss", loss},
+                           {"lr", learning_rate(config.optim, state.step - 1)},
+                           {"lambda", model->lambda().item<double>()},
+                           {"grad_norm", grad_norm},
+                           {"seconds", seconds},
+                           {"peak_bytes", peak},
+                           {"example", ex.name}};
+      if (scaler.enabled()) {
+        entry["loss_scale"] = loss_scale;
+        entry["skipped"] = skipped;
+      }
+      log.write(entry);
     }
     if (tensorboard) {
       tensorboard->add_scalar("train/loss", loss, state.step);

@@ -20,8 +20,10 @@ ValidationResult validation_metrics(modl::Modl& model, ExampleSource& source,
                                     c10::Device device) {
   ValidationResult r;
   for (size_t i = 0; i < examples.size(); ++i) {
-    const PreparedExample ex = prepare_example(source.load(examples[i]), sampling, kind, fft_axes,
-                                               core::derive_seed(seed, i), device);
+    const PreparedExample ex = prepare_example(
+        source.load(examples[i]), sampling, kind,
+        mri::SenseOptions().fft_axes(fft_axes).coil_chunk(model->options().coil_chunk_),
+        core::derive_seed(seed, i), device);
     const at::Tensor out = reconstruct(model, ex.problem).select(0, 0).cpu();
     const at::Tensor ref = ex.reference.select(0, 0).cpu();
     r.psnr += metrics::psnr(out, ref).item<double>();

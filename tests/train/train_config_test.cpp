@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "core/error.h"
+#include "support/expect_error.h"
 #include "support/test_support.h"
 
 namespace melrecon::train {
@@ -54,6 +55,27 @@ TEST(TrainConfig, ErrorsNameTheFileAndKey) {
             std::string::npos);
   EXPECT_NE(error_of([&] { load_config("", {"optim.strategy=mel-invertible"}); }).find("model.lipschitz"),
             std::string::npos);
+}
+
+TEST(TrainConfig, ScaleKeys) {
+  const TrainConfig c = load_config("", {"model.tile=[0, 32, 32]", "model.coil_chunk=2",
+                                         "model.precision=bfloat16", "optim.offload_to_host=true"});
+  EXPECT_EQ(c.model.tile, (std::vector<int64_t>{0, 32, 32}));
+  EXPECT_EQ(c.model.coil_chunk, 2);
+  EXPECT_EQ(c.model.precision, "bfloat16");
+  EXPECT_TRUE(c.optim.offload_to_host);
+  EXPECT_EQ(to_json(from_json(to_json(c), "round trip")), to_json(c));
+  EXPECT_TRUE(load_config("", {}).model.tile.empty());  // untiled by default
+  const auto refused = [](const std::string& override_, const std::string& what) {
+    testing::expect_error<core::Error>([&] { load_config("", {override_}); }, "model.", what);
+  };
+  refused("model.tile=32", "'model.tile' must be a list of integers");
+  refused("model.tile=[-1, 8]", "'model.tile' sizes must be >= 0");
+  refused("model.coil_chunk=-2", "'model.coil_chunk' must be >= 0");
+  refused("model.precision=float8", "'model.precision' is 'float8'");
+  refused("model.precision=float16", "float16 needs run.device cuda");
+  EXPECT_EQ(load_config("", {"model.precision=float16", "run.device=cuda"}).model.precision,
+            "float16");
 }
 
 }  // namespace

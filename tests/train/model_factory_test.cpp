@@ -1,0 +1,40 @@
+// The scale keys of the configuration reach the network: tile sizes with their halos, the coil
+// chunk, the CNN's compute dtype; a tile list that does not fit the data is named in the error.
+#include "train/model_factory.h"
+
+#include <gtest/gtest.h>
+
+#include "core/error.h"
+#include "support/expect_error.h"
+
+namespace melrecon::train {
+namespace {
+
+TEST(ModelFactory, ScaleKeysReachTheNetwork) {
+  ModelConfig m;
+  m.tile = {0, 32, 24};
+  m.coil_chunk = 3;
+  m.precision = "bfloat16";
+  m.layers = 4;
+  const modl::ModlOptions o = modl_options(m, io::DataKind::volume3d);
+  EXPECT_EQ(o.coil_chunk_, 3);
+  EXPECT_EQ(o.denoiser_.tile_, m.tile);
+  EXPECT_EQ(o.denoiser_.cnn_.compute_dtype_, c10::kBFloat16);
+  const nn::Denoiser d(o.denoiser_);
+  ASSERT_EQ(d->tile_dims().size(), 2u);  // Y and X of [B, 2, Z, Y, X]; Z not cut
+  EXPECT_EQ(d->tile_dims()[0].dim, 3);
+  EXPECT_EQ(d->tile_dims()[0].halo, 4);  // 4 layers of 3x3x3
+  EXPECT_FALSE(nn::parse_precision("float32").has_value());
+  EXPECT_EQ(nn::parse_precision("float16"), c10::kHalf);
+  EXPECT_THROW(nn::parse_precision("float8"), core::UsageError);
+}
+
+TEST(ModelFactory, TileListMustFitTheData) {
+  ModelConfig m;
+  m.tile = {32, 32, 32};
+  testing::expect_error<core::Error>([&] { modl_options(m, io::DataKind::image2d); }, "model.tile",
+                                     "needs 2 sizes for 2d data");
+}
+
+}  // namespace
+}  // namespace melrecon::train

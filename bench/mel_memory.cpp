@@ -4,8 +4,10 @@
 //
 //   mel_memory                      CPU-sized problems (scaled down; printed in the header)
 //   mel_memory --scale full --device cuda   the sizes: 256x256, 15x320x256, 20x256x256
+//   ... --tile 0,64,64 --precision bfloat16 --coil-chunk 2 --offload   the scaling options
 #include <ATen/ATen.h>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <CLI/CLI.hpp>
 #include <iostream>
@@ -15,6 +17,7 @@
 #include "core/memory_meter.h"
 #include "mel/gradient_strategy.h"
 #include "modl/random_problem.h"
+#include "nn/residual_cnn.h"
 
 using namespace melrecon;
 
@@ -49,7 +52,10 @@ int main(int argc, char** argv) {
   std::vector<int64_t> unrolls{1, 2, 5, 10, 20};
   std::vector<std::string> strategies{"full", "mel", "mel-invertible"};
   std::vector<std::string> only;
-  int64_t features = 64, layers = 5, cg_iters = 8, coils = 8, repeats = 2;
+  std::vector<int64_t> tile;
+  std::string precision = "float32";
+  bool offload = false;
+  int64_t features = 64, layers = 5, cg_iters = 8, coils = 8, repeats = 2, coil_chunk = 0;
   double max_full_bytes = 0;
   app.add_option("--scale", scale, "cpu (scaled-down sizes) or full (the issue's sizes)")
       ->check(CLI::IsMember({"cpu", "full"}));
@@ -62,32 +68,48 @@ int main(int argc, char** argv) {
   app.add_option("--cg-iters", cg_iters, "CG iterations per data consistency (released: 8)");
   app.add_option("--coils", coils, "Receive coils");
   app.add_option("--repeats", repeats, "Timed steps per configuration (median; one untimed warm-up)");
+  app.add_option("--tile", tile,
+                 "CNN tile size per image axis, Z,Y,X (0: uncut); 2D cases use the last two")
+      ->delimiter(',');
+  app.add_option("--precision", precision, "CNN compute dtype (float16 needs cuda)")
+      ->check(CLI::IsMember({"float32", "bfloat16", "float16"}));
+  app.add_option("--coil-chunk", coil_chunk, "Coils per chunk in data consistency (0: all)");
+  app.add_flag("--offload", offload, "mel: stored unroll inputs in pinned host memory (cuda)");
   app.add_option("--skip-full-above", max_full_bytes,
                  "Skip `full` for larger unroll counts once a run exceeded this many bytes (0: never)");
   CLI11_PARSE(app, argc, argv);
 
   const c10::Device device(device_name);
   if (device.is_cpu()) core::MemoryMeter::install();
-  fmt::print("mel_memory: scale={} device={} float32, CNN {} layers x {} features (3x3[x3], ReLU), "
-             "CG {} iterations, {} coils, lambda learned, implicit CG backward\n",
-             scale, device.str(), layers, features, cg_iters, coils);
+  fmt::print(
+      "mel_memory: scale={} device={} float32, CNN {} layers x {} features (3x3[x3], ReLU) "
+      "in {}, tiles [{}], CG {} iterations, {} coils in chunks of {}, offload {}, "
+      "lambda learned, implicit CG backward\n",
+      scale, device.str(), layers, features, precision, fmt::join(tile, ","), cg_iters, coils,
+      coil_chunk > 0 ? coil_chunk : coils, offload ? "on" : "off");
   fmt::print("{:<8} {:<16} {:>7} {:>12} {:>10} {:>9} {:>9}\n", "case", "strategy", "unrolls",
              "peak", "step [s]", "drift", "fallbacks");
   for (const auto& c : bench_cases(scale, coils)) {
     if (!only.empty() && std::find(only.begin(), only.end(), c.name) == only.end()) continue;
     const modl::ModlProblem problem = modl::random_problem(c.spec, 1, at::kComplexFloat, device);
     const at::Tensor target = at::randn_like(problem.aty);
+    const size_t image_axes = c.spec.image_shape.size() - 1;
+    const std::vector<int64_t> case_tile(
+        tile.size() > image_axes ? tile.end() - image_axes : tile.begin(), tile.end());
     bool skip_full = false;
     for (int64_t n : unrolls) {
       at::manual_seed(0);
       modl::Modl model(modl::ModlOptions()
                            .num_unrolls(n)
                            .cg_iters(cg_iters)
-                           .denoiser(nn::DenoiserOptions().cnn(nn::ResidualCnnOptions()
-                                                                   .kind(c.conv)
-                                                                   .num_layers(layers)
-                                                                   .features(features)
-                                                                   .lipschitz(0.9))));
+                           .coil_chunk(coil_chunk)
+                           .denoiser(nn::DenoiserOptions().tile(case_tile).cnn(
+                               nn::ResidualCnnOptions()
+                                   .kind(c.conv)
+                                   .num_layers(layers)
+                                   .features(features)
+                                   .lipschitz(0.9)
+                                   .compute_dtype(nn::parse_precision(precision)))));
       model->to(device);
       model->update_normalisation();
       const mel::LossFn loss = [&](const torch::Tensor& x) { return (x - target).abs().mean(); };
@@ -96,7 +118,8 @@ int main(int argc, char** argv) {
           fmt::print("{:<8} {:<16} {:>7} {:>12}\n", c.name, name, n, "skipped");
           continue;
         }
-        auto strategy = mel::make_gradient_strategy(name);
+        auto strategy =
+            mel::make_gradient_strategy(name, mel::StrategyOptions().offload_to_host(offload));
         mel::StepResult last;
         model->zero_grad();
         strategy->forward_backward(model, problem, loss);  // warm-up; .grad allocated

@@ -15,5 +15,6 @@ void add_mask_command(CLI::App& app);
 void add_simulate_command(CLI::App& app);
 void add_espirit_command(CLI::App& app);
 void add_convert_command(CLI::App& app);
+void add_plan_command(CLI::App& app);
 
 }  // namespace melrecon::app

@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
   melrecon::app::add_simulate_command(app);
   melrecon::app::add_espirit_command(app);
   melrecon::app::add_convert_command(app);
+  melrecon::app::add_plan_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -9,7 +9,9 @@
 
 namespace melrecon::app {
 
-// "96,128,128" -> {96, 128, 128}; a UsageError for anything else (empty, non-numbers, sizes < 1).
-std::vector<int64_t> parse_shape(const std::string& text, const std::string& option = "--shape");
+// "96,128,128" -> {96, 128, 128}; a UsageError for anything else (empty, non-numbers, sizes
+// below min_size).
+std::vector<int64_t> parse_shape(const std::string& text, const std::string& option = "--shape",
+                                 int64_t min_size = 1);
 
 }  // namespace melrecon::app

@@ -1,0 +1,97 @@
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include "app/commands.h"
+#include "app/shape_option.h"
+#include "core/error.h"
+#include "io/bart_layout.h"
+#include "train/memory_planner.h"
+
+namespace melrecon::app {
+namespace {
+
+struct PlanArgs {
+  std::string kind = "3d", shape, budget, config, device = "cpu";
+  std::vector<std::string> overrides, tiles;
+  std::vector<std::string> strategies{"full", "mel", "mel-invertible"};
+  std::vector<std::string> precisions{"float32"};
+  int64_t coils = 8, unrolls = 0;
+};
+
+// Every strategy x tiling (untiled first) x precision, on the configured network.
+std::vector<train::PlanCandidate> candidates(const PlanArgs& a, const train::ModelConfig& base) {
+  std::vector<std::vector<int64_t>> tilings{{}};
+  for (const auto& t : a.tiles) tilings.push_back(parse_shape(t, "--tile", 0));
+  std::vector<train::PlanCandidate> out;
+  for (const auto& strategy : a.strategies) {
+    for (const auto& tile : tilings) {
+      for (const auto& precision : a.precisions) {
+        train::ModelConfig model = base;
+        model.tile = tile;
+        model.precision = precision;
+        std::string label = strategy;
+        if (!tile.empty()) label += ", tile " + fmt::format("{}", fmt::join(tile, ","));
+        if (precision != "float32") label += ", " + precision;
+        out.push_back({label, strategy, model});
+      }
+    }
+  }
+  return out;
+}
+
+void run_plan(const PlanArgs& a) {
+  std::vector<std::string> overrides = a.overrides;
+  if (a.unrolls > 0) overrides.push_back("model.unrolls=" + std::to_string(a.unrolls));
+  const train::TrainConfig config = train::load_config(a.config, overrides);
+  train::PlanRequest r;
+  r.kind = io::parse_data_kind(a.kind);
+  r.shape = parse_shape(a.shape);
+  r.coils = a.coils;
+  r.candidates = candidates(a, config.model);
+  r.budget_bytes = a.budget.empty() ? 0 : train::parse_bytes(a.budget);
+  r.device = c10::Device(a.device);
+  const train::Plan plan = train::make_plan(r);
+  std::cout << plan.table();
+  if (r.budget_bytes > 0) {
+    core::check(plan.chosen >= 0, "plan: no configuration fits the budget of {}", a.budget);
+    std::cout << fmt::format("fastest under {}: {}\n", a.budget,
+                             plan.rows[plan.chosen].candidate.label);
+  }
+}
+
+}  // namespace
+
+void add_plan_command(CLI::App& app) {
+  auto a = std::make_shared<PlanArgs>();
+  auto* cmd = app.add_subcommand(
+      "plan",
+      "Predict the peak memory and step time of training each gradient strategy x tiling x "
+      "precision on data of a given shape, before training: one real step of each at two "
+      "reduced sizes of the first axis (Z, T, or Y for 2D) on --device, extrapolated to the "
+      "full size; with --budget, the fastest configuration that fits. The network comes from "
+      "--config / --set (the keys of `melrecon train`)");
+  cmd->add_option("--kind", a->kind, "Data kind: 2d, 3d or cine")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"2d", "3d", "cine"}));
+  cmd->add_option("--shape", a->shape, "Image size of one example: Y,X (2d), Z,Y,X (3d), T,Y,X (cine)")
+      ->required();
+  cmd->add_option("--coils", a->coils, "Receive coils")->capture_default_str()->check(CLI::PositiveNumber);
+  cmd->add_option("--unrolls", a->unrolls, "MoDL unrolls (model.unrolls)")->check(CLI::PositiveNumber);
+  cmd->add_option("--budget", a->budget, "Memory budget, e.g. 8GiB, 512MiB (exit 1 if nothing fits)");
+  cmd->add_option("--strategies", a->strategies, "Strategies to compare")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"full", "mel", "mel-invertible"}));
+  cmd->add_option("--tile", a->tiles,
+                  "A tiling to compare besides untiled, one size per image axis, 0 = uncut "
+                  "(e.g. 0,64,64; repeatable)");
+  cmd->add_option("--precisions", a->precisions, "CNN precisions to compare")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"float32", "bfloat16", "float16"}));
+  cmd->add_option("--config", a->config, "JSON configuration file (as for train)");
+  cmd->add_option("--set", a->overrides, "Override a key: --set model.features=32 (repeatable)");
+  cmd->add_option("--device", a->device, "cpu or cuda[:N]")->capture_default_str();
+  cmd->callback([a] { run_plan(*a); });
+}
+
+}  // namespace melrecon::app

@@ -4,11 +4,13 @@
 # slice- / frame-wise 2D network, for the same number of steps, then evaluate both with the
 # baselines (zero-filled, CG-SENSE, bart pics -l1) on held-out cases.
 # Output: $OUT/{3d,cine}/{net3d,net2d}/ runs and $OUT/{3d,cine}/results_{net3d,net2d}.md.
-# Runs the two data kinds in parallel (one core each). STEPS (default 400) sets the length.
+# Every (kind, network) pair trains in its own process, one thread each. STEPS (default 400) sets
+# the length; MELRECON names a prebuilt binary (e.g. a copy, so a rebuild cannot disturb the run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh >/dev/null
-B=build/app/melrecon
+if [ -z "${MELRECON:-}" ]; then scripts/setup.sh >/dev/null; fi
+B=${MELRECON:-build/app/melrecon}
+export OMP_NUM_THREADS=1
 OUT=${OUT:-runs/quality}
 STEPS=${STEPS:-400}
 COMMON=(--steps "$STEPS" --strategy mel --set model.unrolls=5 --set model.features=16
@@ -22,15 +24,20 @@ experiment() {  # kind shape calib loss
   $B simulate --kind "$kind" --shape "$shape" --cases 10 --coils 8 --snr 30 --seed 11 --out "$dir/train"
   $B simulate --kind "$kind" --shape "$shape" --cases 4 --coils 8 --snr 30 --seed 12 --out "$dir/test"
   for net in net3d net2d; do
-    local dims=auto
-    [ "$net" = net2d ] && dims=2d
-    $B train --data "$dir/train" --run "$dir/$net" --dims "$dims" "${COMMON[@]}" \
-      --set sampling.calib="$calib" --set optim.loss="$loss" > "$dir/$net.log" 2>&1
-    local methods=modl
-    [ "$net" = net3d ] && methods=zero-filled,cg-sense,bart-l1,modl
-    $B eval --data "$dir/test" --model "$dir/$net" --methods "$methods" \
-      --markdown "$dir/results_$net.md" --json "$dir/results_$net.json" --png "$dir/png_$net"
+    train_and_eval "$dir" "$net" "$calib" "$loss" &
   done
+  wait
+}
+
+train_and_eval() {  # dir net calib loss
+  local dir=$1 net=$2 calib=$3 loss=$4 dims=auto methods=modl
+  [ "$net" = net2d ] && dims=2d
+  [ "$net" = net3d ] && methods=zero-filled,cg-sense,bart-l1,modl
+  $B train --data "$dir/train" --run "$dir/$net" --dims "$dims" "${COMMON[@]}" \
+    --set sampling.calib="$calib" --set optim.loss="$loss" > "$dir/$net.log" 2>&1
+  $B eval --data "$dir/test" --model "$dir/$net" --methods "$methods" \
+    --markdown "$dir/results_$net.md" --json "$dir/results_$net.json" --png "$dir/png_$net" \
+    > "$dir/eval_$net.log" 2>&1
 }
 
 # 3D: Poisson-disc over (kz, ky) of 16 x 48 with an 8 x 8 calibration square, SSIM loss (the

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "core/error.h"
+#include "core/memory_meter.h"
 #include "nn/conv_layer.h"
 #include "nn/depth_major_conv.h"
 
@@ -110,9 +111,15 @@ namespace melrecon::nn {
 namespace {
 
 TEST(DepthMajorConv, EqualsConv3dWithGradients) {
+  // Batches of 1 and 2; a depth of 2 under a depth-5 kernel (taps entirely outside the volume).
+  const std::vector<std::pair<int64_t, int64_t>> batch_depths{{1, 5}, {2, 5}, {1, 2}};
+  const std::vector<std::vector<int64_t>> kernels{{3, 3, 3}, {1, 3, 3}, {3, 1, 1}, {5, 3, 3}};
   for (bool replicate : {false, true}) {
-    for (const std::vector<int64_t>& kernel : {std::vector<int64_t>{3, 3, 3}, {1, 3, 3}, {3, 1, 1}}) {
-      const at::Tensor x = at::randn({1, 3, 5, 7, 6}, at::kDouble).requires_grad_(true);
+    for (const auto& [batch, depth] : batch_depths) {
+    for (const std::vector<int64_t>& kernel : kernels) {
+      SCOPED_TRACE(::testing::Message() << "replicate " << replicate << " batch " << batch
+                                        << " depth " << depth << " kz " << kernel[0]);
+      const at::Tensor x = at::randn({batch, 3, depth, 7, 6}, at::kDouble).requires_grad_(true);
       const at::Tensor w = at::randn({4, 3, kernel[0], kernel[1], kernel[2]}, at::kDouble)
                                .requires_grad_(true);
       const at::Tensor b = at::randn({4}, at::kDouble).requires_grad_(true);
@@ -132,7 +139,23 @@ TEST(DepthMajorConv, EqualsConv3dWithGradients) {
       const auto grads = torch::autograd::grad({out}, {x, w, b}, {g});
       for (int i = 0; i < 3; ++i) EXPECT_LT(testing::relative_error(grads[i], ref_grads[i]), 1e-12);
     }
+    }
   }
+}
+
+// What a 3D CNN's graph holds on the CPU: one activation per hidden layer (the ReLU output that
+// is also the next convolution's input), and no padded copies of them.
+TEST(DepthMajorConv, GraphKeepsOneActivationPerHiddenLayer) {
+  core::MemoryMeter::install();
+  const int64_t layers = 5, features = 16;
+  ResidualCnn cnn(ResidualCnnOptions().kind(ConvKind::conv3d).num_layers(layers).features(features));
+  const at::Tensor x = at::randn({1, 2, 8, 32, 32});
+  const int64_t map_bytes = features * x.numel() / 2 * int64_t(sizeof(float));
+  const int64_t before = core::MemoryMeter::current_bytes(c10::kCPU);
+  const at::Tensor out = cnn->forward(x);
+  const int64_t kept = core::MemoryMeter::current_bytes(c10::kCPU) - before;
+  EXPECT_GE(kept, (layers - 1) * map_bytes);
+  EXPECT_LT(kept, (layers - 1) * map_bytes + map_bytes / 2);
 }
 
 }  // namespace

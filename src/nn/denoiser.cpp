@@ -9,14 +9,27 @@
 namespace melrecon::nn {
 
 DenoiserImpl::DenoiserImpl(DenoiserOptions options) : options_(options) {
-  core::check(!options_.slice_wise_ || options_.cnn_.kind_ == ConvKind::conv2d,
+  const ConvKind kind = options_.cnn_.kind_;
+  core::check(!options_.slice_wise_ || kind == ConvKind::conv2d,
               "denoiser: slice-wise application needs a 2D CNN");
-  cnn_ = register_module("cnn", ResidualCnn(options_.cnn_));
   const auto& tile = options_.tile_;
-  const int64_t rank = options_.slice_wise_ ? 3 : cnn_->spatial_rank();
+  std::vector<int64_t> radius;
+  if (options_.use_unet_) {
+    core::check(kind != ConvKind::conv2p1d, "denoiser: the U-Net has 2D or 3D convolutions, not 2+1d");
+    core::check(tile.empty(), "denoiser: the U-Net cannot be tiled (unset the tile sizes)");
+    core::check(options_.cnn_.lipschitz_ <= 0,
+                "denoiser: the U-Net has no Lipschitz bound (needed by mel-invertible)");
+    UNetOptions unet = options_.unet_;
+    unet.spatial_rank(kind == ConvKind::conv2d ? 2 : 3);
+    net_ = register_module("cnn", std::make_shared<UNetImpl>(unet));
+  } else {
+    auto cnn = std::make_shared<ResidualCnnImpl>(options_.cnn_);
+    radius = cnn->receptive_radius();
+    net_ = register_module("cnn", std::move(cnn));
+  }
+  const int64_t rank = options_.slice_wise_ ? 3 : net_->spatial_rank();
   core::check(tile.empty() || static_cast<int64_t>(tile.size()) == rank,
               "denoiser: tile needs {} sizes (one per image axis), found {}", rank, tile.size());
-  const std::vector<int64_t> radius = cnn_->receptive_radius();
   for (size_t a = 0; a < tile.size(); ++a) {
     core::check(tile[a] >= 0, "denoiser: tile sizes must be >= 0, found {}", tile[a]);
     if (tile[a] == 0) continue;
@@ -31,13 +44,13 @@ DenoiserImpl::DenoiserImpl(DenoiserOptions options) : options_(options) {
 }
 
 torch::Tensor DenoiserImpl::cnn_output(const torch::Tensor& channels) {
-  if (tile_dims_.empty()) return cnn_->forward(channels);
-  return tiled_apply([cnn = cnn_](const at::Tensor& t) mutable { return cnn->forward(t); },
-                     channels, cnn_->parameters(), tile_dims_);
+  if (tile_dims_.empty()) return net_->forward(channels);
+  return tiled_apply([net = net_](const at::Tensor& t) { return net->forward(t); }, channels,
+                     net_->parameters(), tile_dims_);
 }
 
 torch::Tensor DenoiserImpl::residual(const torch::Tensor& x) {
-  const int64_t rank = cnn_->spatial_rank();
+  const int64_t rank = net_->spatial_rank();
   if (options_.slice_wise_) {
     core::check(x.dim() == 4, "denoiser: slice-wise needs images [B, Z|T, Y, X], found {}",
                 core::shape_string(x.sizes()));
@@ -45,8 +58,8 @@ torch::Tensor DenoiserImpl::residual(const torch::Tensor& x) {
     const torch::Tensor slices = x.reshape({shape[0] * shape[1], shape[2], shape[3]});
     return core::channels_to_complex(cnn_output(core::complex_to_channels(slices))).reshape(shape);
   }
-  core::check(x.dim() == rank + 1, "denoiser: a {} CNN needs images of rank {}, found shape {}",
-              to_string(options_.cnn_.kind_), rank + 1, core::shape_string(x.sizes()));
+  core::check(x.dim() == rank + 1, "denoiser: a {}D network needs images of rank {}, found shape {}",
+              rank, rank + 1, core::shape_string(x.sizes()));
   return core::channels_to_complex(cnn_output(core::complex_to_channels(x)));
 }
 

@@ -3,6 +3,9 @@
 // or, with `slice_wise`, a 2D CNN applied to every slice/frame of 3D or cine data (the 2D
 // baseline the paper compares against).
 //
+// With `unet` R_w is a small U-Net (nn/unet.h) instead of the plain CNN; the CNN options then
+// only give its dims (2D or 3D) and nothing else (no tiling, no Lipschitz bound).
+//
 // With `tile` the CNN runs in overlapping tiles (nn/tiled_apply.h): activation memory is then
 // bounded by a tile plus its halo (the CNN's receptive-field radius), in the forward and in the
 // backward, and results equal the untiled CNN's up to float round-off.
@@ -10,16 +13,24 @@
 
 #include <torch/nn/module.h>
 
+#include <memory>
 #include <vector>
 
 #include "nn/residual_cnn.h"
 #include "nn/tiled_apply.h"
+#include "nn/unet.h"
 
 namespace melrecon::nn {
 
 struct DenoiserOptions {
   DenoiserOptions& cnn(ResidualCnnOptions o) {
     cnn_ = o;
+    return *this;
+  }
+  // R_w a U-Net instead of the plain CNN; its spatial rank follows the CNN kind (2d or 3d).
+  DenoiserOptions& unet(UNetOptions o) {
+    unet_ = o;
+    use_unet_ = true;
     return *this;
   }
   DenoiserOptions& slice_wise(bool on) {
@@ -33,6 +44,8 @@ struct DenoiserOptions {
     return *this;
   }
   ResidualCnnOptions cnn_;
+  UNetOptions unet_;
+  bool use_unet_ = false;
   bool slice_wise_ = false;
   std::vector<int64_t> tile_;
 };
@@ -51,8 +64,8 @@ class DenoiserImpl : public torch::nn::Module {
   // Solves z + R_w(z) = b by the fixed-point iteration z ← b − R_w(z) (no grad). Converges
   // linearly with rate Lip(R_w) when R_w is a contraction (lipschitz < 1).
   InversionResult invert(const torch::Tensor& b, double tol, int64_t max_iters);
-  void update_normalisation() { cnn_->update_normalisation(); }
-  double lipschitz_upper_bound() const { return cnn_->lipschitz_upper_bound(); }
+  void update_normalisation() { net_->update_normalisation(); }
+  double lipschitz_upper_bound() const { return net_->lipschitz_upper_bound(); }
   const DenoiserOptions& options() const { return options_; }
   // The dims of the CNN's input [N, 2, *s] that are cut, with their halos (empty: untiled).
   const std::vector<TileDim>& tile_dims() const { return tile_dims_; }
@@ -61,7 +74,7 @@ class DenoiserImpl : public torch::nn::Module {
   torch::Tensor cnn_output(const torch::Tensor& channels);  // R_w on [N, 2, *s], tiled or not
 
   DenoiserOptions options_;
-  ResidualCnn cnn_{nullptr};
+  std::shared_ptr<ResidualNet> net_;  // registered as "cnn" (checkpoints name it so)
   std::vector<TileDim> tile_dims_;
 };
 TORCH_MODULE(Denoiser);

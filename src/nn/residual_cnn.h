@@ -13,12 +13,13 @@
 #pragma once
 
 #include <c10/core/ScalarType.h>
-#include <torch/nn/module.h>
 #include <torch/nn/modules/container/modulelist.h>
 
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "nn/residual_net.h"
 
 namespace melrecon::nn {
 
@@ -73,15 +74,15 @@ struct ResidualCnnOptions {
   std::optional<c10::ScalarType> compute_dtype_;
 };
 
-class ResidualCnnImpl : public torch::nn::Module {
+class ResidualCnnImpl : public ResidualNet {
  public:
   explicit ResidualCnnImpl(ResidualCnnOptions options);
-  torch::Tensor forward(const torch::Tensor& x);  // R_w(x), same shape as x
-  void update_normalisation();
+  torch::Tensor forward(const torch::Tensor& x) override;  // R_w(x), same shape as x
+  void update_normalisation() override;
   // Product of the convolutions' bounds: an upper bound of R_w's Lipschitz constant.
-  double lipschitz_upper_bound() const;
+  double lipschitz_upper_bound() const override;
   const ResidualCnnOptions& options() const { return options_; }
-  int64_t spatial_rank() const { return options_.kind_ == ConvKind::conv2d ? 2 : 3; }
+  int64_t spatial_rank() const override { return options_.kind_ == ConvKind::conv2d ? 2 : 3; }
   // Per spatial axis, how far an output depends on inputs: Σ over the convolutions of
   // kernel/2 (layers × kernel/2 for 2D and 3D; per axis for (2+1)D, whose spatial and
   // temporal kernels differ).

@@ -29,8 +29,10 @@ void for_each_field(TrainConfig& c, F&& f) {
   f("model", "share_weights", c.model.share_weights);
   f("model", "conv", c.model.conv);
   f("model", "dims", c.model.dims);
+  f("model", "net", c.model.net);
   f("model", "layers", c.model.layers);
   f("model", "features", c.model.features);
+  f("model", "unet_levels", c.model.unet_levels);
   f("model", "padding", c.model.padding);
   f("model", "lipschitz", c.model.lipschitz);
   f("model", "tile", c.model.tile);
@@ -94,6 +96,7 @@ void validate(const TrainConfig& c, const std::string& o) {
   check_one_of(c.sampling.source, {"generate", "stored"}, o, "sampling.source");
   check_one_of(c.model.conv, {"auto", "2d", "3d", "2+1d"}, o, "model.conv");
   check_one_of(c.model.dims, {"auto", "2d"}, o, "model.dims");
+  check_one_of(c.model.net, {"cnn", "unet"}, o, "model.net");
   check_one_of(c.model.padding, {"zeros", "replicate"}, o, "model.padding");
   check_one_of(c.model.precision, {"float32", "bfloat16", "float16"}, o, "model.precision");
   check_one_of(c.optim.strategy, {"full", "mel", "mel-invertible"}, o, "optim.strategy");
@@ -106,6 +109,14 @@ void validate(const TrainConfig& c, const std::string& o) {
   core::check(c.model.layers >= 2 && c.model.features >= 1,
               "{}: 'model.layers' must be >= 2 and 'model.features' >= 1", o);
   for (int64_t t : c.model.tile) core::check(t >= 0, "{}: 'model.tile' sizes must be >= 0", o);
+  if (c.model.net == "unet") {
+    core::check(c.model.unet_levels >= 1 && c.model.unet_levels <= 6,
+                "{}: 'model.unet_levels' must be 1..6", o);
+    core::check(c.model.tile.empty(), "{}: 'model.tile' is not supported with model.net unet", o);
+    core::check(c.model.lipschitz <= 0,
+                "{}: 'model.lipschitz' (and so mel-invertible) needs model.net cnn", o);
+    core::check(c.model.conv != "2+1d", "{}: model.net unet has no '2+1d' convolutions", o);
+  }
   core::check(c.model.coil_chunk >= 0, "{}: 'model.coil_chunk' must be >= 0", o);
   core::check(c.model.precision != "float16" || c.run.device.rfind("cuda", 0) == 0,
               "{}: 'model.precision' float16 needs run.device cuda (bfloat16 runs on the CPU)", o);

@@ -33,8 +33,10 @@ struct ModelConfig {
   bool share_weights = true;
   std::string conv = "auto";  // 2d | 3d | 2+1d; auto: 2d for 2D data, 3d otherwise
   std::string dims = "auto";  // "2d": slice/frame-wise 2D CNN on 3D or cine data (baseline)
-  int64_t layers = 5;
-  int64_t features = 64;
+  std::string net = "cnn";     // cnn (MoDL's plain residual CNN) | unet (a small U-Net)
+  int64_t layers = 5;          // cnn: convolutions
+  int64_t features = 64;       // cnn: features of every layer; unet: of the first level
+  int64_t unet_levels = 2;     // unet: poolings by 2
   std::string padding = "zeros";  // zeros | replicate
   double lipschitz = 0.0;         // > 0: contractive CNN (needed by mel-invertible)
   std::vector<int64_t> tile;      // CNN tile size per image axis (0: not cut); empty: untiled

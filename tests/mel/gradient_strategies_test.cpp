@@ -65,6 +65,17 @@ TEST_P(Strategies, MelEqualsFullWithUnsharedWeights) {
                         1e-10, g.name);
 }
 
+TEST_P(Strategies, MelEqualsFullWithUNet) {
+  SmallGeometry g = GetParam();
+  if (g.conv == nn::ConvKind::conv2p1d) g.conv = nn::ConvKind::conv3d;  // the U-Net's cine kind
+  const auto problem = testing::small_problem(g, 11);
+  modl::ModlOptions options = testing::small_modl_options(g, 3);
+  options.denoiser_.unet(nn::UNetOptions().levels(2).features(3));
+  modl::Modl model = testing::small_model(options, 12);
+  expect_same_gradients(gradients_of("mel", model, problem), gradients_of("full", model, problem),
+                        1e-10, g.name + " U-Net");
+}
+
 // Converged CG (so the data-consistency inverse is exact) and a contractive CNN.
 modl::ModlOptions invertible_options(const SmallGeometry& g, int64_t unrolls) {
   return testing::small_modl_options(g, unrolls, /*lipschitz=*/0.9).cg_iters(500).cg_tol(1e-13);

@@ -29,6 +29,19 @@ TEST(ModelFactory, ScaleKeysReachTheNetwork) {
   EXPECT_THROW(nn::parse_precision("float8"), core::UsageError);
 }
 
+TEST(ModelFactory, UNetReplacesTheCnn) {
+  ModelConfig m;
+  m.net = "unet";
+  m.unet_levels = 3;
+  m.features = 8;
+  const nn::Denoiser d(modl_options(m, io::DataKind::volume3d).denoiser_);
+  const auto params = d->named_parameters();
+  // 2 convolutions per level, the bottleneck and the decoder, and the final 1x1 one.
+  EXPECT_EQ(params.size(), 2u * (2 * 3 + 2 + 2 * 3 + 1));
+  EXPECT_EQ(params["cnn.convs.0.weight"].sizes(), (std::vector<int64_t>{8, 2, 3, 3, 3}));
+  EXPECT_EQ(params["cnn.convs.6.weight"].sizes(), (std::vector<int64_t>{64, 32, 3, 3, 3}));
+}
+
 TEST(ModelFactory, TileListMustFitTheData) {
   ModelConfig m;
   m.tile = {32, 32, 32};

@@ -78,5 +78,20 @@ TEST(TrainConfig, ScaleKeys) {
             "float16");
 }
 
+TEST(TrainConfig, UNetKeys) {
+  const TrainConfig c = load_config("", {"model.net=unet", "model.unet_levels=3"});
+  EXPECT_EQ(c.model.net, "unet");
+  EXPECT_EQ(c.model.unet_levels, 3);
+  EXPECT_EQ(load_config("", {}).model.net, "cnn");
+  const auto refused = [](std::vector<std::string> overrides, const std::string& what) {
+    testing::expect_error<core::Error>([&] { load_config("", overrides); }, "model.", what);
+  };
+  refused({"model.net=resnet"}, "'model.net' is 'resnet'");
+  refused({"model.net=unet", "model.unet_levels=0"}, "'model.unet_levels' must be 1..6");
+  refused({"model.net=unet", "model.tile=[0, 32, 32]"}, "not supported with model.net unet");
+  refused({"model.net=unet", "model.lipschitz=0.9"}, "needs model.net cnn");
+  refused({"model.net=unet", "model.conv=2+1d"}, "no '2+1d' convolutions");
+}
+
 }  // namespace
 }  // namespace melrecon::train

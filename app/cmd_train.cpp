@@ -5,13 +5,14 @@
 
 #include "app/commands.h"
 #include "core/error.h"
+#include "train/budget_choice.h"
 #include "train/trainer.h"
 
 namespace melrecon::app {
 namespace {
 
 struct TrainArgs {
-  std::string data, val, run_dir = "runs/modl", config, strategy, dims, device;
+  std::string data, val, run_dir = "runs/modl", config, strategy, dims, device, budget;
   std::vector<std::string> overrides;
   int64_t steps = 0, unrolls = 0;
   bool resume = false;
@@ -30,8 +31,23 @@ void run_train(const TrainArgs& a) {
   if (a.unrolls > 0) overrides.push_back("model.unrolls=" + std::to_string(a.unrolls));
   const std::string config_file =
       a.resume && a.config.empty() ? a.run_dir + "/config.json" : a.config;
-  const train::TrainConfig config = train::load_config(config_file, overrides);
+  train::TrainConfig config = train::load_config(config_file, overrides);
   core::check(!config.data.train.empty(), "no training data: give --data or data.train in the config");
+  if (!a.budget.empty()) {
+    core::check(!a.resume, "train: --budget chooses a new run's configuration; a resumed run keeps "
+                           "the strategy and tiling saved in {}/config.json", a.run_dir);
+    const int64_t budget = train::parse_bytes(a.budget);
+    std::vector<std::string> strategies{"full", "mel"};
+    if (!a.strategy.empty() || config.optim.strategy == "mel-invertible") {
+      strategies = {config.optim.strategy};
+    }
+    const train::BudgetChoice choice = train::choose_for_budget(config, budget, strategies);
+    std::cout << choice.plan.table();
+    core::check(choice.fits(), "train: no configuration fits the budget of {}", a.budget);
+    std::cout << fmt::format("fastest under {}: {}\n", a.budget,
+                             choice.plan.rows[choice.plan.chosen].candidate.label);
+    config = choice.config;
+  }
   const auto s = train::train_model(config, {a.run_dir, a.resume, 0});
   std::cout << fmt::format(
       "trained {} steps in {:.0f} s: last loss {:.4g}, validation PSNR {:.2f} dB, SSIM {:.4f}, "
@@ -65,6 +81,10 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--steps", a->steps, "Optimiser steps (optim.steps)")->check(CLI::PositiveNumber);
   cmd->add_option("--unrolls", a->unrolls, "MoDL unrolls (model.unrolls)")->check(CLI::PositiveNumber);
   cmd->add_option("--device", a->device, "cpu or cuda[:N] (run.device)");
+  cmd->add_option("--budget", a->budget,
+                  "Memory budget, e.g. 8GiB: before training, `melrecon plan` on this data picks "
+                  "the fastest strategy (full or mel, unless --strategy is given) and CNN tiling "
+                  "predicted to fit; exit 1 if none does");
   cmd->add_flag("--resume", a->resume,
                 "Continue the run in --run from its checkpoint (bit-identical to an uninterrupted "
                 "run); only optim.steps and run.* may change");

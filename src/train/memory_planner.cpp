@@ -14,11 +14,15 @@
 #include "io/dataset.h"
 #include "modl/random_problem.h"
 #include "train/model_factory.h"
+#include "train/optimiser_step.h"
 
 namespace melrecon::train {
 namespace {
 
-std::string format_gib(int64_t bytes) { return fmt::format("{:.2f} GiB", bytes / 1073741824.0); }
+std::string format_bytes(int64_t bytes) {
+  if (bytes < (int64_t{1} << 30)) return fmt::format("{:.1f} MiB", bytes / 1048576.0);
+  return fmt::format("{:.2f} GiB", bytes / 1073741824.0);
+}
 
 // Affine through (x1, y1), (x2, y2), evaluated at x.
 double extrapolate(double x1, double y1, double x2, double y2, double x) {
@@ -61,14 +65,12 @@ StepMeasurement measure_training_step(const PlanCandidate& candidate, io::DataKi
     OptimConfig optim;
     optim.strategy = candidate.strategy;
     auto strategy = gradient_strategy(optim);
-    torch::optim::Adam adam(model->parameters(), torch::optim::AdamOptions(1e-4));
+    torch::optim::Adam adam(model->parameters(), torch::optim::AdamOptions(optim.lr));
+    LossScaler scaler(candidate.model.precision == "float16");
     const mel::LossFn loss = [&](const torch::Tensor& x) { return (x - target).abs().mean(); };
     for (int step = 0; step < 2; ++step) {  // the second step is timed: buffers exist by then
       const auto start = std::chrono::steady_clock::now();
-      model->update_normalisation();
-      adam.zero_grad();
-      strategy->forward_backward(model, problem, loss);
-      adam.step();
+      optimiser_step(model, *strategy, adam, problem, loss, scaler, optim.grad_clip);
       core::synchronize(device);
       m.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     }
@@ -115,10 +117,10 @@ std::string Plan::table() const {
     const auto& row = rows[i];
     std::string probes;
     for (size_t p = 0; p < row.probe_sizes.size(); ++p) {
-      probes += fmt::format("{}{}: {}", p ? ", " : "", row.probe_sizes[p], format_gib(row.probe_bytes[p]));
+      probes += fmt::format("{}{}: {}", p ? ", " : "", row.probe_sizes[p], format_bytes(row.probe_bytes[p]));
     }
     out += fmt::format("{:<36} {:>14} {:>12.2f} {:>6}  {}{}\n", row.candidate.label,
-                       format_gib(row.predicted_bytes), row.predicted_seconds,
+                       format_bytes(row.predicted_bytes), row.predicted_seconds,
                        row.fits ? "yes" : "no", probes,
                        static_cast<int>(i) == chosen ? "   <- chosen" : "");
   }

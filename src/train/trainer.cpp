@@ -4,7 +4,6 @@
 #include <ATen/CPUGeneratorImpl.h>
 #include <ATen/Parallel.h>
 #include <fmt/format.h>
-#include <torch/nn/utils/clip_grad.h>
 #include <torch/optim/adam.h>
 
 #include <chrono>
@@ -22,6 +21,7 @@
 #include "train/loss_scaler.h"
 #include "train/losses.h"
 #include "train/model_factory.h"
+#include "train/optimiser_step.h"
 #include "train/prepared_example.h"
 #include "train/progress.h"
 #include "train/run_log.h"
@@ -181,29 +181,17 @@ TrainSummary train_model(const TrainConfig& requested, const TrainOptions& optio
     const auto step_start = std::chrono::steady_clock::now();
     core::MemoryMeter::reset_peak(device);
     set_learning_rate(optimizer, learning_rate(config.optim, state.step));
-    model->update_normalisation();
-    optimizer.zero_grad();
-    const double loss_scale = scaler.scale();
-    const mel::StepResult result = strategy->forward_backward(
-        model, ex.problem, scaler.scaled(make_loss(config.optim.loss, ex.reference)));
-    const double loss = result.loss.item<double>() / loss_scale;
-    // With float16 loss scaling, overflowing gradients skip the step (and shrink the scale);
-    // without it, any non-finite gradient stops the run below.
-    const bool skipped = !scaler.unscale(model->parameters());
-    scaler.update(!skipped);
+    const OptimiserStepResult r =
+        optimiser_step(model, *strategy, optimizer, ex.problem, make_loss(config.optim.loss, ex.reference),
+                       scaler, config.optim.grad_clip);
     state.loss_scaler = scaler.state();
-    const double grad_norm =
-        config.optim.grad_clip > 0 && !skipped
-            ? torch::nn::utils::clip_grad_norm_(model->parameters(), config.optim.grad_clip)
-            : std::numeric_limits<double>::quiet_NaN();
-    core::check(
-        std::isfinite(loss) && (skipped || config.optim.grad_clip <= 0 || std::isfinite(grad_norm)),
-        "step {}: the loss or its gradient is not finite on example {}; stopped, {}",
-        state.step + 1, ex.name,
-        last_checkpoint >= 0 ? fmt::format("the last good checkpoint (step {}) is kept in {}",
-                                           last_checkpoint, checkpoint_path(run_dir))
-                             : std::string("no checkpoint was written yet"));
-    if (!skipped) optimizer.step();
+    const double loss = r.loss, grad_norm = r.grad_norm, loss_scale = r.loss_scale;
+    const bool skipped = r.skipped;
+    core::check(r.finite, "step {}: the loss or its gradient is not finite on example {}; stopped, {}",
+                state.step + 1, ex.name,
+                last_checkpoint >= 0 ? fmt::format("the last good checkpoint (step {}) is kept in {}",
+                                                   last_checkpoint, checkpoint_path(run_dir))
+                                     : std::string("no checkpoint was written yet"));
     ++state.step;
     ++state.position;
     ++session_steps;

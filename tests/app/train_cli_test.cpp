@@ -2,6 +2,7 @@
 // SIGKILL mid-training and resumed: its final weights equal those of an uninterrupted run.
 #include <ATen/ATen.h>
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <filesystem>
@@ -91,6 +92,28 @@ TEST(TrainCli, BadConfigurationsAreOneLineErrors) {
   EXPECT_FALSE(std::filesystem::exists(d + "/run2/config.json")) << "a failed start left a run behind";
   r = run_melrecon("recon --model " + d + "/nothing " + d + "/k " + d + "/s " + d + "/x");
   EXPECT_EQ(r.exit_code, 1);
+}
+
+TEST(TrainCli, BudgetChoosesTheConfigurationOrRefuses) {
+  const std::string d = testing::temp_dir("train_cli_budget");
+  ASSERT_EQ(run_melrecon("simulate --kind 2d --shape 24,20 --cases 2 --coils 4 --seed 3 --out " + d +
+                         "/data").exit_code, 0);
+  const std::string small = " --set model.features=4 --set model.layers=3 --set model.unrolls=2"
+                            " --set run.progress=false --set sampling.accel=3"
+                            " --set sampling.calib=4 --steps 2";
+  auto r = run_melrecon("train --data " + d + "/data --run " + d + "/none --budget 1KiB" + small);
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("no configuration fits the budget of 1KiB"), std::string::npos) << r.output;
+  EXPECT_FALSE(std::filesystem::exists(d + "/none")) << "a refused budget left a run behind";
+  r = run_melrecon("train --data " + d + "/data --run " + d + "/run --budget 1GiB --strategy mel" + small);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("fastest under 1GiB: mel"), std::string::npos) << r.output;
+  std::ifstream saved(d + "/run/config.json");
+  const auto config = nlohmann::json::parse(saved);
+  EXPECT_EQ(config["optim"]["strategy"], "mel");
+  r = run_melrecon("train --run " + d + "/run --resume --budget 1GiB --steps 3");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("a resumed run keeps the strategy and tiling"), std::string::npos) << r.output;
 }
 
 }  // namespace

@@ -32,11 +32,11 @@ std::pair<torch::Tensor, torch::Tensor> loss_and_output_gradient(const torch::Te
 }
 
 RebuiltUnroll rebuild_unroll(modl::Modl& model, int64_t k, const torch::Tensor& input,
-                             const modl::ModlProblem& problem) {
+                             const modl::ModlProblem& problem, const torch::Tensor& known_output) {
   torch::AutoGradMode grad_on(true);
   RebuiltUnroll r;
   r.input = input.detach().requires_grad_(true);
-  r.output = model->unroll(k, r.input, problem);
+  r.output = model->unroll(k, r.input, problem, known_output);
   return r;
 }
 

@@ -96,7 +96,9 @@ struct RebuiltUnroll {
   // ∂L/∂input.
   torch::Tensor backward(const torch::Tensor& grad_output);
 };
+// `known_output`: the unroll's output from the forward pass, if kept (see Modl::unroll).
 RebuiltUnroll rebuild_unroll(modl::Modl& model, int64_t k, const torch::Tensor& input,
-                             const modl::ModlProblem& problem);
+                             const modl::ModlProblem& problem,
+                             const torch::Tensor& known_output = {});
 
 }  // namespace melrecon::mel

@@ -24,10 +24,14 @@ StepResult MelCheckpoint::forward_backward(modl::Modl& model, const modl::ModlPr
   x = last.output.detach();
   auto [value, grad] = loss_and_output_gradient(x, loss);
   grad = last.backward(grad);
+  // Unroll k's output is unroll k+1's input, kept from the step before: the rebuild reuses it
+  // instead of repeating the data-consistency CG (only the backward's CG solve runs).
+  torch::Tensor output = last.input.detach();
   for (int64_t k = n - 2; k >= 0; --k) {
     const torch::Tensor input = inputs.take(k);  // the stored copy is released
     inputs.prefetch(k - 1);
-    grad = rebuild_unroll(model, k, input, problem).backward(grad);
+    grad = rebuild_unroll(model, k, input, problem, output).backward(grad);
+    output = input;
   }
   return {x, value, {}};
 }

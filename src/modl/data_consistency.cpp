@@ -22,12 +22,18 @@ at::Tensor solve(const mri::SenseOp& op, const at::Tensor& rhs, const at::Tensor
   return solvers::conjugate_gradient(normal, rhs, cg).x;
 }
 
+// The solution when the caller has it (undefined: solve for it). Wrapped so that autograd does
+// not take it for an input (LibTorch 1.13 also rejects undefined tensor inputs).
+struct KnownSolution {
+  torch::Tensor x;
+};
+
 struct DcSolve : public torch::autograd::Function<DcSolve> {
   static torch::Tensor forward(AutogradContext* ctx, const torch::Tensor& rhs,
                                const torch::Tensor& lambda, const mri::SenseOp& op,
-                               const solvers::CgOptions& cg) {
+                               const solvers::CgOptions& cg, const KnownSolution& known) {
     const torch::Tensor lam = lambda.detach();
-    torch::Tensor x = solve(op, rhs, lam, cg);
+    torch::Tensor x = known.x.defined() ? known.x.detach() : solve(op, rhs, lam, cg);
     ctx->save_for_backward({x, lam});
     ctx->saved_data["dc"] = c10::IValue::make_capsule(c10::make_intrusive<DcContext>(op, cg));
     return x;
@@ -42,7 +48,7 @@ struct DcSolve : public torch::autograd::Function<DcSolve> {
     const torch::Tensor v = solve(dc->op, grad_outputs[0], lam, dc->cg);
     torch::Tensor grad_lambda;
     if (ctx->needs_input_grad(1)) grad_lambda = -at::real((v.conj() * x).sum()).to(lam.dtype());
-    return {v, grad_lambda, torch::Tensor(), torch::Tensor()};
+    return {v, grad_lambda, torch::Tensor(), torch::Tensor(), torch::Tensor()};
   }
 };
 
@@ -50,7 +56,15 @@ struct DcSolve : public torch::autograd::Function<DcSolve> {
 
 at::Tensor data_consistency(const mri::SenseOp& op, const at::Tensor& rhs,
                             const at::Tensor& lambda, const solvers::CgOptions& cg) {
-  return DcSolve::apply(rhs, lambda, op, cg);
+  return DcSolve::apply(rhs, lambda, op, cg, KnownSolution{});
+}
+
+at::Tensor data_consistency_known(const mri::SenseOp& op, const at::Tensor& rhs,
+                                  const at::Tensor& lambda, const solvers::CgOptions& cg,
+                                  const at::Tensor& solution) {
+  TORCH_CHECK(solution.defined() && solution.sizes() == rhs.sizes(),
+              "data_consistency_known: the solution must have the right-hand side's shape");
+  return DcSolve::apply(rhs, lambda, op, cg, KnownSolution{solution});
 }
 
 at::Tensor data_consistency_rhs(const mri::SenseOp& op, const at::Tensor& x,

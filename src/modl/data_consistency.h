@@ -16,6 +16,14 @@ namespace melrecon::modl {
 at::Tensor data_consistency(const mri::SenseOp& op, const at::Tensor& rhs,
                             const at::Tensor& lambda, const solvers::CgOptions& cg);
 
+// The same function when its value x = (AᴴA + λI)⁻¹ rhs is already known (MEL recomputing an
+// unroll whose output it kept from the forward pass): returns `solution` without solving, with
+// the same implicit backward. The backward needs only x, not the CG that produced it, so the
+// gradients equal data_consistency's exactly when `solution` is that function's value.
+at::Tensor data_consistency_known(const mri::SenseOp& op, const at::Tensor& rhs,
+                                  const at::Tensor& lambda, const solvers::CgOptions& cg,
+                                  const at::Tensor& solution);
+
 // The exact inverse of the step for a converged solve: rhs = (AᴴA + λI) x.
 at::Tensor data_consistency_rhs(const mri::SenseOp& op, const at::Tensor& x,
                                 const at::Tensor& lambda);

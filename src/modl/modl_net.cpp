@@ -46,9 +46,13 @@ mri::SenseOp ModlImpl::dc_operator(const ModlProblem& problem) const {
   return problem.op.with_coil_chunk(options_.coil_chunk_);
 }
 
-torch::Tensor ModlImpl::unroll(int64_t k, const torch::Tensor& x, const ModlProblem& problem) {
+torch::Tensor ModlImpl::unroll(int64_t k, const torch::Tensor& x, const ModlProblem& problem,
+                              const torch::Tensor& known_output) {
   const torch::Tensor lam = lambda();
   const torch::Tensor rhs = problem.aty + lam * denoiser(k)->forward(x);
+  if (known_output.defined()) {
+    return data_consistency_known(dc_operator(problem), rhs, lam, cg_options(), known_output);
+  }
   return data_consistency(dc_operator(problem), rhs, lam, cg_options());
 }
 

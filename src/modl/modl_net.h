@@ -69,7 +69,11 @@ class ModlImpl : public torch::nn::Module {
   explicit ModlImpl(ModlOptions options);
 
   // Unroll k (0-based): x_{k+1} from x_k. Differentiable w.r.t. x_k, λ and the weights.
-  torch::Tensor unroll(int64_t k, const torch::Tensor& x, const ModlProblem& problem);
+  // `known_output`: x_{k+1} when already computed (by this model, in this step): data
+  // consistency then skips its CG solve and only its backward runs one (what MEL's recompute
+  // of an unroll needs).
+  torch::Tensor unroll(int64_t k, const torch::Tensor& x, const ModlProblem& problem,
+                       const torch::Tensor& known_output = {});
   // All unrolls from x_0 = Aᴴy (plain autograd when grad mode is on).
   torch::Tensor forward(const ModlProblem& problem);
 

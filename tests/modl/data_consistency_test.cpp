@@ -63,6 +63,23 @@ TEST_F(DcFixture, ImplicitBackwardMatchesFiniteDifferences) {
   EXPECT_NEAR(analytic, fd_dir, 1e-6 * std::abs(fd_dir));
 }
 
+// MEL's recompute passes the unroll output it kept: no CG in the forward, the same backward.
+TEST_F(DcFixture, KnownSolutionGivesTheSameValueAndGradients) {
+  const solvers::CgOptions eight = solvers::CgOptions().max_iters(8);  // unconverged, as trained
+  at::Tensor rhs = rhs0.clone().requires_grad_(true);
+  at::Tensor lam = at::full({}, 0.07, at::kDouble).requires_grad_(true);
+  const at::Tensor x = data_consistency(problem.op, rhs, lam, eight);
+  loss(x).backward();
+  at::Tensor rhs2 = rhs0.clone().requires_grad_(true);
+  at::Tensor lam2 = at::full({}, 0.07, at::kDouble).requires_grad_(true);
+  const at::Tensor x2 = data_consistency_known(problem.op, rhs2, lam2, eight, x.detach());
+  loss(x2).backward();
+  EXPECT_TRUE(at::equal(x2, x));
+  EXPECT_TRUE(at::equal(rhs2.grad(), rhs.grad()));
+  EXPECT_TRUE(at::equal(lam2.grad(), lam.grad()));
+  EXPECT_NE(lam.grad().item<double>(), 0.0);
+}
+
 TEST_F(DcFixture, ForwardSolvesTheNormalEquations) {
   const at::Tensor lam = at::full({}, 0.07, at::kDouble);
   const at::Tensor x = data_consistency(problem.op, rhs0, lam, converged);

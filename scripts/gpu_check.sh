@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# The GPU validation (issue 6), as two device-tool calls of under 10 minutes each, after
+# scripts/gpu_deps.sh ran here:
+#   run(command="bash scripts/gpu_check.sh build", carry=[".deps"], timeout_s=590)
+#   run(command="bash scripts/gpu_check.sh bench", carry=[".deps"], timeout_s=590)
+# build: configure against the Python torch's CUDA LibTorch, build, run the CUDA tests and the
+#        gradient/tiling/precision suites on the GPU machine.
+# bench: melrecon's bench/mel_memory at the issues' full sizes, `melrecon plan` for the whole
+#        knee, and the PyTorch reference (bench/pytorch_modl.py) in the same call.
+# Everything is written to $OUT (the device tool's output folder) or runs/gpu.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+OUT=${OUT:-runs/gpu}
+mkdir -p "$OUT"
+stage=${1:-build}
+say() { echo "== $(date +%T) $*" | tee -a "$OUT/summary.txt"; }
+
+if [ "$stage" = build ]; then
+  nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv | tee "$OUT/gpu.txt"
+  torch_prefix=$(python3 -c 'import torch;print(torch.utils.cmake_prefix_path)')
+  python3 -c 'import torch;print("torch", torch.__version__, "cuda", torch.version.cuda)' | tee -a "$OUT/summary.txt"
+  say configure
+  cmake -S . -B build-gpu -G Ninja -DCMAKE_BUILD_TYPE=Release \
+    -DCMAKE_PREFIX_PATH="$torch_prefix;$PWD/.deps/root/usr" \
+    -DMELRECON_GTEST_SOURCE="$PWD/.deps/root/usr/src/googletest" > "$OUT/configure.log" 2>&1 \
+    || { tail -40 "$OUT/configure.log"; exit 1; }
+  grep "melrecon:" "$OUT/configure.log" | tee -a "$OUT/summary.txt"
+  say build
+  cmake --build build-gpu -j "$(nproc)" > "$OUT/build.log" 2>&1 \
+    || { grep -m 20 -A 6 "error" "$OUT/build.log"; exit 1; }
+  say tests
+  (cd build-gpu && timeout 300 ctest -j 4 --output-on-failure \
+    -R 'Cuda|HostOffload|Strategies|MelMemory|Tiled|MixedPrecision|DataConsistency|Dc|UNet|Sense' \
+    > "$OUT/ctest.log" 2>&1)
+  tail -n 15 "$OUT/ctest.log" | tee -a "$OUT/summary.txt"
+  grep -h "CUDA peak" build-gpu/Testing/Temporary/LastTest.log | tee -a "$OUT/summary.txt"
+elif [ "$stage" = bench ]; then
+  B=build-gpu/bench/mel_memory
+  say "mel_memory: slab and cine, untiled, 1/5/10 unrolls"
+  timeout 240 $B --scale full --device cuda --cases 3d-slab cine 2d --strategies full mel \
+    --unrolls 1 5 10 --repeats 3 --skip-full-above 60e9 | tee "$OUT/mel_memory_full.txt"
+  say "mel_memory: bfloat16, tiled, offloaded"
+  timeout 120 $B --scale full --device cuda --cases 3d-slab cine --strategies mel --unrolls 10 \
+    --precision bfloat16 --repeats 3 | tee "$OUT/mel_memory_bf16.txt"
+  say "PyTorch reference, same GPU"
+  for case in 3d-slab cine; do
+    timeout 120 python3 bench/pytorch_modl.py --device cuda --scale full --case "$case" \
+      --unrolls 1,5,10 --variants plain,mel,mel-best --repeats 3 | tee "$OUT/pytorch_$case.txt"
+  done
+  say "whole knee 256x320x320, 10 unrolls: plan"
+  timeout 150 build-gpu/app/melrecon plan --device cuda --kind 3d --shape 256,320,320 --coils 8 \
+    --unrolls 10 --strategies mel --tile 0,64,64 0,160,160 --precisions float32 bfloat16 \
+    --budget 8GiB | tee "$OUT/plan_knee.txt"
+else
+  echo "usage: scripts/gpu_check.sh build|bench" >&2
+  exit 2
+fi

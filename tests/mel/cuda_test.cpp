@@ -1,0 +1,118 @@
+// The same properties on a CUDA device, where the 3D CNN runs the native convolution instead of
+// the CPU's depth-major one: results equal the CPU's (float64), mel equals full to round-off,
+// MEL's peak does not grow with unrolls (CUDA allocator statistics), and a float16 step with
+// loss scaling is finite. Skipped with a message when no GPU is present.
+#include <ATen/ATen.h>
+#include <gtest/gtest.h>
+#include <torch/cuda.h>
+
+#include <cmath>
+#include <iostream>
+
+#include "core/memory_meter.h"
+#include "mel/gradient_strategy.h"
+#include "support/small_problem.h"
+
+namespace melrecon::mel {
+namespace {
+
+const c10::Device kCuda(c10::kCUDA, 0);
+
+#define SKIP_WITHOUT_CUDA() \
+  if (!torch::cuda::is_available()) GTEST_SKIP() << "needs a CUDA device"
+
+struct StepOutput {
+  at::Tensor output;
+  std::vector<at::Tensor> grads;
+};
+
+StepOutput step(const std::string& strategy, const testing::SmallGeometry& g, c10::Device device,
+                int64_t unrolls = 3) {
+  modl::RandomProblemSpec spec;
+  spec.image_shape = g.image_shape;
+  spec.coils = g.coils;
+  spec.fft_axes = g.fft_axes;
+  const auto problem = modl::random_problem(spec, 1, at::kComplexDouble, device);
+  modl::Modl model = testing::small_model(testing::small_modl_options(g, unrolls), 2);
+  model->to(device);
+  const at::Tensor target = testing::random_complex(g.image_shape, 3).to(device);
+  const LossFn loss = [&](const torch::Tensor& x) { return (x - target).abs().pow(2).sum(); };
+  const StepResult r = make_gradient_strategy(strategy)->forward_backward(model, problem, loss);
+  StepOutput out{r.output.cpu(), {}};
+  for (const auto& p : model->parameters()) out.grads.push_back(p.grad().cpu());
+  return out;
+}
+
+void expect_close(const StepOutput& a, const StepOutput& b, double tol, const std::string& what) {
+  EXPECT_LT(testing::relative_error(a.output, b.output), tol) << what << ": output";
+  ASSERT_EQ(a.grads.size(), b.grads.size());
+  for (size_t i = 0; i < a.grads.size(); ++i) {
+    EXPECT_LT(testing::relative_error(a.grads[i], b.grads[i]), tol) << what << ": parameter " << i;
+  }
+}
+
+TEST(Cuda, StepEqualsTheCpuStep) {
+  SKIP_WITHOUT_CUDA();
+  for (const auto& g : testing::small_geometries()) {
+    expect_close(step("mel", g, kCuda), step("mel", g, c10::kCPU), 1e-10, g.name);
+  }
+}
+
+TEST(Cuda, MelEqualsFull) {
+  SKIP_WITHOUT_CUDA();
+  for (const auto& g : testing::small_geometries()) {
+    expect_close(step("mel", g, kCuda), step("full", g, kCuda), 1e-10, g.name);
+  }
+}
+
+int64_t cuda_peak(const std::string& strategy, int64_t unrolls) {
+  const testing::SmallGeometry g{"3d", {1, 16, 64, 64}, 4, {2, 3}, nn::ConvKind::conv3d};
+  modl::RandomProblemSpec spec;
+  spec.image_shape = g.image_shape;
+  spec.coils = g.coils;
+  spec.fft_axes = g.fft_axes;
+  const auto problem = modl::random_problem(spec, 1, at::kComplexFloat, kCuda);
+  auto options = testing::small_modl_options(g, unrolls);
+  options.denoiser_.cnn_.num_layers(5).features(32);
+  modl::Modl model = testing::small_model(options, 2, at::kFloat);
+  model->to(kCuda);
+  const at::Tensor target = testing::random_complex(g.image_shape, 3, at::kComplexFloat).to(kCuda);
+  const LossFn loss = [&](const torch::Tensor& x) { return (x - target).abs().sum(); };
+  auto s = make_gradient_strategy(strategy);
+  s->forward_backward(model, problem, loss);  // gradients allocated: steady state
+  core::PeakScope scope(kCuda);
+  s->forward_backward(model, problem, loss);
+  return scope.peak_increase();
+}
+
+TEST(Cuda, MelPeakDoesNotGrowWithUnrolls) {
+  SKIP_WITHOUT_CUDA();
+  const int64_t mel2 = cuda_peak("mel", 2), mel16 = cuda_peak("mel", 16);
+  const int64_t full2 = cuda_peak("full", 2), full16 = cuda_peak("full", 16);
+  std::cout << "CUDA peak step bytes: mel " << mel2 << " -> " << mel16 << ", full " << full2
+            << " -> " << full16 << " (2 -> 16 unrolls)\n";
+  EXPECT_LE(static_cast<double>(mel16), 1.25 * mel2);
+  EXPECT_GE(static_cast<double>(full16), 4.0 * full2);
+}
+
+TEST(Cuda, Float16StepIsFinite) {
+  SKIP_WITHOUT_CUDA();
+  const testing::SmallGeometry g{"3d", {1, 8, 32, 32}, 4, {2, 3}, nn::ConvKind::conv3d};
+  modl::RandomProblemSpec spec;
+  spec.image_shape = g.image_shape;
+  spec.coils = g.coils;
+  spec.fft_axes = g.fft_axes;
+  const auto problem = modl::random_problem(spec, 1, at::kComplexFloat, kCuda);
+  auto options = testing::small_modl_options(g, 4);
+  options.denoiser_.cnn_.compute_dtype(at::kHalf);
+  modl::Modl model = testing::small_model(options, 2, at::kFloat);
+  model->to(kCuda);
+  const at::Tensor target = testing::random_complex(g.image_shape, 3, at::kComplexFloat).to(kCuda);
+  const LossFn loss = [&](const torch::Tensor& x) { return (x - target).abs().sum() * 1024.0; };
+  const StepResult r = make_gradient_strategy("mel")->forward_backward(model, problem, loss);
+  EXPECT_TRUE(std::isfinite(r.loss.item<double>()));
+  for (const auto& p : model->parameters()) EXPECT_TRUE(p.grad().isfinite().all().item<bool>());
+}
+
+}  // namespace
+}  // namespace melrecon::mel

@@ -21,6 +21,15 @@ const c10::Device kCuda(c10::kCUDA, 0);
 #define SKIP_WITHOUT_CUDA() \
   if (!torch::cuda::is_available()) GTEST_SKIP() << "needs a CUDA device"
 
+modl::ModlProblem problem_on(const testing::SmallGeometry& g, c10::ScalarType dtype,
+                             c10::Device device) {
+  modl::RandomProblemSpec spec;
+  spec.image_shape = g.image_shape;
+  spec.coils = g.coils;
+  spec.fft_axes = g.fft_axes;
+  return modl::random_problem(spec, 1, dtype, device);
+}
+
 struct StepOutput {
   at::Tensor output;
   std::vector<at::Tensor> grads;
@@ -28,11 +37,7 @@ struct StepOutput {
 
 StepOutput step(const std::string& strategy, const testing::SmallGeometry& g, c10::Device device,
                 int64_t unrolls = 3) {
-  modl::RandomProblemSpec spec;
-  spec.image_shape = g.image_shape;
-  spec.coils = g.coils;
-  spec.fft_axes = g.fft_axes;
-  const auto problem = modl::random_problem(spec, 1, at::kComplexDouble, device);
+  const auto problem = problem_on(g, at::kComplexDouble, device);
   modl::Modl model = testing::small_model(testing::small_modl_options(g, unrolls), 2);
   model->to(device);
   const at::Tensor target = testing::random_complex(g.image_shape, 3).to(device);
@@ -67,11 +72,7 @@ TEST(Cuda, MelEqualsFull) {
 
 int64_t cuda_peak(const std::string& strategy, int64_t unrolls) {
   const testing::SmallGeometry g{"3d", {1, 16, 64, 64}, 4, {2, 3}, nn::ConvKind::conv3d};
-  modl::RandomProblemSpec spec;
-  spec.image_shape = g.image_shape;
-  spec.coils = g.coils;
-  spec.fft_axes = g.fft_axes;
-  const auto problem = modl::random_problem(spec, 1, at::kComplexFloat, kCuda);
+  const auto problem = problem_on(g, at::kComplexFloat, kCuda);
   auto options = testing::small_modl_options(g, unrolls);
   options.denoiser_.cnn_.num_layers(5).features(32);
   modl::Modl model = testing::small_model(options, 2, at::kFloat);
@@ -98,11 +99,7 @@ TEST(Cuda, MelPeakDoesNotGrowWithUnrolls) {
 TEST(Cuda, Float16StepIsFinite) {
   SKIP_WITHOUT_CUDA();
   const testing::SmallGeometry g{"3d", {1, 8, 32, 32}, 4, {2, 3}, nn::ConvKind::conv3d};
-  modl::RandomProblemSpec spec;
-  spec.image_shape = g.image_shape;
-  spec.coils = g.coils;
-  spec.fft_axes = g.fft_axes;
-  const auto problem = modl::random_problem(spec, 1, at::kComplexFloat, kCuda);
+  const auto problem = problem_on(g, at::kComplexFloat, kCuda);
   auto options = testing::small_modl_options(g, 4);
   options.denoiser_.cnn_.compute_dtype(at::kHalf);
   modl::Modl model = testing::small_model(options, 2, at::kFloat);

@@ -30,10 +30,7 @@ std::vector<train::PlanCandidate> candidates(const PlanArgs& a, const train::Mod
         train::ModelConfig model = base;
         model.tile = tile;
         model.precision = precision;
-        std::string label = strategy;
-        if (!tile.empty()) label += ", tile " + fmt::format("{}", fmt::join(tile, ","));
-        if (precision != "float32") label += ", " + precision;
-        out.push_back({label, strategy, model});
+        out.push_back({train::candidate_label(strategy, model), strategy, model});
       }
     }
   }

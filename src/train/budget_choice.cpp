@@ -1,7 +1,5 @@
 #include "train/budget_choice.h"
 
-#include <fmt/format.h>
-
 #include <algorithm>
 
 #include "core/error.h"
@@ -47,9 +45,9 @@ BudgetChoice choose_for_budget(const TrainConfig& config, int64_t budget_bytes,
   request.device = c10::Device(config.run.device);
   for (const auto& strategy : strategies) {
     for (const auto& tile : candidate_tilings(config.model, request.kind, request.shape)) {
-      PlanCandidate c{strategy, strategy, config.model};
+      PlanCandidate c{"", strategy, config.model};
       c.model.tile = tile;
-      if (!tile.empty()) c.label += ", tile " + fmt::format("{}", fmt::join(tile, ","));
+      c.label = candidate_label(strategy, c.model);
       request.candidates.push_back(c);
     }
   }

@@ -43,6 +43,13 @@ std::vector<int64_t> probe_sizes(const PlanRequest& r, const ModelConfig& model)
 
 }  // namespace
 
+std::string candidate_label(const std::string& strategy, const ModelConfig& model) {
+  std::string label = strategy;
+  if (!model.tile.empty()) label += ", tile " + fmt::format("{}", fmt::join(model.tile, ","));
+  if (model.precision != "float32") label += ", " + model.precision;
+  return label;
+}
+
 StepMeasurement measure_training_step(const PlanCandidate& candidate, io::DataKind kind,
                                       const std::vector<int64_t>& shape, int64_t coils,
                                       const std::vector<int64_t>& fft_axes, c10::Device device) {

@@ -26,6 +26,9 @@ struct PlanCandidate {
   ModelConfig model;      // the network (tiling, precision, ...)
 };
 
+// How a candidate is shown: "mel", "mel, tile 0,64,64", "full, bfloat16".
+std::string candidate_label(const std::string& strategy, const ModelConfig& model);
+
 struct PlanRequest {
   io::DataKind kind = io::DataKind::image2d;
   std::vector<int64_t> shape;     // *S of one example

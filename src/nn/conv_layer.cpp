@@ -57,10 +57,15 @@ std::pair<torch::Tensor, torch::Tensor> ConvLayerImpl::parameters_as(c10::Scalar
   return {effective_weight().to(dtype), bias.defined() ? bias.to(dtype) : bias};
 }
 
-torch::Tensor ConvLayerImpl::forward_depth_major(const torch::Tensor& x) {
+torch::Tensor ConvLayerImpl::forward_layer(const torch::Tensor& x, bool depth_major, bool relu) {
+  if (!depth_major) {
+    torch::Tensor h = forward(x);
+    // In place: the convolution's backward needs its input, not its output.
+    return relu ? torch::relu_(h) : h;
+  }
   core::check(options_.kernel_.size() == 3, "conv layer: depth-major input needs a 3D kernel");
   const auto [w, b] = parameters_as(x.scalar_type());
-  return conv3d_depth_major(x, w, b, options_.replicate_padding_);
+  return conv3d_depth_major(x, w, b, options_.replicate_padding_, relu);
 }
 
 torch::Tensor ConvLayerImpl::forward(const torch::Tensor& x) {

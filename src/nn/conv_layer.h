@@ -44,8 +44,10 @@ class ConvLayerImpl : public torch::nn::Module {
   // The input's dtype sets the compute dtype: weight and bias are cast to it (differentiably),
   // so a bfloat16 input runs the convolution in bfloat16 while the parameters stay float32.
   torch::Tensor forward(const torch::Tensor& x);
-  // 3D kernels only: input and output depth-major, [B, Z, C, Y, X] (nn/depth_major_conv.h).
-  torch::Tensor forward_depth_major(const torch::Tensor& x);
+  // One layer of a network body: the convolution, then an in-place ReLU when `relu`. With
+  // `depth_major` (3D kernels only) input and output are [B, Z, C, Y, X] and the pair is one
+  // lean autograd node (nn/depth_major_conv.h).
+  torch::Tensor forward_layer(const torch::Tensor& x, bool depth_major, bool relu);
   // Recomputes the top singular vectors of the reshaped weight (no grad).
   void update_normalisation();
   // The weight actually used (scaled when bounded), differentiable w.r.t. the raw weight.

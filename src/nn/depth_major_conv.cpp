@@ -1,51 +1,174 @@
 #include "nn/depth_major_conv.h"
 
 #include <ATen/ATen.h>
+#include <torch/autograd.h>
 
 #include <algorithm>
 
+#include "nn/relu_mask.h"
 #include "nn/replicate_pad.h"
 
 namespace melrecon::nn {
 namespace {
 
-// Adds the contribution of a Z-shifted input to `out` [B, Z, F, Y, X]: output slice o receives
-// slice o + s of `term` (the 2D convolution of every input slice with one depth tap of the
-// kernel). Outside the volume, zero padding contributes nothing and replicate padding reads the
-// edge slice.
-void add_shifted(at::Tensor& out, const at::Tensor& term, int64_t s, bool replicate) {
-  const int64_t z = out.size(1);
-  const int64_t lo = std::min(z, std::max<int64_t>(0, -s));  // outputs before the first input
-  const int64_t hi = std::min(z, std::max<int64_t>(0, s));    // outputs after the last input
-  const int64_t n = z - lo - hi;
-  if (n > 0) out.narrow(1, lo, n).add_(term.narrow(1, lo + s, n));
-  if (!replicate) return;
-  if (lo > 0) out.narrow(1, 0, lo).add_(term.narrow(1, 0, 1));
-  if (hi > 0) out.narrow(1, z - hi, hi).add_(term.narrow(1, z - 1, 1));
+using torch::autograd::AutogradContext;
+using torch::autograd::tensor_list;
+
+// Output slices [out_begin, out_begin + count) of one depth tap read input slices
+// [in_begin, in_begin + count), or, when `edge`, all read the single slice in_begin (replicate
+// padding outside the volume).
+struct TapRun {
+  int64_t out_begin, count, in_begin;
+  bool edge;
+};
+
+// The runs of outputs [o0, o1) for a tap shifted by s: output o reads input o + s. Outside the
+// volume zero padding reads nothing and replicate padding reads the edge slice.
+std::vector<TapRun> tap_runs(int64_t o0, int64_t o1, int64_t s, int64_t z, bool replicate) {
+  std::vector<TapRun> runs;
+  const int64_t a = std::max(o0, -s), b = std::min(o1, z - s);
+  if (b > a) runs.push_back({a, b - a, a + s, false});
+  if (!replicate) return runs;
+  const int64_t low_end = std::min(o1, -s);
+  if (low_end > o0) runs.push_back({o0, low_end - o0, 0, true});
+  const int64_t high_begin = std::max(o0, z - s);
+  if (o1 > high_begin) runs.push_back({high_begin, o1 - high_begin, z - 1, true});
+  return runs;
 }
+
+// The 2D convolution of a batch of slices with one depth tap: in-plane padding is explicit
+// (replicate) or the convolution's own (zeros).
+struct InPlane {
+  int64_t py, px;
+  bool replicate;
+
+  at::Tensor pad(const at::Tensor& slices) const {
+    return replicate ? replicate_pad(replicate_pad(slices, 2, py), 3, px) : slices;
+  }
+  std::vector<int64_t> conv_padding() const {
+    return replicate ? std::vector<int64_t>{0, 0} : std::vector<int64_t>{py, px};
+  }
+  at::Tensor conv(const at::Tensor& slices, const at::Tensor& tap) const {
+    return at::conv2d(pad(slices), tap, at::Tensor(), 1, conv_padding());
+  }
+  // Gradients of Σ⟨g, conv(slices, tap)⟩ w.r.t. the slices and the tap (either may be skipped).
+  std::pair<at::Tensor, at::Tensor> backward(const at::Tensor& g, const at::Tensor& slices,
+                                             const at::Tensor& tap, bool want_x,
+                                             bool want_w) const {
+    auto [gx, gw, gb] = at::convolution_backward(g, pad(slices), tap, c10::nullopt, {1, 1},
+                                                 conv_padding(), {1, 1}, false, {0, 0}, 1,
+                                                 {want_x, want_w, false});
+    if (want_x && replicate) gx = replicate_pad_adjoint(replicate_pad_adjoint(gx, 3, px), 2, py);
+    return {gx, gw};
+  }
+};
+
+// Output slices per chunk when the caller leaves it open: about a sixteenth of the volume, so a
+// chunk's temporaries stay small next to a full activation map, but at least 2^19 elements
+// per chunk, below which the per-call cost of the CPU convolution shows.
+int64_t auto_chunk(int64_t z, int64_t elements_per_slice) {
+  const int64_t for_speed = ((int64_t{1} << 19) + elements_per_slice - 1) / elements_per_slice;
+  return std::clamp<int64_t>(std::max((z + 15) / 16, for_speed), 1, std::max<int64_t>(z, 1));
+}
+
+// [B, n, C, Y, X] → [B·n, C, Y, X] (a copy only when the slices are not contiguous).
+at::Tensor as_slices(const at::Tensor& t) {
+  return t.reshape({t.size(0) * t.size(1), t.size(2), t.size(3), t.size(4)});
+}
+
+// The forward, one chunk of output slices at a time: each tap's 2D convolution of the input
+// slices the chunk reads, added in place. Only chunk-sized temporaries besides the output.
+at::Tensor forward_chunked(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias,
+                           const InPlane& plane, int64_t chunk) {
+  const int64_t b = x.size(0), z = x.size(1), h = x.size(3), w = x.size(4);
+  const int64_t f = weight.size(0), kz = weight.size(2);
+  at::Tensor out = at::empty({b, z, f, h, w}, x.options());
+  if (bias.defined()) {
+    out.copy_(bias.view({1, 1, f, 1, 1}).expand_as(out));
+  } else {
+    out.zero_();
+  }
+  for (int64_t o0 = 0; o0 < z; o0 += chunk) {
+    const int64_t n = std::min(chunk, z - o0);
+    for (int64_t dz = 0; dz < kz; ++dz) {
+      const at::Tensor tap = weight.select(2, dz);
+      for (const TapRun& r : tap_runs(o0, o0 + n, dz - kz / 2, z, plane.replicate)) {
+        const at::Tensor input = x.narrow(1, r.in_begin, r.edge ? 1 : r.count);
+        const at::Tensor term = plane.conv(as_slices(input), tap);
+        out.narrow(1, r.out_begin, r.count).add_(term.view({b, input.size(1), f, h, w}));
+      }
+    }
+  }
+  return out;
+}
+
+struct DepthMajorConv : public torch::autograd::Function<DepthMajorConv> {
+  static at::Tensor forward(AutogradContext* ctx, const at::Tensor& x, const at::Tensor& weight,
+                            const at::Tensor& bias, bool replicate, bool relu, int64_t chunk) {
+    const InPlane plane{weight.size(3) / 2, weight.size(4) / 2, replicate};
+    // The widest per-slice tensor of a chunk: its output, or its input gradient.
+    const int64_t widest = std::max(weight.size(0), weight.size(1)) * x.size(0) * x.size(3) * x.size(4);
+    if (chunk <= 0) chunk = auto_chunk(x.size(1), widest);
+    at::Tensor out = forward_chunked(x, weight, bias, plane, chunk);
+    if (relu) out.relu_();
+    ctx->save_for_backward({x, weight, relu ? pack_positive(out) : at::Tensor()});
+    ctx->saved_data["replicate"] = replicate;
+    ctx->saved_data["has_bias"] = bias.defined();
+    ctx->saved_data["chunk"] = chunk;
+    return out;
+  }
+
+  static tensor_list backward(AutogradContext* ctx, tensor_list grad_outputs) {
+    const tensor_list saved = ctx->get_saved_variables();
+    const at::Tensor &x = saved[0], &weight = saved[1], &positive = saved[2];
+    const bool want_x = ctx->needs_input_grad(0), want_w = ctx->needs_input_grad(1);
+    const bool want_b = ctx->saved_data["has_bias"].toBool() && ctx->needs_input_grad(2);
+    const InPlane plane{weight.size(3) / 2, weight.size(4) / 2,
+                        ctx->saved_data["replicate"].toBool()};
+    const at::Tensor& grad = grad_outputs[0];
+    const int64_t z = x.size(1), f = weight.size(0), kz = weight.size(2);
+    // Parameter gradients sum over every slice: accumulate them in at least float32.
+    const auto accumulate = at::promote_types(weight.scalar_type(), at::kFloat);
+    at::Tensor grad_x = want_x ? at::zeros_like(x) : at::Tensor();
+    at::Tensor grad_w = want_w ? at::zeros(weight.sizes(), weight.options().dtype(accumulate))
+                               : at::Tensor();
+    at::Tensor grad_b = want_b ? at::zeros({f}, weight.options().dtype(accumulate)) : at::Tensor();
+    std::vector<at::Tensor> taps;
+    for (int64_t dz = 0; dz < kz; ++dz) taps.push_back(weight.select(2, dz).contiguous());
+
+    const int64_t chunk = ctx->saved_data["chunk"].toInt();
+    for (int64_t o0 = 0; o0 < z; o0 += chunk) {
+      const int64_t n = std::min(chunk, z - o0);
+      at::Tensor g = grad.narrow(1, o0, n);  // [B, n, F, Y, X]
+      if (positive.defined()) {
+        g = g.masked_fill(unpack_positive(positive, o0, n, g.sizes().slice(2)).logical_not(), 0);
+      }
+      if (want_b) grad_b.add_(g.sum({0, 1, 3, 4}, false, accumulate));
+      for (int64_t dz = 0; dz < kz; ++dz) {
+        for (const TapRun& r : tap_runs(o0, o0 + n, dz - kz / 2, z, plane.replicate)) {
+          at::Tensor g_run = g.narrow(1, r.out_begin - o0, r.count);
+          // Outputs reading one edge slice: their gradients sum (the convolution is linear).
+          if (r.edge) g_run = g_run.sum(1, /*keepdim=*/true);
+          const int64_t m = g_run.size(1);
+          const at::Tensor input = x.narrow(1, r.in_begin, m);
+          const auto [gx, gw] =
+              plane.backward(as_slices(g_run), as_slices(input), taps[dz], want_x, want_w);
+          if (want_x) grad_x.narrow(1, r.in_begin, m).add_(gx.view(input.sizes()));
+          if (want_w) grad_w.select(2, dz).add_(gw);
+        }
+      }
+    }
+    return {grad_x, want_w ? grad_w.to(weight.scalar_type()) : grad_w,
+            want_b ? grad_b.to(weight.scalar_type()) : grad_b, at::Tensor(), at::Tensor(),
+            at::Tensor()};
+  }
+};
 
 }  // namespace
 
 at::Tensor conv3d_depth_major(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias,
-                              bool replicate_padding) {
-  const int64_t b = x.size(0), z = x.size(1), c = x.size(2), h = x.size(3), w = x.size(4);
-  const int64_t f = weight.size(0), kz = weight.size(2), ky = weight.size(3), kx = weight.size(4);
-  // All B·Z slices as one batch of 2D images: a view, so autograd keeps no padded copy (the
-  // depth taps are applied by shifting the outputs instead of padding the input).
-  at::Tensor slices = x.reshape({b * z, c, h, w});
-  std::vector<int64_t> padding{ky / 2, kx / 2};
-  if (replicate_padding && (ky > 1 || kx > 1)) {
-    slices = replicate_pad(replicate_pad(slices, 2, ky / 2), 3, kx / 2);
-    padding = {0, 0};
-  }
-  auto tap = [&](int64_t dz, const at::Tensor& tap_bias) {
-    return at::conv2d(slices, weight.select(2, dz), tap_bias, 1, padding).reshape({b, z, f, h, w});
-  };
-  at::Tensor out = tap(kz / 2, bias);
-  for (int64_t dz = 0; dz < kz; ++dz) {
-    if (dz != kz / 2) add_shifted(out, tap(dz, at::Tensor()), dz - kz / 2, replicate_padding);
-  }
-  return out;
+                              bool replicate_padding, bool relu, int64_t chunk_slices) {
+  return DepthMajorConv::apply(x, weight, bias, replicate_padding, relu, chunk_slices);
 }
 
 }  // namespace melrecon::nn

@@ -14,3 +14,16 @@ at::Tensor replicate_pad(const at::Tensor& x, int64_t dim, int64_t p) {
 }
 
 }  // namespace melrecon::nn
+
+namespace melrecon::nn {
+
+at::Tensor replicate_pad_adjoint(const at::Tensor& grad, int64_t dim, int64_t p) {
+  if (p == 0) return grad;
+  const int64_t n = grad.size(dim) - 2 * p;
+  at::Tensor inner = grad.narrow(dim, p, n).clone();
+  inner.narrow(dim, 0, 1).add_(grad.narrow(dim, 0, p).sum(dim, /*keepdim=*/true));
+  inner.narrow(dim, n - 1, 1).add_(grad.narrow(dim, p + n, p).sum(dim, /*keepdim=*/true));
+  return inner;
+}
+
+}  // namespace melrecon::nn

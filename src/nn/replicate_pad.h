@@ -11,4 +11,8 @@ namespace melrecon::nn {
 // Pads `dim` of x by `p` copies of its first and last slice on each side (p = 0: x itself).
 at::Tensor replicate_pad(const at::Tensor& x, int64_t dim, int64_t p);
 
+// The adjoint of `replicate_pad(·, dim, p)`: the inner part of `grad`, with each side's p
+// padding slices summed onto its edge slice. For hand-written backward passes.
+at::Tensor replicate_pad_adjoint(const at::Tensor& grad, int64_t dim, int64_t p);
+
 }  // namespace melrecon::nn

@@ -4,6 +4,7 @@
 
 #include "core/error.h"
 #include "nn/conv_layer.h"
+#include "nn/network_body.h"
 
 namespace melrecon::nn {
 
@@ -64,25 +65,16 @@ ResidualCnnImpl::ResidualCnnImpl(ResidualCnnOptions options) : options_(options)
 torch::Tensor ResidualCnnImpl::forward(const torch::Tensor& x) {
   core::check(x.dim() == spatial_rank() + 2, "CNN ({}): expected input of rank {}, found {}",
               to_string(options_.kind_), spatial_rank() + 2, x.dim());
-  // 3D kernels on the CPU run as sums of 2D convolutions on depth-major activations
-  // (nn/depth_major_conv.h); elsewhere the native convolution is fast.
-  const bool depth_major = spatial_rank() == 3 && x.device().is_cpu();
-  const auto compute = options_.compute_dtype_.value_or(x.scalar_type());
-  core::check(compute != c10::kHalf || !x.device().is_cpu(),
-              "CNN: float16 needs a CUDA device; use bfloat16 on the CPU");
-  // The cast (a differentiable copy) comes first so the depth-major copy is in the compute dtype.
-  torch::Tensor h = x.to(compute);
-  if (depth_major) h = h.movedim(1, 2).contiguous();
-  const size_t last = convs_->size() - 1;
-  for (size_t i = 0; i < convs_->size(); ++i) {
-    auto& conv = *convs_[i]->as<ConvLayer>();
-    h = depth_major ? conv.forward_depth_major(h) : conv.forward(h);
-    // In place: the convolution's backward needs its input, not its output, so the ReLU can
-    // overwrite the output and only one activation per layer is kept for backward.
-    if (i != last) h = torch::relu_(h);
-  }
-  if (depth_major) h = h.movedim(2, 1);
-  return h.to(x.scalar_type());
+  return run_network_body(x, spatial_rank(), options_.compute_dtype_, "CNN",
+                          [&](const torch::Tensor& input, bool depth_major) {
+                            torch::Tensor h = input;
+                            const size_t last = convs_->size() - 1;
+                            for (size_t i = 0; i < convs_->size(); ++i) {
+                              h = convs_[i]->as<ConvLayer>()->forward_layer(h, depth_major,
+                                                                            /*relu=*/i != last);
+                            }
+                            return h;
+                          });
 }
 
 std::vector<int64_t> ResidualCnnImpl::receptive_radius() const {

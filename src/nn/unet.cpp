@@ -6,6 +6,7 @@
 
 #include "core/error.h"
 #include "nn/conv_layer.h"
+#include "nn/network_body.h"
 
 namespace melrecon::nn {
 namespace {
@@ -83,32 +84,26 @@ torch::Tensor UNetImpl::forward(const torch::Tensor& x) {
   const int64_t rank = options_.spatial_rank_;
   core::check(x.dim() == rank + 2, "U-Net ({}D): expected input of rank {}, found {}", rank,
               rank + 2, x.dim());
-  const bool depth_major = rank == 3 && x.device().is_cpu();
-  const auto compute = options_.compute_dtype_.value_or(x.scalar_type());
-  core::check(compute != c10::kHalf || !x.device().is_cpu(),
-              "U-Net: float16 needs a CUDA device; use bfloat16 on the CPU");
-  torch::Tensor h = x.to(compute);
-  if (depth_major) h = h.movedim(1, 2).contiguous();  // [B, Z, C, Y, X]
+  return run_network_body(x, rank, options_.compute_dtype_, "U-Net",
+                          [&](const torch::Tensor& input, bool depth_major) {
+                            return body(input, depth_major);
+                          });
+}
+
+torch::Tensor UNetImpl::body(const torch::Tensor& input, bool depth_major) {
   const int64_t channel_dim = depth_major ? 2 : 1;
   std::vector<int64_t> spatial;
-  for (int64_t d = 1; d < h.dim(); ++d) {
+  for (int64_t d = 1; d < input.dim(); ++d) {
     if (d != channel_dim) spatial.push_back(d);
   }
-  const std::vector<int64_t> sizes = h.sizes().vec();
-  h = pad_to_multiple(h, spatial, int64_t{1} << options_.levels_);
+  const std::vector<int64_t> sizes = input.sizes().vec();
+  torch::Tensor h = pad_to_multiple(input, spatial, int64_t{1} << options_.levels_);
 
   size_t next = 0;
-  auto conv = [&](const torch::Tensor& in) {
-    auto& c = *convs_[next++]->as<ConvLayer>();
-    return depth_major ? c.forward_depth_major(in) : c.forward(in);
+  auto conv = [&](const torch::Tensor& in, bool relu) {
+    return convs_[next++]->as<ConvLayer>()->forward_layer(in, depth_major, relu);
   };
-  // In place: a convolution's backward needs its input, not its output.
-  auto block = [&](const torch::Tensor& in) {
-    torch::Tensor h1 = conv(in);
-    torch::relu_(h1);
-    torch::Tensor h2 = conv(h1);
-    return torch::relu_(h2);
-  };
+  auto block = [&](const torch::Tensor& in) { return conv(conv(in, true), true); };
   std::vector<torch::Tensor> skips;
   for (int64_t l = 0; l < options_.levels_; ++l) {
     h = block(h);
@@ -120,10 +115,9 @@ torch::Tensor UNetImpl::forward(const torch::Tensor& x) {
     h = block(torch::cat({skips[l], upsample2(h, spatial)}, channel_dim));
     skips[l] = torch::Tensor();
   }
-  h = conv(h);
+  h = conv(h, false);
   for (int64_t d : spatial) h = h.narrow(d, 0, sizes[d]);
-  if (depth_major) h = h.movedim(2, 1);
-  return h.to(x.scalar_type()).contiguous();
+  return h;
 }
 
 double UNetImpl::lipschitz_upper_bound() const { return std::numeric_limits<double>::infinity(); }

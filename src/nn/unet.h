@@ -62,6 +62,9 @@ class UNetImpl : public ResidualNet {
   const UNetOptions& options() const { return options_; }
 
  private:
+  // The layers on the compute-dtype input; depth-major layout on the CPU for 3D (network_body.h).
+  torch::Tensor body(const torch::Tensor& input, bool depth_major);
+
   UNetOptions options_;
   torch::nn::ModuleList convs_;  // encoder, bottleneck, decoder (two per block), final 1x1
 };

@@ -5,6 +5,7 @@
 //   mel_memory                      CPU-sized problems (scaled down; printed in the header)
 //   mel_memory --scale full --device cuda   the sizes: 256x256, 15x320x256, 20x256x256
 //   ... --tile 0,64,64 --precision bfloat16 --coil-chunk 2 --offload   the scaling options
+//   ... --conv3d native|depth-major   how 3D kernels run (default: depth-major on the CPU only)
 #include <ATen/ATen.h>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -33,13 +34,18 @@ std::vector<BenchCase> bench_cases(const std::string& scale, int64_t coils) {
   const bool full = scale == "full";
   // 3D slab: readout slices first, a 2D FFT per slice over (ky, kz); cine: a 2D FFT per frame.
   return {
-      {"2d", {full ? std::vector<int64_t>{1, 256, 256} : std::vector<int64_t>{1, 128, 128}, coils, {}},
+      {"2d",
+       {full ? std::vector<int64_t>{1, 256, 256} : std::vector<int64_t>{1, 128, 128}, coils, {}},
        nn::ConvKind::conv2d},
       {"3d-slab",
-       {full ? std::vector<int64_t>{1, 15, 320, 256} : std::vector<int64_t>{1, 8, 64, 64}, coils, {1, 2}},
+       {full ? std::vector<int64_t>{1, 15, 320, 256} : std::vector<int64_t>{1, 8, 64, 64},
+        coils,
+        {1, 2}},
        nn::ConvKind::conv3d},
       {"cine",
-       {full ? std::vector<int64_t>{1, 20, 256, 256} : std::vector<int64_t>{1, 10, 64, 64}, coils, {1, 2}},
+       {full ? std::vector<int64_t>{1, 20, 256, 256} : std::vector<int64_t>{1, 10, 64, 64},
+        coils,
+        {1, 2}},
        nn::ConvKind::conv3d},
   };
 }
@@ -53,7 +59,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> strategies{"full", "mel", "mel-invertible"};
   std::vector<std::string> only;
   std::vector<int64_t> tile;
-  std::string precision = "float32";
+  std::string precision = "float32", conv3d = "auto";
   bool offload = false;
   int64_t features = 64, layers = 5, cg_iters = 8, coils = 8, repeats = 2, coil_chunk = 0;
   double max_full_bytes = 0;
@@ -67,26 +73,30 @@ int main(int argc, char** argv) {
   app.add_option("--layers", layers, "CNN layers (released config: 5)");
   app.add_option("--cg-iters", cg_iters, "CG iterations per data consistency (released: 8)");
   app.add_option("--coils", coils, "Receive coils");
-  app.add_option("--repeats", repeats, "Timed steps per configuration (median; one untimed warm-up)");
+  app.add_option("--repeats", repeats,
+                 "Timed steps per configuration (median; one untimed warm-up)");
   app.add_option("--tile", tile,
                  "CNN tile size per image axis, Z,Y,X (0: uncut); 2D cases use the last two")
       ->delimiter(',');
   app.add_option("--precision", precision, "CNN compute dtype (float16 needs cuda)")
       ->check(CLI::IsMember({"float32", "bfloat16", "float16"}));
+  app.add_option("--conv3d", conv3d, "3D kernels: auto, native or depth-major")
+      ->check(CLI::IsMember({"auto", "native", "depth-major"}));
   app.add_option("--coil-chunk", coil_chunk, "Coils per chunk in data consistency (0: all)");
   app.add_flag("--offload", offload, "mel: stored unroll inputs in pinned host memory (cuda)");
-  app.add_option("--skip-full-above", max_full_bytes,
-                 "Skip `full` for larger unroll counts once a run exceeded this many bytes (0: never)");
+  app.add_option(
+      "--skip-full-above", max_full_bytes,
+      "Skip `full` for larger unroll counts once a run exceeded this many bytes (0: never)");
   CLI11_PARSE(app, argc, argv);
 
   const c10::Device device(device_name);
   if (device.is_cpu()) core::MemoryMeter::install();
   fmt::print(
       "mel_memory: scale={} device={} float32, CNN {} layers x {} features (3x3[x3], ReLU) "
-      "in {}, tiles [{}], CG {} iterations, {} coils in chunks of {}, offload {}, "
-      "lambda learned, implicit CG backward\n",
-      scale, device.str(), layers, features, precision, fmt::join(tile, ","), cg_iters, coils,
-      coil_chunk > 0 ? coil_chunk : coils, offload ? "on" : "off");
+      "in {}, 3D convolution {}, tiles [{}], CG {} iterations, {} coils in chunks of {}, "
+      "offload {}, lambda learned, implicit CG backward\n",
+      scale, device.str(), layers, features, precision, conv3d, fmt::join(tile, ","), cg_iters,
+      coils, coil_chunk > 0 ? coil_chunk : coils, offload ? "on" : "off");
   fmt::print("{:<8} {:<16} {:>7} {:>12} {:>10} {:>9} {:>9}\n", "case", "strategy", "unrolls",
              "peak", "step [s]", "drift", "fallbacks");
   for (const auto& c : bench_cases(scale, coils)) {
@@ -109,7 +119,8 @@ int main(int argc, char** argv) {
                                    .num_layers(layers)
                                    .features(features)
                                    .lipschitz(0.9)
-                                   .compute_dtype(nn::parse_precision(precision)))));
+                                   .compute_dtype(nn::parse_precision(precision))
+                                   .conv3d_path(nn::parse_conv3d_path(conv3d)))));
       model->to(device);
       model->update_normalisation();
       const mel::LossFn loss = [&](const torch::Tensor& x) { return (x - target).abs().mean(); };

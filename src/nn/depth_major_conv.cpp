@@ -55,9 +55,9 @@ struct InPlane {
   std::pair<at::Tensor, at::Tensor> backward(const at::Tensor& g, const at::Tensor& slices,
                                              const at::Tensor& tap, bool want_x,
                                              bool want_w) const {
-    auto [gx, gw, gb] = at::convolution_backward(g, pad(slices), tap, c10::nullopt, {1, 1},
-                                                 conv_padding(), {1, 1}, false, {0, 0}, 1,
-                                                 {want_x, want_w, false});
+    auto [gx, gw, gb] =
+        at::convolution_backward(g, pad(slices), tap, c10::nullopt, {1, 1}, conv_padding(), {1, 1},
+                                 false, {0, 0}, 1, {want_x, want_w, false});
     if (want_x && replicate) gx = replicate_pad_adjoint(replicate_pad_adjoint(gx, 3, px), 2, py);
     return {gx, gw};
   }
@@ -107,7 +107,8 @@ struct DepthMajorConv : public torch::autograd::Function<DepthMajorConv> {
                             const at::Tensor& bias, bool replicate, bool relu, int64_t chunk) {
     const InPlane plane{weight.size(3) / 2, weight.size(4) / 2, replicate};
     // The widest per-slice tensor of a chunk: its output, or its input gradient.
-    const int64_t widest = std::max(weight.size(0), weight.size(1)) * x.size(0) * x.size(3) * x.size(4);
+    const int64_t widest =
+        std::max(weight.size(0), weight.size(1)) * x.size(0) * x.size(3) * x.size(4);
     if (chunk <= 0) chunk = auto_chunk(x.size(1), widest);
     at::Tensor out = forward_chunked(x, weight, bias, plane, chunk);
     if (relu) out.relu_();
@@ -130,8 +131,8 @@ struct DepthMajorConv : public torch::autograd::Function<DepthMajorConv> {
     // Parameter gradients sum over every slice: accumulate them in at least float32.
     const auto accumulate = at::promote_types(weight.scalar_type(), at::kFloat);
     at::Tensor grad_x = want_x ? at::zeros_like(x) : at::Tensor();
-    at::Tensor grad_w = want_w ? at::zeros(weight.sizes(), weight.options().dtype(accumulate))
-                               : at::Tensor();
+    at::Tensor grad_w =
+        want_w ? at::zeros(weight.sizes(), weight.options().dtype(accumulate)) : at::Tensor();
     at::Tensor grad_b = want_b ? at::zeros({f}, weight.options().dtype(accumulate)) : at::Tensor();
     std::vector<at::Tensor> taps;
     for (int64_t dz = 0; dz < kz; ++dz) taps.push_back(weight.select(2, dz).contiguous());
@@ -158,8 +159,11 @@ struct DepthMajorConv : public torch::autograd::Function<DepthMajorConv> {
         }
       }
     }
-    return {grad_x, want_w ? grad_w.to(weight.scalar_type()) : grad_w,
-            want_b ? grad_b.to(weight.scalar_type()) : grad_b, at::Tensor(), at::Tensor(),
+    return {grad_x,
+            want_w ? grad_w.to(weight.scalar_type()) : grad_w,
+            want_b ? grad_b.to(weight.scalar_type()) : grad_b,
+            at::Tensor(),
+            at::Tensor(),
             at::Tensor()};
   }
 };

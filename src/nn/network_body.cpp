@@ -6,12 +6,21 @@
 
 namespace melrecon::nn {
 
+Conv3dPath parse_conv3d_path(const std::string& name) {
+  if (name == "auto") return Conv3dPath::automatic;
+  if (name == "native") return Conv3dPath::native;
+  if (name == "depth-major") return Conv3dPath::depth_major;
+  throw core::UsageError("unknown 3D convolution path '" + name +
+                         "' (expected auto, native or depth-major)");
+}
+
 at::Tensor run_network_body(const at::Tensor& x, int64_t spatial_rank,
-                            std::optional<c10::ScalarType> compute_dtype, const char* network,
+                            std::optional<c10::ScalarType> compute_dtype, Conv3dPath path,
+                            const char* network,
                             const std::function<at::Tensor(const at::Tensor&, bool)>& body) {
-  // 3D kernels on the CPU run as sums of 2D convolutions on depth-major activations;
-  // elsewhere the native convolution is fast.
-  const bool depth_major = spatial_rank == 3 && x.device().is_cpu();
+  const bool depth_major =
+      spatial_rank == 3 &&
+      (path == Conv3dPath::depth_major || (path == Conv3dPath::automatic && x.device().is_cpu()));
   const auto compute = compute_dtype.value_or(x.scalar_type());
   core::check(compute != c10::kHalf || !x.device().is_cpu(),
               "{}: float16 needs a CUDA device; use bfloat16 on the CPU", network);

@@ -36,7 +36,8 @@ at::Tensor unpack_positive(const at::Tensor& packed, int64_t z0, int64_t count,
   const int64_t b = packed.size(0), bytes = packed.size(2);
   int64_t n = 1;
   for (int64_t s : slice_shape) n *= s;
-  const at::Tensor set = packed.narrow(1, z0, count).unsqueeze(-1).bitwise_and(bit_values(packed.device()));
+  const at::Tensor set =
+      packed.narrow(1, z0, count).unsqueeze(-1).bitwise_and(bit_values(packed.device()));
   std::vector<int64_t> shape{b, count};
   shape.insert(shape.end(), slice_shape.begin(), slice_shape.end());
   return set.ne(0).view({b, count, bytes * 8}).narrow(2, 0, n).reshape(shape);

@@ -4,7 +4,6 @@
 
 #include "core/error.h"
 #include "nn/conv_layer.h"
-#include "nn/network_body.h"
 
 namespace melrecon::nn {
 
@@ -25,9 +24,12 @@ std::optional<c10::ScalarType> parse_precision(const std::string& name) {
 
 const char* to_string(ConvKind kind) {
   switch (kind) {
-    case ConvKind::conv2d: return "2d";
-    case ConvKind::conv3d: return "3d";
-    case ConvKind::conv2p1d: return "2+1d";
+    case ConvKind::conv2d:
+      return "2d";
+    case ConvKind::conv3d:
+      return "3d";
+    case ConvKind::conv2p1d:
+      return "2+1d";
   }
   return "?";
 }
@@ -52,8 +54,12 @@ ResidualCnnImpl::ResidualCnnImpl(ResidualCnnOptions options) : options_(options)
     const int64_t in = l == 0 ? options_.channels_ : options_.features_;
     const int64_t out = l + 1 == options_.num_layers_ ? options_.channels_ : options_.features_;
     switch (options_.kind_) {
-      case ConvKind::conv2d: convs_->push_back(conv(in, out, {k, k})); break;
-      case ConvKind::conv3d: convs_->push_back(conv(in, out, {k, k, k})); break;
+      case ConvKind::conv2d:
+        convs_->push_back(conv(in, out, {k, k}));
+        break;
+      case ConvKind::conv3d:
+        convs_->push_back(conv(in, out, {k, k, k}));
+        break;
       case ConvKind::conv2p1d:
         convs_->push_back(conv(in, options_.features_, {1, k, k}));
         convs_->push_back(conv(options_.features_, out, {k, 1, 1}));
@@ -65,7 +71,7 @@ ResidualCnnImpl::ResidualCnnImpl(ResidualCnnOptions options) : options_(options)
 torch::Tensor ResidualCnnImpl::forward(const torch::Tensor& x) {
   core::check(x.dim() == spatial_rank() + 2, "CNN ({}): expected input of rank {}, found {}",
               to_string(options_.kind_), spatial_rank() + 2, x.dim());
-  return run_network_body(x, spatial_rank(), options_.compute_dtype_, "CNN",
+  return run_network_body(x, spatial_rank(), options_.compute_dtype_, options_.conv3d_path_, "CNN",
                           [&](const torch::Tensor& input, bool depth_major) {
                             torch::Tensor h = input;
                             const size_t last = convs_->size() - 1;

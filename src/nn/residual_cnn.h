@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "nn/network_body.h"
 #include "nn/residual_net.h"
 
 namespace melrecon::nn {
@@ -64,6 +65,10 @@ struct ResidualCnnOptions {
     compute_dtype_ = dtype;
     return *this;
   }
+  ResidualCnnOptions& conv3d_path(Conv3dPath p) {
+    conv3d_path_ = p;
+    return *this;
+  }
   ConvKind kind_ = ConvKind::conv2d;
   int64_t num_layers_ = 5;
   int64_t features_ = 64;
@@ -72,6 +77,7 @@ struct ResidualCnnOptions {
   bool replicate_padding_ = false;
   double lipschitz_ = 0.0;  // 0: unconstrained; < 1 makes D_w = I + R_w invertible
   std::optional<c10::ScalarType> compute_dtype_;
+  Conv3dPath conv3d_path_ = Conv3dPath::automatic;  // 3D and (2+1)D kernels
 };
 
 class ResidualCnnImpl : public ResidualNet {

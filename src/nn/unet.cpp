@@ -6,7 +6,6 @@
 
 #include "core/error.h"
 #include "nn/conv_layer.h"
-#include "nn/network_body.h"
 
 namespace melrecon::nn {
 namespace {
@@ -56,12 +55,13 @@ at::Tensor pad_to_multiple(const at::Tensor& x, const std::vector<int64_t>& dims
 UNetImpl::UNetImpl(UNetOptions options) : options_(options) {
   const int64_t rank = options_.spatial_rank_;
   core::check(rank == 2 || rank == 3, "U-Net: spatial rank must be 2 or 3, found {}", rank);
-  core::check(options_.levels_ >= 1 && options_.levels_ <= 6, "U-Net: levels must be 1..6, found {}",
-              options_.levels_);
+  core::check(options_.levels_ >= 1 && options_.levels_ <= 6,
+              "U-Net: levels must be 1..6, found {}", options_.levels_);
   core::check(options_.features_ >= 1, "U-Net: features must be >= 1");
   const std::vector<int64_t> k3(rank, 3), k1(rank, 1);
   auto conv = [&](int64_t in, int64_t out, const std::vector<int64_t>& kernel) {
-    return ConvLayer(ConvLayerOptions(in, out, kernel).replicate_padding(options_.replicate_padding_));
+    return ConvLayer(
+        ConvLayerOptions(in, out, kernel).replicate_padding(options_.replicate_padding_));
   };
   convs_ = register_module("convs", torch::nn::ModuleList());
   int64_t in = options_.channels_;
@@ -84,10 +84,9 @@ torch::Tensor UNetImpl::forward(const torch::Tensor& x) {
   const int64_t rank = options_.spatial_rank_;
   core::check(x.dim() == rank + 2, "U-Net ({}D): expected input of rank {}, found {}", rank,
               rank + 2, x.dim());
-  return run_network_body(x, rank, options_.compute_dtype_, "U-Net",
-                          [&](const torch::Tensor& input, bool depth_major) {
-                            return body(input, depth_major);
-                          });
+  return run_network_body(
+      x, rank, options_.compute_dtype_, options_.conv3d_path_, "U-Net",
+      [&](const torch::Tensor& input, bool depth_major) { return body(input, depth_major); });
 }
 
 torch::Tensor UNetImpl::body(const torch::Tensor& input, bool depth_major) {

@@ -16,6 +16,7 @@
 
 #include <optional>
 
+#include "nn/network_body.h"
 #include "nn/residual_net.h"
 
 namespace melrecon::nn {
@@ -45,12 +46,17 @@ struct UNetOptions {
     compute_dtype_ = dtype;
     return *this;
   }
+  UNetOptions& conv3d_path(Conv3dPath p) {
+    conv3d_path_ = p;
+    return *this;
+  }
   int64_t spatial_rank_ = 2;  // 2: [Y, X]; 3: [Z|T, Y, X]
   int64_t levels_ = 2;        // poolings; the bottleneck runs at 1/2^levels resolution
   int64_t features_ = 32;     // at full resolution; doubled per level
   int64_t channels_ = 2;
   bool replicate_padding_ = false;  // of the convolutions (the size padding is always zeros)
   std::optional<c10::ScalarType> compute_dtype_;
+  Conv3dPath conv3d_path_ = Conv3dPath::automatic;
 };
 
 class UNetImpl : public ResidualNet {

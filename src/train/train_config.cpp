@@ -38,6 +38,7 @@ void for_each_field(TrainConfig& c, F&& f) {
   f("model", "tile", c.model.tile);
   f("model", "coil_chunk", c.model.coil_chunk);
   f("model", "precision", c.model.precision);
+  f("model", "conv3d", c.model.conv3d);
   f("optim", "strategy", c.optim.strategy);
   f("optim", "steps", c.optim.steps);
   f("optim", "lr", c.optim.lr);
@@ -66,12 +67,14 @@ void read_value(const json& v, T& out, const std::string& origin, const std::str
       for (const json& e : v) integers = integers && e.is_number_integer();
       core::check(integers, "{}: '{}' must be a list of integers, found {}", origin, key, v.dump());
     } else if constexpr (std::is_same_v<T, bool>) {
-      core::check(v.is_boolean(), "{}: '{}' must be true or false, found {}", origin, key, v.dump());
+      core::check(v.is_boolean(), "{}: '{}' must be true or false, found {}", origin, key,
+                  v.dump());
     } else if constexpr (std::is_arithmetic_v<T>) {
       core::check(v.is_number(), "{}: '{}' must be a number, found {}", origin, key, v.dump());
       if constexpr (std::is_integral_v<T>) {
-        core::check(v.is_number_integer() || v.get<double>() == static_cast<double>(v.get<int64_t>()),
-                    "{}: '{}' must be an integer, found {}", origin, key, v.dump());
+        core::check(
+            v.is_number_integer() || v.get<double>() == static_cast<double>(v.get<int64_t>()),
+            "{}: '{}' must be an integer, found {}", origin, key, v.dump());
       }
     } else {
       core::check(v.is_string(), "{}: '{}' must be a string, found {}", origin, key, v.dump());
@@ -99,6 +102,7 @@ void validate(const TrainConfig& c, const std::string& o) {
   check_one_of(c.model.net, {"cnn", "unet"}, o, "model.net");
   check_one_of(c.model.padding, {"zeros", "replicate"}, o, "model.padding");
   check_one_of(c.model.precision, {"float32", "bfloat16", "float16"}, o, "model.precision");
+  check_one_of(c.model.conv3d, {"auto", "native", "depth-major"}, o, "model.conv3d");
   check_one_of(c.optim.strategy, {"full", "mel", "mel-invertible"}, o, "optim.strategy");
   check_one_of(c.optim.schedule, {"constant", "cosine", "step"}, o, "optim.schedule");
   check_one_of(c.optim.loss, {"l1", "l2", "ssim"}, o, "optim.loss");
@@ -128,7 +132,8 @@ void validate(const TrainConfig& c, const std::string& o) {
               "{}: 'run.val_every', 'run.checkpoint_every' and 'run.log_every' must be >= 1", o);
   core::check(c.optim.strategy != "mel-invertible" || c.model.lipschitz > 0,
               "{}: 'optim.strategy' mel-invertible needs a contractive CNN: set 'model.lipschitz' "
-              "(e.g. 0.9)", o);
+              "(e.g. 0.9)",
+              o);
 }
 
 // Merges `src` into the defaults `dst`, rejecting keys that do not exist there.
@@ -157,9 +162,8 @@ json parse_override_value(const std::string& text) {
 json to_json(const TrainConfig& config) {
   TrainConfig c = config;
   json j = json::object();
-  for_each_field(c, [&](const char* section, const char* key, auto& value) {
-    j[section][key] = value;
-  });
+  for_each_field(
+      c, [&](const char* section, const char* key, auto& value) { j[section][key] = value; });
   return j;
 }
 
@@ -203,7 +207,8 @@ TrainConfig load_config(const std::string& file, const std::vector<std::string>&
     core::check(eq != std::string::npos && dot != std::string::npos && dot < eq,
                 "override '{}': expected section.key=value", o);
     json patch;
-    patch[o.substr(0, dot)][o.substr(dot + 1, eq - dot - 1)] = parse_override_value(o.substr(eq + 1));
+    patch[o.substr(0, dot)][o.substr(dot + 1, eq - dot - 1)] =
+        parse_override_value(o.substr(eq + 1));
     const std::string origin = "override '" + o + "'";
     merge_known(j, patch, origin);
     read_typed(j, origin);

@@ -1,7 +1,8 @@
 // The same properties on a CUDA device, where the 3D CNN runs the native convolution instead of
 // the CPU's depth-major one: results equal the CPU's (float64), mel equals full to round-off,
 // MEL's peak does not grow with unrolls (CUDA allocator statistics), and a float16 step with
-// loss scaling is finite. Skipped with a message when no GPU is present.
+// loss scaling is finite; the depth-major convolution forced on CUDA equals the native one.
+// Skipped with a message when no GPU is present.
 #include <ATen/ATen.h>
 #include <gtest/gtest.h>
 #include <torch/cuda.h>
@@ -36,9 +37,11 @@ struct StepOutput {
 };
 
 StepOutput step(const std::string& strategy, const testing::SmallGeometry& g, c10::Device device,
-                int64_t unrolls = 3) {
+                int64_t unrolls = 3, nn::Conv3dPath path = nn::Conv3dPath::automatic) {
   const auto problem = problem_on(g, at::kComplexDouble, device);
-  modl::Modl model = testing::small_model(testing::small_modl_options(g, unrolls), 2);
+  auto options = testing::small_modl_options(g, unrolls);
+  options.denoiser_.cnn_.conv3d_path(path);
+  modl::Modl model = testing::small_model(options, 2);
   model->to(device);
   const at::Tensor target = testing::random_complex(g.image_shape, 3).to(device);
   const LossFn loss = [&](const torch::Tensor& x) { return (x - target).abs().pow(2).sum(); };
@@ -67,6 +70,16 @@ TEST(Cuda, MelEqualsFull) {
   SKIP_WITHOUT_CUDA();
   for (const auto& g : testing::small_geometries()) {
     expect_close(step("mel", g, kCuda), step("full", g, kCuda), 1e-10, g.name);
+  }
+}
+
+// The CPU's depth-major convolution node also runs on CUDA (model.conv3d=depth-major).
+TEST(Cuda, DepthMajorEqualsNative) {
+  SKIP_WITHOUT_CUDA();
+  for (const auto& g : testing::small_geometries()) {
+    if (g.conv == nn::ConvKind::conv2d) continue;
+    expect_close(step("mel", g, kCuda, 3, nn::Conv3dPath::depth_major),
+                 step("mel", g, kCuda, 3, nn::Conv3dPath::native), 1e-10, g.name);
   }
 }
 

@@ -73,6 +73,7 @@ TEST(TrainConfig, ScaleKeys) {
   refused("model.tile=[-1, 8]", "'model.tile' sizes must be >= 0");
   refused("model.coil_chunk=-2", "'model.coil_chunk' must be >= 0");
   refused("model.precision=float8", "'model.precision' is 'float8'");
+  refused("model.conv3d=cudnn", "'model.conv3d' is 'cudnn'");
   refused("model.precision=float16", "float16 needs run.device cuda");
   EXPECT_EQ(load_config("", {"model.precision=float16", "run.device=cuda"}).model.precision,
             "float16");

@@ -5,7 +5,8 @@
 #   run(command="bash scripts/gpu_check.sh bench", carry=[".deps"], timeout_s=590)
 # build: configure against the Python torch's CUDA LibTorch, build, run the CUDA tests and the
 #        gradient/tiling/precision suites on the GPU machine.
-# bench: melrecon's bench/mel_memory at the issues' full sizes, `melrecon plan` for the whole
+# bench: melrecon's bench/mel_memory at the issues' full sizes (native conv3d and the
+#        depth-major node), `melrecon plan` for the whole
 #        knee, and the PyTorch reference (bench/pytorch_modl.py) in the same call.
 # Everything is written to $OUT (the device tool's output folder) or runs/gpu.
 set -uo pipefail
@@ -39,6 +40,9 @@ elif [ "$stage" = bench ]; then
   say "mel_memory: slab and cine, untiled, 1/5/10 unrolls"
   timeout 240 $B --scale full --device cuda --cases 3d-slab cine 2d --strategies full mel \
     --unrolls 1 5 10 --repeats 3 --skip-full-above 60e9 | tee "$OUT/mel_memory_full.txt"
+  say "mel_memory: the depth-major convolution node on CUDA (model.conv3d=depth-major)"
+  timeout 150 $B --scale full --device cuda --cases 3d-slab cine --strategies mel \
+    --unrolls 1 10 --conv3d depth-major --repeats 3 | tee "$OUT/mel_memory_depth_major.txt"
   say "mel_memory: bfloat16, tiled, offloaded"
   timeout 120 $B --scale full --device cuda --cases 3d-slab cine --strategies mel --unrolls 10 \
     --precision bfloat16 --repeats 3 | tee "$OUT/mel_memory_bf16.txt"

@@ -79,7 +79,8 @@ at::Tensor as_slices(const at::Tensor& t) {
 // The forward, one chunk of output slices at a time: each tap's 2D convolution of the input
 // slices the chunk reads, added in place. Only chunk-sized temporaries besides the output.
 at::Tensor forward_chunked(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias,
-                           const InPlane& plane, int64_t chunk) {
+                           bool replicate, int64_t chunk) {
+  const InPlane plane{weight.size(3) / 2, weight.size(4) / 2, replicate};
   const int64_t b = x.size(0), z = x.size(1), h = x.size(3), w = x.size(4);
   const int64_t f = weight.size(0), kz = weight.size(2);
   at::Tensor out = at::empty({b, z, f, h, w}, x.options());
@@ -105,12 +106,7 @@ at::Tensor forward_chunked(const at::Tensor& x, const at::Tensor& weight, const 
 struct DepthMajorConv : public torch::autograd::Function<DepthMajorConv> {
   static at::Tensor forward(AutogradContext* ctx, const at::Tensor& x, const at::Tensor& weight,
                             const at::Tensor& bias, bool replicate, bool relu, int64_t chunk) {
-    const InPlane plane{weight.size(3) / 2, weight.size(4) / 2, replicate};
-    // The widest per-slice tensor of a chunk: its output, or its input gradient.
-    const int64_t widest =
-        std::max(weight.size(0), weight.size(1)) * x.size(0) * x.size(3) * x.size(4);
-    if (chunk <= 0) chunk = auto_chunk(x.size(1), widest);
-    at::Tensor out = forward_chunked(x, weight, bias, plane, chunk);
+    at::Tensor out = forward_chunked(x, weight, bias, replicate, chunk);
     if (relu) out.relu_();
     ctx->save_for_backward({x, weight, relu ? pack_positive(out) : at::Tensor()});
     ctx->saved_data["replicate"] = replicate;
@@ -172,6 +168,19 @@ struct DepthMajorConv : public torch::autograd::Function<DepthMajorConv> {
 
 at::Tensor conv3d_depth_major(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias,
                               bool replicate_padding, bool relu, int64_t chunk_slices) {
+  if (chunk_slices <= 0) {
+    // The widest per-slice tensor of a chunk: its output, or its input gradient.
+    const int64_t widest =
+        std::max(weight.size(0), weight.size(1)) * x.size(0) * x.size(3) * x.size(4);
+    chunk_slices = auto_chunk(x.size(1), widest);
+  }
+  const bool recorded = at::GradMode::is_enabled() &&
+                        (x.requires_grad() || weight.requires_grad() ||
+                         (bias.defined() && bias.requires_grad()));
+  if (!recorded) {  // e.g. MEL's forward: no node, so no ReLU mask to pack
+    at::Tensor out = forward_chunked(x, weight, bias, replicate_padding, chunk_slices);
+    return relu ? out.relu_() : out;
+  }
   return DepthMajorConv::apply(x, weight, bias, replicate_padding, relu, chunk_slices);
 }
 

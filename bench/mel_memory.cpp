@@ -34,18 +34,13 @@ std::vector<BenchCase> bench_cases(const std::string& scale, int64_t coils) {
   const bool full = scale == "full";
   // 3D slab: readout slices first, a 2D FFT per slice over (ky, kz); cine: a 2D FFT per frame.
   return {
-      {"2d",
-       {full ? std::vector<int64_t>{1, 256, 256} : std::vector<int64_t>{1, 128, 128}, coils, {}},
+      {"2d", {full ? std::vector<int64_t>{1, 256, 256} : std::vector<int64_t>{1, 128, 128}, coils, {}},
        nn::ConvKind::conv2d},
       {"3d-slab",
-       {full ? std::vector<int64_t>{1, 15, 320, 256} : std::vector<int64_t>{1, 8, 64, 64},
-        coils,
-        {1, 2}},
+       {full ? std::vector<int64_t>{1, 15, 320, 256} : std::vector<int64_t>{1, 8, 64, 64}, coils, {1, 2}},
        nn::ConvKind::conv3d},
       {"cine",
-       {full ? std::vector<int64_t>{1, 20, 256, 256} : std::vector<int64_t>{1, 10, 64, 64},
-        coils,
-        {1, 2}},
+       {full ? std::vector<int64_t>{1, 20, 256, 256} : std::vector<int64_t>{1, 10, 64, 64}, coils, {1, 2}},
        nn::ConvKind::conv3d},
   };
 }
@@ -73,8 +68,7 @@ int main(int argc, char** argv) {
   app.add_option("--layers", layers, "CNN layers (released config: 5)");
   app.add_option("--cg-iters", cg_iters, "CG iterations per data consistency (released: 8)");
   app.add_option("--coils", coils, "Receive coils");
-  app.add_option("--repeats", repeats,
-                 "Timed steps per configuration (median; one untimed warm-up)");
+  app.add_option("--repeats", repeats, "Timed steps per configuration (median; one untimed warm-up)");
   app.add_option("--tile", tile,
                  "CNN tile size per image axis, Z,Y,X (0: uncut); 2D cases use the last two")
       ->delimiter(',');
@@ -84,9 +78,8 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"auto", "native", "depth-major"}));
   app.add_option("--coil-chunk", coil_chunk, "Coils per chunk in data consistency (0: all)");
   app.add_flag("--offload", offload, "mel: stored unroll inputs in pinned host memory (cuda)");
-  app.add_option(
-      "--skip-full-above", max_full_bytes,
-      "Skip `full` for larger unroll counts once a run exceeded this many bytes (0: never)");
+  app.add_option("--skip-full-above", max_full_bytes,
+                 "Skip `full` for larger unroll counts once a run exceeded this many bytes (0: never)");
   CLI11_PARSE(app, argc, argv);
 
   const c10::Device device(device_name);
@@ -95,8 +88,8 @@ int main(int argc, char** argv) {
       "mel_memory: scale={} device={} float32, CNN {} layers x {} features (3x3[x3], ReLU) "
       "in {}, 3D convolution {}, tiles [{}], CG {} iterations, {} coils in chunks of {}, "
       "offload {}, lambda learned, implicit CG backward\n",
-      scale, device.str(), layers, features, precision, conv3d, fmt::join(tile, ","), cg_iters,
-      coils, coil_chunk > 0 ? coil_chunk : coils, offload ? "on" : "off");
+      scale, device.str(), layers, features, precision, conv3d, fmt::join(tile, ","), cg_iters, coils,
+      coil_chunk > 0 ? coil_chunk : coils, offload ? "on" : "off");
   fmt::print("{:<8} {:<16} {:>7} {:>12} {:>10} {:>9} {:>9}\n", "case", "strategy", "unrolls",
              "peak", "step [s]", "drift", "fallbacks");
   for (const auto& c : bench_cases(scale, coils)) {

@@ -55,13 +55,12 @@ at::Tensor pad_to_multiple(const at::Tensor& x, const std::vector<int64_t>& dims
 UNetImpl::UNetImpl(UNetOptions options) : options_(options) {
   const int64_t rank = options_.spatial_rank_;
   core::check(rank == 2 || rank == 3, "U-Net: spatial rank must be 2 or 3, found {}", rank);
-  core::check(options_.levels_ >= 1 && options_.levels_ <= 6,
-              "U-Net: levels must be 1..6, found {}", options_.levels_);
+  core::check(options_.levels_ >= 1 && options_.levels_ <= 6, "U-Net: levels must be 1..6, found {}",
+              options_.levels_);
   core::check(options_.features_ >= 1, "U-Net: features must be >= 1");
   const std::vector<int64_t> k3(rank, 3), k1(rank, 1);
   auto conv = [&](int64_t in, int64_t out, const std::vector<int64_t>& kernel) {
-    return ConvLayer(
-        ConvLayerOptions(in, out, kernel).replicate_padding(options_.replicate_padding_));
+    return ConvLayer(ConvLayerOptions(in, out, kernel).replicate_padding(options_.replicate_padding_));
   };
   convs_ = register_module("convs", torch::nn::ModuleList());
   int64_t in = options_.channels_;

@@ -67,14 +67,12 @@ void read_value(const json& v, T& out, const std::string& origin, const std::str
       for (const json& e : v) integers = integers && e.is_number_integer();
       core::check(integers, "{}: '{}' must be a list of integers, found {}", origin, key, v.dump());
     } else if constexpr (std::is_same_v<T, bool>) {
-      core::check(v.is_boolean(), "{}: '{}' must be true or false, found {}", origin, key,
-                  v.dump());
+      core::check(v.is_boolean(), "{}: '{}' must be true or false, found {}", origin, key, v.dump());
     } else if constexpr (std::is_arithmetic_v<T>) {
       core::check(v.is_number(), "{}: '{}' must be a number, found {}", origin, key, v.dump());
       if constexpr (std::is_integral_v<T>) {
-        core::check(
-            v.is_number_integer() || v.get<double>() == static_cast<double>(v.get<int64_t>()),
-            "{}: '{}' must be an integer, found {}", origin, key, v.dump());
+        core::check(v.is_number_integer() || v.get<double>() == static_cast<double>(v.get<int64_t>()),
+                    "{}: '{}' must be an integer, found {}", origin, key, v.dump());
       }
     } else {
       core::check(v.is_string(), "{}: '{}' must be a string, found {}", origin, key, v.dump());
@@ -132,8 +130,7 @@ void validate(const TrainConfig& c, const std::string& o) {
               "{}: 'run.val_every', 'run.checkpoint_every' and 'run.log_every' must be >= 1", o);
   core::check(c.optim.strategy != "mel-invertible" || c.model.lipschitz > 0,
               "{}: 'optim.strategy' mel-invertible needs a contractive CNN: set 'model.lipschitz' "
-              "(e.g. 0.9)",
-              o);
+              "(e.g. 0.9)", o);
 }
 
 // Merges `src` into the defaults `dst`, rejecting keys that do not exist there.
@@ -162,8 +159,9 @@ json parse_override_value(const std::string& text) {
 json to_json(const TrainConfig& config) {
   TrainConfig c = config;
   json j = json::object();
-  for_each_field(
-      c, [&](const char* section, const char* key, auto& value) { j[section][key] = value; });
+  for_each_field(c, [&](const char* section, const char* key, auto& value) {
+    j[section][key] = value;
+  });
   return j;
 }
 
@@ -207,8 +205,7 @@ TrainConfig load_config(const std::string& file, const std::vector<std::string>&
     core::check(eq != std::string::npos && dot != std::string::npos && dot < eq,
                 "override '{}': expected section.key=value", o);
     json patch;
-    patch[o.substr(0, dot)][o.substr(dot + 1, eq - dot - 1)] =
-        parse_override_value(o.substr(eq + 1));
+    patch[o.substr(0, dot)][o.substr(dot + 1, eq - dot - 1)] = parse_override_value(o.substr(eq + 1));
     const std::string origin = "override '" + o + "'";
     merge_known(j, patch, origin);
     read_typed(j, origin);

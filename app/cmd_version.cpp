@@ -1,3 +1,4 @@
+#include <torch/cuda.h>
 #include <torch/version.h>
 
 #include <iostream>
@@ -7,6 +8,17 @@
 
 namespace melrecon::app {
 
+namespace {
+
+// Whether the CUDA path is built, and what this machine offers it.
+std::string cuda_status() {
+  if (!MELRECON_HAVE_CUDA) return "not compiled (LibTorch without CUDA)";
+  const size_t gpus = torch::cuda::device_count();
+  return gpus == 0 ? "compiled; no GPU visible" : "compiled; " + std::to_string(gpus) + " GPU(s) visible";
+}
+
+}  // namespace
+
 void add_version_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("version", "Print the version and what this build supports");
   cmd->callback([] {
@@ -14,7 +26,7 @@ void add_version_command(CLI::App& app) {
               << "  HDF5 (fastMRI): " << (MELRECON_HAVE_HDF5 ? "yes" : "no") << "\n"
               << "  ISMRMRD: " << (MELRECON_HAVE_ISMRMRD ? "yes" : "no") << "\n"
               << "  PNG previews: " << (MELRECON_HAVE_PNG ? "yes" : "no") << "\n"
-              << "  CUDA: " << (MELRECON_HAVE_CUDA ? "yes" : "no") << "\n";
+              << "  CUDA: " << cuda_status() << "\n";
   });
 }
 

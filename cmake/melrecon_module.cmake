@@ -6,6 +6,13 @@ function(melrecon_target_settings target)
   if(MELRECON_PCH AND NOT target STREQUAL "melrecon_pch")
     target_precompile_headers(${target} REUSE_FROM melrecon_pch)
   endif()
+  get_target_property(type ${target} TYPE)
+  if(type STREQUAL "EXECUTABLE" AND CMAKE_SYSTEM_NAME STREQUAL "Linux")
+    # PyPI's libtorch exports the copy of std::filesystem it links statically (pytorch#133437);
+    # an executable that lists libtorch before libstdc++ binds to that copy, whose remove_all
+    # crashes. Listing libstdc++ first makes the system's definitions the ones found.
+    target_link_libraries(${target} PRIVATE "-Wl,--push-state,--no-as-needed" stdc++ "-Wl,--pop-state")
+  endif()
 endfunction()
 
 # melrecon_module(<name> DEPS <modules or targets...> [EXCLUDE <files...>])

@@ -9,7 +9,7 @@
 # Everything lands in runs/demo/ (OUT=... to change). Set-up runs first if needed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh >/dev/null
+scripts/setup.sh melrecon >/dev/null   # only the command-line tool, not the tests
 MELRECON=build/app/melrecon
 OUT=${OUT:-runs/demo}
 STEPS=${STEPS:-250}

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The GPU validation (issue 6), as two device-tool calls of under 10 minutes each, after
+# The GPU validation, as two device-tool calls of under 10 minutes each, after
 # scripts/gpu_deps.sh ran here:
 #   run(command="bash scripts/gpu_check.sh build", carry=[".deps"], timeout_s=590)
 #   run(command="bash scripts/gpu_check.sh bench", carry=[".deps"], timeout_s=590)
@@ -22,7 +22,8 @@ if [ "$stage" = build ]; then
   python3 -c 'import torch;print("torch", torch.__version__, "cuda", torch.version.cuda)' | tee -a "$OUT/summary.txt"
   say configure
   cmake -S . -B build-gpu -G Ninja -DCMAKE_BUILD_TYPE=Release \
-    -DCMAKE_PREFIX_PATH="$torch_prefix;$PWD/.deps/root/usr" \
+    -DCMAKE_PREFIX_PATH="$torch_prefix;$PWD/.deps/root/usr" -DMELRECON_REQUIRE_CUDA=ON \
+    -DPython3_EXECUTABLE="$(command -v python3)" \
     -DMELRECON_GTEST_SOURCE="$PWD/.deps/root/usr/src/googletest" > "$OUT/configure.log" 2>&1 \
     || { tail -40 "$OUT/configure.log"; exit 1; }
   grep "melrecon:" "$OUT/configure.log" | tee -a "$OUT/summary.txt"

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Run here (Debian): fetches what the GPU machine's build needs besides LibTorch and unpacks it
-# into .deps/root (ignored by git): fmt, CLI11 and nlohmann-json with their CMake packages, and
-# GoogleTest's sources (the GPU build compiles them with LibTorch's flags). The device tool then
+# into .deps/root (ignored by git): CLI11 and nlohmann-json with their CMake packages, and
+# GoogleTest's sources (the GPU build compiles them with LibTorch's flags). fmt comes with LibTorch. The device tool then
 # carries it: run(command="bash scripts/gpu_check.sh build", carry=[".deps"]).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rm -rf .deps/debs .deps/root
 mkdir -p .deps/debs .deps/root
-(cd .deps/debs && apt-get download libfmt-dev libfmt9 libcli11-dev nlohmann-json3-dev googletest)
+(cd .deps/debs && apt-get download libcli11-dev nlohmann-json3-dev googletest)
 for deb in .deps/debs/*.deb; do dpkg -x "$deb" .deps/root; done
 rm -rf .deps/debs .deps/root/usr/share/doc
 du -sh .deps/root

@@ -1,4 +1,4 @@
 // Precompiled for every target (see cmake/melrecon_module.cmake). Sources still include the
 // headers they use, so the project also builds with -DMELRECON_PCH=OFF.
 #pragma once
-#include <torch/torch.h>
+#include <ATen/ATen.h>

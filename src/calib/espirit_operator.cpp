@@ -30,6 +30,11 @@ at::Tensor operator_coefficients(const at::Tensor& kernels) {
   const int64_t kb = kernels.size(3);
   const int64_t la = 2 * ka - 1;
   const int64_t lb = 2 * kb - 1;
+  // No signal kernels: an empty sum (and MKL's FFT rejects an empty batch).
+  if (kernels.size(0) == 0) {
+    const int64_t coils = kernels.size(1);
+    return at::zeros({la, lb, coils, coils}, kernels.options());
+  }
   // h_n(f) = Σ_p v_n(p) exp(+i2π p f / L) on an L-point grid: L >= 2k−1, so the products below
   // hold the full autocorrelation without wrap-around.
   const at::Tensor padded = at::constant_pad_nd(kernels, {0, lb - kb, 0, la - ka});

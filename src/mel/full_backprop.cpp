@@ -5,8 +5,8 @@ namespace melrecon::mel {
 StepResult FullBackprop::forward_backward(modl::Modl& model, const modl::ModlProblem& problem,
                                           const LossFn& loss) {
   torch::AutoGradMode grad_on(true);
-  const torch::Tensor output = model->forward(problem);
-  const torch::Tensor value = loss(output);
+  const at::Tensor output = model->forward(problem);
+  const at::Tensor value = loss(output);
   value.backward();
   return {output.detach(), value.detach(), {}};
 }

@@ -23,16 +23,16 @@ std::unique_ptr<GradientStrategy> make_gradient_strategy(const std::string& name
                          "' (expected full, mel or mel-invertible)");
 }
 
-std::pair<torch::Tensor, torch::Tensor> loss_and_output_gradient(const torch::Tensor& output,
+std::pair<at::Tensor, at::Tensor> loss_and_output_gradient(const at::Tensor& output,
                                                                  const LossFn& loss) {
-  const torch::Tensor leaf = output.detach().requires_grad_(true);
-  const torch::Tensor value = loss(leaf);
-  const torch::Tensor grad = torch::autograd::grad({value}, {leaf})[0];
+  const at::Tensor leaf = output.detach().requires_grad_(true);
+  const at::Tensor value = loss(leaf);
+  const at::Tensor grad = torch::autograd::grad({value}, {leaf})[0];
   return {value.detach(), grad};
 }
 
-RebuiltUnroll rebuild_unroll(modl::Modl& model, int64_t k, const torch::Tensor& input,
-                             const modl::ModlProblem& problem, const torch::Tensor& known_output) {
+RebuiltUnroll rebuild_unroll(modl::Modl& model, int64_t k, const at::Tensor& input,
+                             const modl::ModlProblem& problem, const at::Tensor& known_output) {
   torch::AutoGradMode grad_on(true);
   RebuiltUnroll r;
   r.input = input.detach().requires_grad_(true);
@@ -40,10 +40,10 @@ RebuiltUnroll rebuild_unroll(modl::Modl& model, int64_t k, const torch::Tensor& 
   return r;
 }
 
-torch::Tensor RebuiltUnroll::backward(const torch::Tensor& grad_output) {
+at::Tensor RebuiltUnroll::backward(const at::Tensor& grad_output) {
   torch::AutoGradMode grad_on(true);
   torch::autograd::backward({output}, {grad_output});
-  output = torch::Tensor();
+  output = at::Tensor();
   return input.grad();
 }
 

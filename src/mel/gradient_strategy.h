@@ -20,7 +20,7 @@
 
 namespace melrecon::mel {
 
-using LossFn = std::function<torch::Tensor(const torch::Tensor& output)>;
+using LossFn = std::function<at::Tensor(const at::Tensor& output)>;
 
 struct StrategyOptions {
   // mel: keep stored unroll inputs in pinned host memory when the model runs on a GPU,
@@ -66,8 +66,8 @@ struct StepStats {
 };
 
 struct StepResult {
-  torch::Tensor output;  // x_N, detached
-  torch::Tensor loss;    // detached
+  at::Tensor output;  // x_N, detached
+  at::Tensor loss;    // detached
   StepStats stats;
 };
 
@@ -85,20 +85,20 @@ std::unique_ptr<GradientStrategy> make_gradient_strategy(const std::string& name
 const std::vector<std::string>& gradient_strategy_names();
 
 // Shared by the MEL strategies: loss on a leaf copy of x_N; returns {loss, ∂loss/∂x_N}.
-std::pair<torch::Tensor, torch::Tensor> loss_and_output_gradient(const torch::Tensor& output,
+std::pair<at::Tensor, at::Tensor> loss_and_output_gradient(const at::Tensor& output,
                                                                  const LossFn& loss);
 
 // One unroll's graph, rebuilt from a detached input: the unit of work of MEL's backward.
 struct RebuiltUnroll {
-  torch::Tensor input;   // leaf requiring grad
-  torch::Tensor output;  // unroll(input), with its graph
+  at::Tensor input;   // leaf requiring grad
+  at::Tensor output;  // unroll(input), with its graph
   // Backpropagates ∂L/∂output (parameter gradients accumulate), frees the graph, returns
   // ∂L/∂input.
-  torch::Tensor backward(const torch::Tensor& grad_output);
+  at::Tensor backward(const at::Tensor& grad_output);
 };
 // `known_output`: the unroll's output from the forward pass, if kept (see Modl::unroll).
-RebuiltUnroll rebuild_unroll(modl::Modl& model, int64_t k, const torch::Tensor& input,
+RebuiltUnroll rebuild_unroll(modl::Modl& model, int64_t k, const at::Tensor& input,
                              const modl::ModlProblem& problem,
-                             const torch::Tensor& known_output = {});
+                             const at::Tensor& known_output = {});
 
 }  // namespace melrecon::mel

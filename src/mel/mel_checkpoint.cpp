@@ -8,7 +8,7 @@ StepResult MelCheckpoint::forward_backward(modl::Modl& model, const modl::ModlPr
                                            const LossFn& loss) {
   const int64_t n = model->num_unrolls();
   StoredInputs inputs(options_.offload_to_host_, problem.aty.device());
-  torch::Tensor x = problem.aty;
+  at::Tensor x = problem.aty;
   {
     torch::NoGradGuard no_grad;
     for (int64_t k = 0; k + 1 < n; ++k) {
@@ -26,9 +26,9 @@ StepResult MelCheckpoint::forward_backward(modl::Modl& model, const modl::ModlPr
   grad = last.backward(grad);
   // Unroll k's output is unroll k+1's input, kept from the step before: the rebuild reuses it
   // instead of repeating the data-consistency CG (only the backward's CG solve runs).
-  torch::Tensor output = last.input.detach();
+  at::Tensor output = last.input.detach();
   for (int64_t k = n - 2; k >= 0; --k) {
-    const torch::Tensor input = inputs.take(k);  // the stored copy is released
+    const at::Tensor input = inputs.take(k);  // the stored copy is released
     inputs.prefetch(k - 1);
     grad = rebuild_unroll(model, k, input, problem, output).backward(grad);
     output = input;

@@ -5,18 +5,18 @@
 namespace melrecon::mel {
 namespace {
 
-double relative_difference(const torch::Tensor& a, const torch::Tensor& b) {
+double relative_difference(const at::Tensor& a, const at::Tensor& b) {
   return ((a - b).norm() / b.norm().clamp_min(1e-30)).item<double>();
 }
 
 }  // namespace
 
-torch::Tensor MelInvertible::invert_unroll(modl::Modl& model, int64_t k, const torch::Tensor& next,
+at::Tensor MelInvertible::invert_unroll(modl::Modl& model, int64_t k, const at::Tensor& next,
                                            const modl::ModlProblem& problem,
                                            StepStats& stats) const {
   torch::NoGradGuard no_grad;
-  const torch::Tensor lam = model->lambda();
-  const torch::Tensor denoised =
+  const at::Tensor lam = model->lambda();
+  const at::Tensor denoised =
       (modl::data_consistency_rhs(model->dc_operator(problem), next, lam) - problem.aty) / lam;
   const auto inverse = model->denoiser(k)->invert(denoised, options_.inversion_tol_,
                                                   options_.inversion_max_iters_);
@@ -28,8 +28,8 @@ StepResult MelInvertible::forward_backward(modl::Modl& model, const modl::ModlPr
                                            const LossFn& loss) {
   const int64_t n = model->num_unrolls();
   const int64_t m = options_.checkpoint_every_ > 0 ? options_.checkpoint_every_ : n;
-  std::vector<torch::Tensor> checkpoints;  // x_0, x_M, x_2M, ...
-  torch::Tensor x = problem.aty;
+  std::vector<at::Tensor> checkpoints;  // x_0, x_M, x_2M, ...
+  at::Tensor x = problem.aty;
   {
     torch::NoGradGuard no_grad;
     for (int64_t k = 0; k < n; ++k) {
@@ -40,17 +40,17 @@ StepResult MelInvertible::forward_backward(modl::Modl& model, const modl::ModlPr
   StepResult result{x, {}, {}};
   auto [value, grad] = loss_and_output_gradient(x, loss);
   result.loss = value;
-  torch::Tensor end = x;  // exact input of the unroll after the current segment
+  at::Tensor end = x;  // exact input of the unroll after the current segment
   for (int64_t s = static_cast<int64_t>(checkpoints.size()) - 1; s >= 0; --s) {
     const int64_t first = s * m, last = std::min(first + m, n);  // unrolls [first, last)
-    std::vector<torch::Tensor> inputs(last - first);
+    std::vector<at::Tensor> inputs(last - first);
     inputs[0] = checkpoints[s];
-    torch::Tensor next = end;
+    at::Tensor next = end;
     for (int64_t k = last - 1; k > first; --k) {
       next = invert_unroll(model, k, next, problem, result.stats);
       inputs[k - first] = next;
     }
-    const torch::Tensor recovered_first = invert_unroll(model, first, next, problem, result.stats);
+    const at::Tensor recovered_first = invert_unroll(model, first, next, problem, result.stats);
     const double drift = relative_difference(recovered_first, checkpoints[s]);
     result.stats.inversion_errors.push_back(drift);
     if (!(drift <= options_.fallback_tol_)) {
@@ -62,10 +62,10 @@ StepResult MelInvertible::forward_backward(modl::Modl& model, const modl::ModlPr
     }
     for (int64_t k = last - 1; k >= first; --k) {
       grad = rebuild_unroll(model, k, inputs[k - first], problem).backward(grad);
-      inputs[k - first] = torch::Tensor();
+      inputs[k - first] = at::Tensor();
     }
     end = checkpoints[s];
-    checkpoints[s] = torch::Tensor();
+    checkpoints[s] = at::Tensor();
   }
   return result;
 }

@@ -27,7 +27,7 @@ class MelInvertible final : public GradientStrategy {
                               const LossFn& loss) override;
 
  private:
-  torch::Tensor invert_unroll(modl::Modl& model, int64_t k, const torch::Tensor& next,
+  at::Tensor invert_unroll(modl::Modl& model, int64_t k, const at::Tensor& next,
                               const modl::ModlProblem& problem, StepStats& stats) const;
 
   StrategyOptions options_;

@@ -53,9 +53,9 @@ std::vector<SelfCheckRow> run_self_check(const SelfCheckOptions& options) {
     model->update_normalisation();
     at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(options.seed + 1);
     const at::Tensor target = at::randn(problem.aty.sizes(), gen, problem.aty.options());
-    const LossFn loss = [&](const torch::Tensor& x) { return (x - target).abs().pow(2).sum(); };
+    const LossFn loss = [&](const at::Tensor& x) { return (x - target).abs().pow(2).sum(); };
 
-    std::vector<torch::Tensor> reference;
+    std::vector<at::Tensor> reference;
     for (const std::string& name : gradient_strategy_names()) {
       model->zero_grad();
       auto strategy = make_gradient_strategy(name);
@@ -67,7 +67,7 @@ std::vector<SelfCheckRow> run_self_check(const SelfCheckOptions& options) {
                            .count(),
                        step.stats.fallbacks};
       for (double e : step.stats.inversion_errors) row.max_drift = std::max(row.max_drift, e);
-      std::vector<torch::Tensor> grads;
+      std::vector<at::Tensor> grads;
       for (const auto& p : model->parameters()) grads.push_back(p.grad().clone());
       if (reference.empty()) {
         reference = grads;

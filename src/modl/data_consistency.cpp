@@ -25,15 +25,15 @@ at::Tensor solve(const mri::SenseOp& op, const at::Tensor& rhs, const at::Tensor
 // The solution when the caller has it (undefined: solve for it). Wrapped so that autograd does
 // not take it for an input (LibTorch 1.13 also rejects undefined tensor inputs).
 struct KnownSolution {
-  torch::Tensor x;
+  at::Tensor x;
 };
 
 struct DcSolve : public torch::autograd::Function<DcSolve> {
-  static torch::Tensor forward(AutogradContext* ctx, const torch::Tensor& rhs,
-                               const torch::Tensor& lambda, const mri::SenseOp& op,
+  static at::Tensor forward(AutogradContext* ctx, const at::Tensor& rhs,
+                               const at::Tensor& lambda, const mri::SenseOp& op,
                                const solvers::CgOptions& cg, const KnownSolution& known) {
-    const torch::Tensor lam = lambda.detach();
-    torch::Tensor x = known.x.defined() ? known.x.detach() : solve(op, rhs, lam, cg);
+    const at::Tensor lam = lambda.detach();
+    at::Tensor x = known.x.defined() ? known.x.detach() : solve(op, rhs, lam, cg);
     ctx->save_for_backward({x, lam});
     ctx->saved_data["dc"] = c10::IValue::make_capsule(c10::make_intrusive<DcContext>(op, cg));
     return x;
@@ -41,14 +41,14 @@ struct DcSolve : public torch::autograd::Function<DcSolve> {
 
   static tensor_list backward(AutogradContext* ctx, tensor_list grad_outputs) {
     const auto saved = ctx->get_saved_variables();
-    const torch::Tensor& x = saved[0];
-    const torch::Tensor& lam = saved[1];
+    const at::Tensor& x = saved[0];
+    const at::Tensor& lam = saved[1];
     const auto dc = c10::static_intrusive_pointer_cast<DcContext>(
         ctx->saved_data["dc"].toCapsule());
-    const torch::Tensor v = solve(dc->op, grad_outputs[0], lam, dc->cg);
-    torch::Tensor grad_lambda;
+    const at::Tensor v = solve(dc->op, grad_outputs[0], lam, dc->cg);
+    at::Tensor grad_lambda;
     if (ctx->needs_input_grad(1)) grad_lambda = -at::real((v.conj() * x).sum()).to(lam.dtype());
-    return {v, grad_lambda, torch::Tensor(), torch::Tensor(), torch::Tensor()};
+    return {v, grad_lambda, at::Tensor(), at::Tensor(), at::Tensor()};
   }
 };
 

@@ -35,7 +35,7 @@ nn::Denoiser& ModlImpl::denoiser(int64_t k) {
   return denoisers_[options_.share_weights_ ? 0 : k];
 }
 
-torch::Tensor ModlImpl::lambda() const { return torch::exp(log_lambda_); }
+at::Tensor ModlImpl::lambda() const { return torch::exp(log_lambda_); }
 
 solvers::CgOptions ModlImpl::cg_options() const {
   return solvers::CgOptions().max_iters(options_.cg_iters_).tol(options_.cg_tol_);
@@ -46,18 +46,18 @@ mri::SenseOp ModlImpl::dc_operator(const ModlProblem& problem) const {
   return problem.op.with_coil_chunk(options_.coil_chunk_);
 }
 
-torch::Tensor ModlImpl::unroll(int64_t k, const torch::Tensor& x, const ModlProblem& problem,
-                              const torch::Tensor& known_output) {
-  const torch::Tensor lam = lambda();
-  const torch::Tensor rhs = problem.aty + lam * denoiser(k)->forward(x);
+at::Tensor ModlImpl::unroll(int64_t k, const at::Tensor& x, const ModlProblem& problem,
+                              const at::Tensor& known_output) {
+  const at::Tensor lam = lambda();
+  const at::Tensor rhs = problem.aty + lam * denoiser(k)->forward(x);
   if (known_output.defined()) {
     return data_consistency_known(dc_operator(problem), rhs, lam, cg_options(), known_output);
   }
   return data_consistency(dc_operator(problem), rhs, lam, cg_options());
 }
 
-torch::Tensor ModlImpl::forward(const ModlProblem& problem) {
-  torch::Tensor x = problem.aty;
+at::Tensor ModlImpl::forward(const ModlProblem& problem) {
+  at::Tensor x = problem.aty;
   for (int64_t k = 0; k < options_.num_unrolls_; ++k) x = unroll(k, x, problem);
   return x;
 }

@@ -72,13 +72,13 @@ class ModlImpl : public torch::nn::Module {
   // `known_output`: x_{k+1} when already computed (by this model, in this step): data
   // consistency then skips its CG solve and only its backward runs one (what MEL's recompute
   // of an unroll needs).
-  torch::Tensor unroll(int64_t k, const torch::Tensor& x, const ModlProblem& problem,
-                       const torch::Tensor& known_output = {});
+  at::Tensor unroll(int64_t k, const at::Tensor& x, const ModlProblem& problem,
+                       const at::Tensor& known_output = {});
   // All unrolls from x_0 = Aᴴy (plain autograd when grad mode is on).
-  torch::Tensor forward(const ModlProblem& problem);
+  at::Tensor forward(const ModlProblem& problem);
 
   nn::Denoiser& denoiser(int64_t k);
-  torch::Tensor lambda() const;  // λ = exp(log λ) > 0
+  at::Tensor lambda() const;  // λ = exp(log λ) > 0
   // Refreshes the denoisers' Lipschitz normalisation; call once per training step, before
   // the forward pass, never between an unroll and its recomputation.
   void update_normalisation();
@@ -91,7 +91,7 @@ class ModlImpl : public torch::nn::Module {
  private:
   ModlOptions options_;
   std::vector<nn::Denoiser> denoisers_;
-  torch::Tensor log_lambda_;
+  at::Tensor log_lambda_;
 };
 TORCH_MODULE(Modl);
 

@@ -43,27 +43,27 @@ class ConvLayerImpl : public torch::nn::Module {
   explicit ConvLayerImpl(ConvLayerOptions options);
   // The input's dtype sets the compute dtype: weight and bias are cast to it (differentiably),
   // so a bfloat16 input runs the convolution in bfloat16 while the parameters stay float32.
-  torch::Tensor forward(const torch::Tensor& x);
+  at::Tensor forward(const at::Tensor& x);
   // One layer of a network body: the convolution, then an in-place ReLU when `relu`. With
   // `depth_major` (3D kernels only) input and output are [B, Z, C, Y, X] and the pair is one
   // lean autograd node (nn/depth_major_conv.h).
-  torch::Tensor forward_layer(const torch::Tensor& x, bool depth_major, bool relu);
+  at::Tensor forward_layer(const at::Tensor& x, bool depth_major, bool relu);
   // Recomputes the top singular vectors of the reshaped weight (no grad).
   void update_normalisation();
   // The weight actually used (scaled when bounded), differentiable w.r.t. the raw weight.
-  torch::Tensor effective_weight() const;
+  at::Tensor effective_weight() const;
   // √K·σ(W_effective): an upper bound of this layer's Lipschitz constant.
   double lipschitz_upper_bound() const;
   const ConvLayerOptions& options() const { return options_; }
 
-  torch::Tensor weight, bias;
+  at::Tensor weight, bias;
 
  private:
   // The effective weight and the bias, cast to `dtype`.
-  std::pair<torch::Tensor, torch::Tensor> parameters_as(c10::ScalarType dtype) const;
+  std::pair<at::Tensor, at::Tensor> parameters_as(c10::ScalarType dtype) const;
 
   ConvLayerOptions options_;
-  torch::Tensor u_, v_;  // left / right singular vector estimates
+  at::Tensor u_, v_;  // left / right singular vector estimates
   int64_t taps_ = 1;
 };
 TORCH_MODULE(ConvLayer);

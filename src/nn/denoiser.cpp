@@ -43,19 +43,19 @@ DenoiserImpl::DenoiserImpl(DenoiserOptions options) : options_(options) {
   }
 }
 
-torch::Tensor DenoiserImpl::cnn_output(const torch::Tensor& channels) {
+at::Tensor DenoiserImpl::cnn_output(const at::Tensor& channels) {
   if (tile_dims_.empty()) return net_->forward(channels);
   return tiled_apply([net = net_](const at::Tensor& t) { return net->forward(t); }, channels,
                      net_->parameters(), tile_dims_);
 }
 
-torch::Tensor DenoiserImpl::residual(const torch::Tensor& x) {
+at::Tensor DenoiserImpl::residual(const at::Tensor& x) {
   const int64_t rank = net_->spatial_rank();
   if (options_.slice_wise_) {
     core::check(x.dim() == 4, "denoiser: slice-wise needs images [B, Z|T, Y, X], found {}",
                 core::shape_string(x.sizes()));
     const auto shape = x.sizes().vec();
-    const torch::Tensor slices = x.reshape({shape[0] * shape[1], shape[2], shape[3]});
+    const at::Tensor slices = x.reshape({shape[0] * shape[1], shape[2], shape[3]});
     return core::channels_to_complex(cnn_output(core::complex_to_channels(slices))).reshape(shape);
   }
   core::check(x.dim() == rank + 1, "denoiser: a {}D network needs images of rank {}, found shape {}",
@@ -63,9 +63,9 @@ torch::Tensor DenoiserImpl::residual(const torch::Tensor& x) {
   return core::channels_to_complex(cnn_output(core::complex_to_channels(x)));
 }
 
-torch::Tensor DenoiserImpl::forward(const torch::Tensor& x) { return x + residual(x); }
+at::Tensor DenoiserImpl::forward(const at::Tensor& x) { return x + residual(x); }
 
-InversionResult DenoiserImpl::invert(const torch::Tensor& b, double tol, int64_t max_iters) {
+InversionResult DenoiserImpl::invert(const at::Tensor& b, double tol, int64_t max_iters) {
   torch::NoGradGuard no_grad;
   // Round-off bounds what the iteration can reach: no tolerance below a few ulps of the dtype.
   const double eps = b.is_complex() && c10::toRealValueType(b.scalar_type()) == torch::kDouble
@@ -76,7 +76,7 @@ InversionResult DenoiserImpl::invert(const torch::Tensor& b, double tol, int64_t
   r.x = b;
   double previous = std::numeric_limits<double>::infinity();
   while (r.iterations < max_iters) {
-    const torch::Tensor next = b - residual(r.x);
+    const at::Tensor next = b - residual(r.x);
     ++r.iterations;
     r.relative_change = ((next - r.x).norm() / next.norm().clamp_min(1e-30)).item<double>();
     r.x = next;

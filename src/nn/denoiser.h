@@ -51,7 +51,7 @@ struct DenoiserOptions {
 };
 
 struct InversionResult {
-  torch::Tensor x;
+  at::Tensor x;
   int64_t iterations = 0;
   double relative_change = 0.0;  // ‖x_j − x_{j−1}‖ / ‖x_j‖ at the last iteration
 };
@@ -59,11 +59,11 @@ struct InversionResult {
 class DenoiserImpl : public torch::nn::Module {
  public:
   explicit DenoiserImpl(DenoiserOptions options);
-  torch::Tensor forward(const torch::Tensor& x);   // x + R_w(x)
-  torch::Tensor residual(const torch::Tensor& x);  // R_w(x), complex like x
+  at::Tensor forward(const at::Tensor& x);   // x + R_w(x)
+  at::Tensor residual(const at::Tensor& x);  // R_w(x), complex like x
   // Solves z + R_w(z) = b by the fixed-point iteration z ← b − R_w(z) (no grad). Converges
   // linearly with rate Lip(R_w) when R_w is a contraction (lipschitz < 1).
-  InversionResult invert(const torch::Tensor& b, double tol, int64_t max_iters);
+  InversionResult invert(const at::Tensor& b, double tol, int64_t max_iters);
   void update_normalisation() { net_->update_normalisation(); }
   double lipschitz_upper_bound() const { return net_->lipschitz_upper_bound(); }
   const DenoiserOptions& options() const { return options_; }
@@ -71,7 +71,7 @@ class DenoiserImpl : public torch::nn::Module {
   const std::vector<TileDim>& tile_dims() const { return tile_dims_; }
 
  private:
-  torch::Tensor cnn_output(const torch::Tensor& channels);  // R_w on [N, 2, *s], tiled or not
+  at::Tensor cnn_output(const at::Tensor& channels);  // R_w on [N, 2, *s], tiled or not
 
   DenoiserOptions options_;
   std::shared_ptr<ResidualNet> net_;  // registered as "cnn" (checkpoints name it so)

@@ -61,12 +61,12 @@ ResidualCnnImpl::ResidualCnnImpl(ResidualCnnOptions options) : options_(options)
   }
 }
 
-torch::Tensor ResidualCnnImpl::forward(const torch::Tensor& x) {
+at::Tensor ResidualCnnImpl::forward(const at::Tensor& x) {
   core::check(x.dim() == spatial_rank() + 2, "CNN ({}): expected input of rank {}, found {}",
               to_string(options_.kind_), spatial_rank() + 2, x.dim());
   return run_network_body(x, spatial_rank(), options_.compute_dtype_, options_.conv3d_path_, "CNN",
-                          [&](const torch::Tensor& input, bool depth_major) {
-                            torch::Tensor h = input;
+                          [&](const at::Tensor& input, bool depth_major) {
+                            at::Tensor h = input;
                             const size_t last = convs_->size() - 1;
                             for (size_t i = 0; i < convs_->size(); ++i) {
                               h = convs_[i]->as<ConvLayer>()->forward_layer(h, depth_major,

@@ -83,7 +83,7 @@ struct ResidualCnnOptions {
 class ResidualCnnImpl : public ResidualNet {
  public:
   explicit ResidualCnnImpl(ResidualCnnOptions options);
-  torch::Tensor forward(const torch::Tensor& x) override;  // R_w(x), same shape as x
+  at::Tensor forward(const at::Tensor& x) override;  // R_w(x), same shape as x
   void update_normalisation() override;
   // Product of the convolutions' bounds: an upper bound of R_w's Lipschitz constant.
   double lipschitz_upper_bound() const override;

@@ -79,30 +79,30 @@ UNetImpl::UNetImpl(UNetOptions options) : options_(options) {
   convs_->push_back(conv(in, options_.channels_, k1));
 }
 
-torch::Tensor UNetImpl::forward(const torch::Tensor& x) {
+at::Tensor UNetImpl::forward(const at::Tensor& x) {
   const int64_t rank = options_.spatial_rank_;
   core::check(x.dim() == rank + 2, "U-Net ({}D): expected input of rank {}, found {}", rank,
               rank + 2, x.dim());
   return run_network_body(
       x, rank, options_.compute_dtype_, options_.conv3d_path_, "U-Net",
-      [&](const torch::Tensor& input, bool depth_major) { return body(input, depth_major); });
+      [&](const at::Tensor& input, bool depth_major) { return body(input, depth_major); });
 }
 
-torch::Tensor UNetImpl::body(const torch::Tensor& input, bool depth_major) {
+at::Tensor UNetImpl::body(const at::Tensor& input, bool depth_major) {
   const int64_t channel_dim = depth_major ? 2 : 1;
   std::vector<int64_t> spatial;
   for (int64_t d = 1; d < input.dim(); ++d) {
     if (d != channel_dim) spatial.push_back(d);
   }
   const std::vector<int64_t> sizes = input.sizes().vec();
-  torch::Tensor h = pad_to_multiple(input, spatial, int64_t{1} << options_.levels_);
+  at::Tensor h = pad_to_multiple(input, spatial, int64_t{1} << options_.levels_);
 
   size_t next = 0;
-  auto conv = [&](const torch::Tensor& in, bool relu) {
+  auto conv = [&](const at::Tensor& in, bool relu) {
     return convs_[next++]->as<ConvLayer>()->forward_layer(in, depth_major, relu);
   };
-  auto block = [&](const torch::Tensor& in) { return conv(conv(in, true), true); };
-  std::vector<torch::Tensor> skips;
+  auto block = [&](const at::Tensor& in) { return conv(conv(in, true), true); };
+  std::vector<at::Tensor> skips;
   for (int64_t l = 0; l < options_.levels_; ++l) {
     h = block(h);
     skips.push_back(h);
@@ -111,7 +111,7 @@ torch::Tensor UNetImpl::body(const torch::Tensor& input, bool depth_major) {
   h = block(h);
   for (int64_t l = options_.levels_ - 1; l >= 0; --l) {
     h = block(torch::cat({skips[l], upsample2(h, spatial)}, channel_dim));
-    skips[l] = torch::Tensor();
+    skips[l] = at::Tensor();
   }
   h = conv(h, false);
   for (int64_t d : spatial) h = h.narrow(d, 0, sizes[d]);

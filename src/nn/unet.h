@@ -62,14 +62,14 @@ struct UNetOptions {
 class UNetImpl : public ResidualNet {
  public:
   explicit UNetImpl(UNetOptions options);
-  torch::Tensor forward(const torch::Tensor& x) override;
+  at::Tensor forward(const at::Tensor& x) override;
   int64_t spatial_rank() const override { return options_.spatial_rank_; }
   double lipschitz_upper_bound() const override;
   const UNetOptions& options() const { return options_; }
 
  private:
   // The layers on the compute-dtype input; depth-major layout on the CPU for 3D (network_body.h).
-  torch::Tensor body(const torch::Tensor& input, bool depth_major);
+  at::Tensor body(const at::Tensor& input, bool depth_major);
 
   UNetOptions options_;
   torch::nn::ModuleList convs_;  // encoder, bottleneck, decoder (two per block), final 1x1

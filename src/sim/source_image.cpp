@@ -3,6 +3,7 @@
 #include <ATen/ATen.h>
 
 #include <algorithm>
+#include <fmt/ranges.h>
 
 #include "core/error.h"
 #include "io/cfl.h"

@@ -15,7 +15,7 @@ namespace {
 
 constexpr int64_t kFormatVersion = 1;
 
-torch::Tensor to_tensor(const std::vector<int64_t>& v) {
+at::Tensor to_tensor(const std::vector<int64_t>& v) {
   return torch::tensor(v.empty() ? std::vector<int64_t>{} : v, torch::kLong);
 }
 
@@ -28,7 +28,7 @@ torch::serialize::InputArchive open_archive(const std::string& path) {
     core::fail("{}: not a melrecon checkpoint (cannot be read: {})", path,
                std::string(e.what_without_backtrace()).substr(0, 120));
   }
-  torch::Tensor version;
+  at::Tensor version;
   core::check(archive.try_read("format_version", version) && version.item<int64_t>() == kFormatVersion,
               "{}: not a melrecon checkpoint of format version {}", path, kFormatVersion);
   return archive;
@@ -80,7 +80,7 @@ namespace {
 
 TrainerState read_state(torch::serialize::InputArchive& archive, const std::string& path) {
   TrainerState state;
-  torch::Tensor t;
+  at::Tensor t;
   const auto read_int = [&](const char* key) {
     core::check(archive.try_read(key, t), "{}: checkpoint has no '{}'", path, key);
     return t.item<int64_t>();

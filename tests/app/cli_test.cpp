@@ -5,6 +5,7 @@
 
 #include <fstream>
 
+#include "core/config.h"
 #include "io/bart_layout.h"
 #include "io/cfl.h"
 #include "support/test_support.h"
@@ -24,6 +25,9 @@ TEST(Cli, HelpAndVersion) {
   const auto version = run_melrecon("version");
   EXPECT_EQ(version.exit_code, 0);
   EXPECT_NE(version.output.find("melrecon 0."), std::string::npos);
+  EXPECT_NE(version.output.find(MELRECON_HAVE_CUDA ? "CUDA: compiled" : "CUDA: not compiled"),
+            std::string::npos)
+      << version.output;
   EXPECT_EQ(run_melrecon("").exit_code, 2);
   EXPECT_EQ(run_melrecon("sense --no-such-option a b c").exit_code, 2);
 }

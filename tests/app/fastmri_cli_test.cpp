@@ -21,8 +21,8 @@ namespace {
 using testing::run_melrecon;
 namespace fs = std::filesystem;
 
-const std::string kHeader = "<?xml version=\"1.0\"?><ismrmrdHeader>cli</ismrmrdHeader>";
-const char* kTrainArgs =
+const std::string kFastmriHeader = "<?xml version=\"1.0\"?><ismrmrdHeader>cli</ismrmrdHeader>";
+const char* kFastmriTrainArgs =
     " --steps 3 --set model.unrolls=2 --set model.cg_iters=4 --set model.features=4"
     " --set model.layers=3 --set sampling.accel=3 --set sampling.calib=4 --set run.progress=false";
 
@@ -38,7 +38,7 @@ void write_simulated_fastmri(const std::string& path, int seed) {
   for (const char* name : {"case_0000", "case_0001"}) {
     slices.push_back(io::read_case(sim, name, io::DataKind::image2d).kspace);
   }
-  testing::write_fastmri(path, at::cat(slices, 0).transpose(2, 3), kHeader);
+  testing::write_fastmri(path, at::cat(slices, 0).transpose(2, 3), kFastmriHeader);
 }
 
 TEST(FastmriCli, TrainsOnAFolderAndEvaluatesOnAFile) {
@@ -47,7 +47,7 @@ TEST(FastmriCli, TrainsOnAFolderAndEvaluatesOnAFile) {
   write_simulated_fastmri(d + "/h5/a.h5", 1);
   write_simulated_fastmri(d + "/h5/b.h5", 2);
 
-  const auto train = run_melrecon("train --data " + d + "/h5 --run " + d + "/run" + kTrainArgs);
+  const auto train = run_melrecon("train --data " + d + "/h5 --run " + d + "/run" + kFastmriTrainArgs);
   ASSERT_EQ(train.exit_code, 0) << train.output;
   EXPECT_TRUE(fs::exists(d + "/run/checkpoint.pt"));
   EXPECT_TRUE(fs::exists(d + "/h5/.melrecon-maps/a/slice_0000.hdr")) << "maps not cached";
@@ -72,7 +72,7 @@ TEST(FastmriCli, BadFilesAreOneLineErrorsNamingTheFile) {
            {"none.h5", "no such file"}, {"other.h5", "no dataset 'kspace'"}, {"rank3.h5", "rank 3"}}) {
     const std::string file = d + "/" + name;
     testing::expect_one_line_error(
-        run_melrecon("train --data " + file + " --run " + d + "/run" + kTrainArgs), 1, file, what);
+        run_melrecon("train --data " + file + " --run " + d + "/run" + kFastmriTrainArgs), 1, file, what);
     EXPECT_FALSE(fs::exists(d + "/run")) << "a failed start left a run behind";
     testing::expect_one_line_error(run_melrecon("eval --data " + file + " --accel 2"), 1, file,
                                    what);

@@ -112,36 +112,36 @@ TEST(Nifti, ReadsGzipCompressedFiles) {
 }
 
 // The reader throws one line that names the file and says what is wrong.
-void expect_error(const std::string& path, const std::string& what) {
+void expect_nifti_error(const std::string& path, const std::string& what) {
   testing::expect_error<core::Error>([&] { read_nifti(path); }, path, what);
 }
 
 TEST(Nifti, ClearErrorsForBadFiles) {
   const std::string dir = testing::temp_dir("nifti_errors");
-  expect_error(dir + "/missing.nii", "cannot open");
+  expect_nifti_error(dir + "/missing.nii", "cannot open");
 
   NiftiSpec spec{{4, 3, 2}};
   spec.sizeof_hdr = 540;  // a NIfTI-2 header size
   testing::write_file(dir + "/size.nii", testing::nifti_bytes(spec, ramp<float>()));
-  expect_error(dir + "/size.nii", "sizeof_hdr is 540, expected 348");
+  expect_nifti_error(dir + "/size.nii", "sizeof_hdr is 540, expected 348");
 
   spec.sizeof_hdr = 348;
   spec.magic = "ni1";  // the two-file .hdr/.img variant
   testing::write_file(dir + "/magic.nii", testing::nifti_bytes(spec, ramp<float>()));
-  expect_error(dir + "/magic.nii", "magic");
+  expect_nifti_error(dir + "/magic.nii", "magic");
 
   spec.magic = "n+1";
   std::vector<char> truncated = testing::nifti_bytes(spec, ramp<float>());
   truncated.resize(truncated.size() - 10);
   testing::write_file(dir + "/short.nii", truncated);
-  expect_error(dir + "/short.nii", "truncated");
+  expect_nifti_error(dir + "/short.nii", "truncated");
 
   spec.datatype = 128;  // RGB24
   testing::write_file(dir + "/rgb.nii", testing::nifti_bytes(spec, ramp<float>()));
-  expect_error(dir + "/rgb.nii", "unsupported NIfTI datatype 128");
+  expect_nifti_error(dir + "/rgb.nii", "unsupported NIfTI datatype 128");
 
   testing::write_file(dir + "/tiny.nii", std::vector<char>(100, 0));
-  expect_error(dir + "/tiny.nii", "bad NIfTI header");
+  expect_nifti_error(dir + "/tiny.nii", "bad NIfTI header");
 }
 
 }  // namespace

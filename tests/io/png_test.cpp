@@ -81,20 +81,20 @@ TEST(Png, PreviewWindowsTheMagnitude) {
   EXPECT_NEAR(read_png(path).max().item<double>(), 1.0, 1e-6);
 }
 
-void expect_error(const std::string& path, const std::string& what) {
+void expect_png_error(const std::string& path, const std::string& what) {
   testing::expect_error<core::Error>([&] { read_png(path); }, path, what);
 }
 
 TEST(Png, ErrorsNameTheFile) {
   const std::string dir = testing::temp_dir("png_errors");
-  expect_error(dir + "/missing.png", "cannot open");
+  expect_png_error(dir + "/missing.png", "cannot open");
   std::ofstream(dir + "/text.png") << "not an image at all";
-  expect_error(dir + "/text.png", "not a PNG");
+  expect_png_error(dir + "/text.png", "not a PNG");
   write_png(dir + "/ok.png", testing::random_complex({32, 32}, 6).abs().clamp_max(1));
   std::ifstream in(dir + "/ok.png", std::ios::binary);
   std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   std::ofstream(dir + "/cut.png", std::ios::binary).write(bytes.data(), 60);
-  expect_error(dir + "/cut.png", "corrupt PNG");
+  expect_png_error(dir + "/cut.png", "corrupt PNG");
 }
 
 #else

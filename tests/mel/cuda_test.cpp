@@ -44,7 +44,7 @@ StepOutput step(const std::string& strategy, const testing::SmallGeometry& g, c1
   modl::Modl model = testing::small_model(options, 2);
   model->to(device);
   const at::Tensor target = testing::random_complex(g.image_shape, 3).to(device);
-  const LossFn loss = [&](const torch::Tensor& x) { return (x - target).abs().pow(2).sum(); };
+  const LossFn loss = [&](const at::Tensor& x) { return (x - target).abs().pow(2).sum(); };
   const StepResult r = make_gradient_strategy(strategy)->forward_backward(model, problem, loss);
   StepOutput out{r.output.cpu(), {}};
   for (const auto& p : model->parameters()) out.grads.push_back(p.grad().cpu());
@@ -91,7 +91,7 @@ int64_t cuda_peak(const std::string& strategy, int64_t unrolls) {
   modl::Modl model = testing::small_model(options, 2, at::kFloat);
   model->to(kCuda);
   const at::Tensor target = testing::random_complex(g.image_shape, 3, at::kComplexFloat).to(kCuda);
-  const LossFn loss = [&](const torch::Tensor& x) { return (x - target).abs().sum(); };
+  const LossFn loss = [&](const at::Tensor& x) { return (x - target).abs().sum(); };
   auto s = make_gradient_strategy(strategy);
   s->forward_backward(model, problem, loss);  // gradients allocated: steady state
   core::PeakScope scope(kCuda);
@@ -118,7 +118,7 @@ TEST(Cuda, Float16StepIsFinite) {
   modl::Modl model = testing::small_model(options, 2, at::kFloat);
   model->to(kCuda);
   const at::Tensor target = testing::random_complex(g.image_shape, 3, at::kComplexFloat).to(kCuda);
-  const LossFn loss = [&](const torch::Tensor& x) { return (x - target).abs().sum() * 1024.0; };
+  const LossFn loss = [&](const at::Tensor& x) { return (x - target).abs().sum() * 1024.0; };
   const StepResult r = make_gradient_strategy("mel")->forward_backward(model, problem, loss);
   EXPECT_TRUE(std::isfinite(r.loss.item<double>()));
   for (const auto& p : model->parameters()) EXPECT_TRUE(p.grad().isfinite().all().item<bool>());

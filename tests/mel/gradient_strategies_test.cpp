@@ -14,15 +14,15 @@ namespace {
 using testing::SmallGeometry;
 
 struct Gradients {
-  std::vector<std::pair<std::string, torch::Tensor>> named;
-  torch::Tensor output;
+  std::vector<std::pair<std::string, at::Tensor>> named;
+  at::Tensor output;
   StepStats stats;
 };
 
 Gradients gradients_of(const std::string& strategy, modl::Modl& model,
                        const modl::ModlProblem& problem, const StrategyOptions& options = {}) {
-  const torch::Tensor target = testing::random_complex(problem.aty.sizes(), 99);
-  const LossFn loss = [&](const torch::Tensor& x) { return (x - target).abs().pow(2).sum(); };
+  const at::Tensor target = testing::random_complex(problem.aty.sizes(), 99);
+  const LossFn loss = [&](const at::Tensor& x) { return (x - target).abs().pow(2).sum(); };
   model->zero_grad();
   const StepResult r = make_gradient_strategy(strategy, options)->forward_backward(model, problem, loss);
   Gradients g{{}, r.output, r.stats};

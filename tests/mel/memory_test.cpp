@@ -20,8 +20,8 @@ int64_t peak_step_bytes(const std::string& strategy, int64_t unrolls) {
   auto options = testing::small_modl_options(g, unrolls);
   options.denoiser_.cnn_.num_layers(5).features(32);
   modl::Modl model = testing::small_model(options, 2, at::kFloat);
-  const torch::Tensor target = testing::random_complex(problem.aty.sizes(), 3);
-  const LossFn loss = [&](const torch::Tensor& x) { return (x - target).abs().sum(); };
+  const at::Tensor target = testing::random_complex(problem.aty.sizes(), 3);
+  const LossFn loss = [&](const at::Tensor& x) { return (x - target).abs().sum(); };
   auto s = make_gradient_strategy(strategy);
   model->zero_grad();
   s->forward_backward(model, problem, loss);  // gradients allocated: steady state

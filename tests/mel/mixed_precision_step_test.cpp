@@ -21,7 +21,7 @@ std::vector<at::Tensor> gradients(const std::string& strategy, const SmallGeomet
   options.denoiser_.cnn_.compute_dtype(cnn_dtype);
   modl::Modl model = testing::small_model(options, 2, at::kFloat);
   const at::Tensor target = testing::random_complex(problem.aty.sizes(), 3, at::kComplexFloat);
-  const LossFn loss = [&](const torch::Tensor& x) { return (x - target).abs().pow(2).sum(); };
+  const LossFn loss = [&](const at::Tensor& x) { return (x - target).abs().pow(2).sum(); };
   const StepResult result =
       make_gradient_strategy(strategy)->forward_backward(model, problem, loss);
   // Only the CNN is reduced: its output is cast back, so data consistency (CG) stays complex64.

@@ -22,7 +22,7 @@ Step mel_step(const modl::ModlProblem& problem, c10::Device device, bool offload
   modl::Modl model = testing::small_model(testing::small_modl_options(g, 8), 2);
   model->to(device);
   const at::Tensor target = testing::random_complex(problem.aty.sizes(), 3).to(device);
-  const LossFn loss = [&](const torch::Tensor& x) { return (x - target).abs().pow(2).sum(); };
+  const LossFn loss = [&](const at::Tensor& x) { return (x - target).abs().pow(2).sum(); };
   core::MemoryMeter::install();
   core::PeakScope scope(device);
   make_gradient_strategy("mel", StrategyOptions().offload_to_host(offload))

@@ -28,7 +28,7 @@ std::vector<at::Tensor> step_gradients(const std::string& strategy, const SmallG
   options.denoiser_.tile(std::move(tile));
   modl::Modl model = testing::small_model(options, 2);
   const at::Tensor target = testing::random_complex(problem.aty.sizes(), 3);
-  const LossFn loss = [&](const torch::Tensor& x) { return (x - target).abs().pow(2).sum(); };
+  const LossFn loss = [&](const at::Tensor& x) { return (x - target).abs().pow(2).sum(); };
   make_gradient_strategy(strategy)->forward_backward(model, problem, loss);
   std::vector<at::Tensor> grads;
   for (const auto& p : model->parameters()) grads.push_back(p.grad().clone());
@@ -61,8 +61,8 @@ int64_t mel_step_peak(std::vector<int64_t> tile) {
   auto options = testing::small_modl_options(g, 2);
   options.denoiser_.tile(std::move(tile)).cnn_.num_layers(5).features(32);
   modl::Modl model = testing::small_model(options, 2, at::kFloat);
-  const torch::Tensor target = testing::random_complex(problem.aty.sizes(), 3, at::kComplexFloat);
-  const LossFn loss = [&](const torch::Tensor& x) { return (x - target).abs().sum(); };
+  const at::Tensor target = testing::random_complex(problem.aty.sizes(), 3, at::kComplexFloat);
+  const LossFn loss = [&](const at::Tensor& x) { return (x - target).abs().sum(); };
   auto mel = make_gradient_strategy("mel");
   mel->forward_backward(model, problem, loss);  // gradients allocated: steady state
   core::PeakScope scope(c10::Device(c10::kCPU));

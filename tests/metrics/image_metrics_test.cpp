@@ -1,4 +1,4 @@
-// PSNR and SSIM against scikit-image (Debian python3-skimage) on fixed images, and basic
+// PSNR and SSIM against scikit-image (in the build's Python) on fixed images, and basic
 // properties.
 #include "metrics/image_metrics.h"
 
@@ -43,7 +43,7 @@ std::pair<double, double> skimage_reference(const at::Tensor& x, const at::Tenso
       "print(s(y, x, gaussian_weights=True, sigma=1.5, use_sample_covariance=False, "
       "data_range=1.0), p(y, x, data_range=1.0))\n";
   std::ofstream(dir + "/ref.py") << script;
-  const auto r = run_command("/usr/bin/python3 " + dir + "/ref.py");
+  const auto r = run_command(testing::python() + " " + dir + "/ref.py");
   if (r.exit_code != 0) return {std::nan(""), std::nan("")};
   double ssim_value = 0, psnr_value = 0;
   std::istringstream(r.output) >> ssim_value >> psnr_value;
@@ -51,8 +51,9 @@ std::pair<double, double> skimage_reference(const at::Tensor& x, const at::Tenso
 }
 
 TEST(ImageMetrics, MatchScikitImageIn2dAnd3d) {
-  if (run_command("/usr/bin/python3 -c 'import skimage'").exit_code != 0) {
-    GTEST_SKIP() << "python3-skimage is not installed (scripts/setup.sh installs it)";
+  if (run_command(testing::python() + " -c 'import skimage'").exit_code != 0) {
+    GTEST_SKIP() << "scikit-image is not installed for " << testing::python()
+                 << " (scripts/setup.sh installs it into .venv)";
   }
   for (const std::vector<int64_t>& shape : {std::vector<int64_t>{40, 33}, {14, 20, 17}}) {
     const at::Tensor ref = structured(shape, 0.0);

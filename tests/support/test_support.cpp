@@ -34,6 +34,8 @@ CommandResult run_melrecon(const std::string& args) {
 
 bool have_bart() { return run_command("bart version").exit_code == 0; }
 
+std::string python() { return MELRECON_PYTHON; }
+
 double relative_error(const at::Tensor& a, const at::Tensor& b) {
   const double denom = b.norm().item<double>();
   const double num = (a - b).norm().item<double>();

@@ -22,6 +22,9 @@ CommandResult run_melrecon(const std::string& args);
 
 bool have_bart();
 
+// The Python of the torch the build used (the .venv of scripts/setup.sh), for reference scripts.
+std::string python();
+
 // ‖a − b‖ / ‖b‖ (0 when both are 0).
 double relative_error(const at::Tensor& a, const at::Tensor& b);
 

@@ -1,5 +1,6 @@
 #include "nn/conv_layer.h"
 
+#include <ATen/ATen.h>
 #include <torch/nn/init.h>
 
 #include <cmath>
@@ -40,26 +41,26 @@ void ConvLayerImpl::update_normalisation() {
   v_.copy_(vh.select(0, 0));
 }
 
-torch::Tensor ConvLayerImpl::effective_weight() const {
+at::Tensor ConvLayerImpl::effective_weight() const {
   if (options_.lipschitz_ <= 0) return weight;
-  const torch::Tensor sigma = torch::dot(u_, torch::mv(weight.reshape({options_.out_, -1}), v_));
-  const torch::Tensor bound = sigma * std::sqrt(static_cast<double>(taps_));
+  const at::Tensor sigma = torch::dot(u_, torch::mv(weight.reshape({options_.out_, -1}), v_));
+  const at::Tensor bound = sigma * std::sqrt(static_cast<double>(taps_));
   return weight / torch::clamp_min(bound / options_.lipschitz_, 1.0);
 }
 
 double ConvLayerImpl::lipschitz_upper_bound() const {
   torch::NoGradGuard no_grad;
-  const torch::Tensor w = effective_weight().reshape({options_.out_, -1});
+  const at::Tensor w = effective_weight().reshape({options_.out_, -1});
   return std::sqrt(static_cast<double>(taps_)) * torch::linalg_matrix_norm(w, 2).item<double>();
 }
 
-std::pair<torch::Tensor, torch::Tensor> ConvLayerImpl::parameters_as(c10::ScalarType dtype) const {
+std::pair<at::Tensor, at::Tensor> ConvLayerImpl::parameters_as(c10::ScalarType dtype) const {
   return {effective_weight().to(dtype), bias.defined() ? bias.to(dtype) : bias};
 }
 
-torch::Tensor ConvLayerImpl::forward_layer(const torch::Tensor& x, bool depth_major, bool relu) {
+at::Tensor ConvLayerImpl::forward_layer(const at::Tensor& x, bool depth_major, bool relu) {
   if (!depth_major) {
-    torch::Tensor h = forward(x);
+    at::Tensor h = forward(x);
     // In place: the convolution's backward needs its input, not its output.
     return relu ? torch::relu_(h) : h;
   }
@@ -68,15 +69,25 @@ torch::Tensor ConvLayerImpl::forward_layer(const torch::Tensor& x, bool depth_ma
   return conv3d_depth_major(x, w, b, options_.replicate_padding_, relu);
 }
 
-torch::Tensor ConvLayerImpl::forward(const torch::Tensor& x) {
+at::Tensor ConvLayerImpl::forward(const at::Tensor& x) {
   const auto& k = options_.kernel_;
   const auto [w, b] = parameters_as(x.scalar_type());
   std::vector<int64_t> padding;
   for (int64_t s : k) padding.push_back(s / 2);
-  torch::Tensor input = x;
+  at::Tensor input = x;
   if (options_.replicate_padding_) {
     for (size_t d = 0; d < k.size(); ++d) input = replicate_pad(input, 2 + d, padding[d]);
     std::fill(padding.begin(), padding.end(), 0);
+  }
+  // On the CPU oneDNN at every size. LibTorch's own choice sends a batch of one with few
+  // channels x rows (the complex image's 2 channels; small volumes) to an im2col convolution that
+  // is slower, returns a plain layout (every later layer would reorder) and allocates a
+  // 27·C·V-element buffer, so a step's memory would jump with the size.
+  const bool onednn = input.is_cpu() && at::hasMKLDNN() &&
+                      (input.scalar_type() == at::kFloat || input.scalar_type() == at::kBFloat16);
+  if (onednn) {
+    const std::vector<int64_t> ones(k.size(), 1);
+    return at::mkldnn_convolution(input, w, b, padding, ones, ones, 1);
   }
   if (k.size() == 2) return torch::conv2d(input, w, b, 1, padding);
   return torch::conv3d(input, w, b, 1, padding);

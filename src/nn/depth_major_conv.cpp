@@ -63,12 +63,13 @@ struct InPlane {
   }
 };
 
-// Output slices per chunk when the caller leaves it open: about a sixteenth of the volume, so a
-// chunk's temporaries stay small next to a full activation map, but at least 2^19 elements
-// per chunk, below which the per-call cost of the CPU convolution shows.
+// Output slices per chunk when the caller leaves it open: about 2^21 elements (at least one
+// slice), above which the per-call cost of the CPU convolution no longer shows. A fixed size, not
+// a fraction of the depth, so a chunk's temporaries stay small next to a full activation map and
+// the step's peak stays affine in the depth (what the memory planner extrapolates).
 int64_t auto_chunk(int64_t z, int64_t elements_per_slice) {
-  const int64_t for_speed = ((int64_t{1} << 19) + elements_per_slice - 1) / elements_per_slice;
-  return std::clamp<int64_t>(std::max((z + 15) / 16, for_speed), 1, std::max<int64_t>(z, 1));
+  const int64_t slices = ((int64_t{1} << 21) + elements_per_slice - 1) / elements_per_slice;
+  return std::clamp<int64_t>(slices, 1, std::max<int64_t>(z, 1));
 }
 
 // [B, n, C, Y, X] → [B·n, C, Y, X] (a copy only when the slices are not contiguous).

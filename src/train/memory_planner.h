@@ -1,13 +1,15 @@
 // Predicts the peak memory and step time of MoDL training configurations before training,
 // and picks the fastest one that fits a memory budget.
 //
-// Prediction by measurement, not by a formula: every tensor of a training step scales with the
-// number of voxels, so at a fixed size of the other axes the peak is affine in the size n of
-// the first spatial axis (Y for 2D, Z or T otherwise), and so, closely, is the time. The planner
-// runs one real step of each candidate (random data, the same code path as training) at two
-// reduced sizes n1 < n2 on the target device, measures the peak with core::MemoryMeter, and
-// extrapolates the line to the full size. A tiled network's activations are bounded by its
-// tile, so the probes are at least one tile plus its halo long.
+// Prediction by measurement, not by a formula. Every tensor of a training step scales with the
+// number of voxels V, except the CNN's activations in tiled axes, which scale with the tile: so
+// at the full size of the tiled axes the peak is affine in the product of the other axes (and so
+// in V). And it is affine in the number of unrolls u once u >= 2 (each unroll adds its graph
+// under `full`, one stored input under `mel`). The planner runs one real training step of each
+// candidate (random data, the trainer's own step and optimiser) at two reduced volumes (the untiled
+// axes shrunk in proportion, about `probe_voxels` and twice that) times two unroll counts (2 and
+// 3) on the target device, measures each peak with core::MemoryMeter, and extrapolates
+// bilinearly to the full volume and unroll count; the step time the same way.
 #pragma once
 
 #include <c10/core/Device.h>
@@ -37,13 +39,20 @@ struct PlanRequest {
   std::vector<PlanCandidate> candidates;
   int64_t budget_bytes = 0;       // 0: no budget (report only)
   c10::Device device = c10::kCPU;
-  int64_t min_probe = 8;          // smallest probe size along the first axis
+  int64_t probe_voxels = 16384;   // volume of the smaller probe (the larger has twice as many)
+};
+
+// One probe: a training step at a reduced shape and unroll count.
+struct PlanProbe {
+  std::vector<int64_t> shape;
+  int64_t unrolls = 0;
+  int64_t peak_bytes = 0;
+  double seconds = 0.0;
 };
 
 struct PlanRow {
   PlanCandidate candidate;
-  std::vector<int64_t> probe_sizes;  // n1, n2 (or the full size when that is small)
-  std::vector<int64_t> probe_bytes;
+  std::vector<PlanProbe> probes;  // volumes x unroll counts (one of each when already small)
   int64_t predicted_bytes = 0;
   double predicted_seconds = 0.0;
   bool fits = true;
@@ -57,15 +66,16 @@ struct Plan {
 
 Plan make_plan(const PlanRequest& request);
 
-// One training step of `candidate` on random data of `shape`: peak bytes during the step (above
-// what was live before it, model and data included) and its wall time.
+// `steps` training steps of `candidate` on random data of `shape`: peak bytes during them (above
+// what was live before, model, optimiser state and data included) and the last one's wall time.
 struct StepMeasurement {
   int64_t peak_bytes = 0;
   double seconds = 0.0;
 };
 StepMeasurement measure_training_step(const PlanCandidate& candidate, io::DataKind kind,
                                       const std::vector<int64_t>& shape, int64_t coils,
-                                      const std::vector<int64_t>& fft_axes, c10::Device device);
+                                      const std::vector<int64_t>& fft_axes, c10::Device device,
+                                      int steps = 2);
 
 // "8GiB", "512MiB", "2.5G", "1000000" -> bytes; a UsageError for anything else.
 int64_t parse_bytes(const std::string& text);

@@ -43,7 +43,6 @@ TEST(BudgetChoice, PicksAConfigurationPredictedToFitAndSaysWhenNoneDoes) {
   for (size_t i = 1; i < all.plan.rows.size(); ++i) {
     if (all.plan.rows[i].predicted_bytes < all.plan.rows[smallest].predicted_bytes) smallest = int(i);
   }
-  const auto& expected = all.plan.rows[smallest].candidate;
   const int64_t budget = all.plan.rows[smallest].predicted_bytes;
   const BudgetChoice tight = choose_for_budget(config, budget, {"full", "mel"});
   ASSERT_TRUE(tight.fits());
@@ -51,7 +50,9 @@ TEST(BudgetChoice, PicksAConfigurationPredictedToFitAndSaysWhenNoneDoes) {
   EXPECT_LE(row.predicted_bytes, budget);
   EXPECT_EQ(tight.config.optim.strategy, row.candidate.strategy);
   EXPECT_EQ(tight.config.model.tile, row.candidate.model.tile);
-  EXPECT_EQ(expected.strategy, "mel") << "mel with 6 unrolls should need the least memory";
+  // Untiled, mel with 6 unrolls needs less than full (rows: full, its tilings, mel, its tilings).
+  EXPECT_LT(all.plan.rows[3].predicted_bytes, all.plan.rows[0].predicted_bytes);
+  EXPECT_EQ(all.plan.rows[3].candidate.label, "mel");
   EXPECT_FALSE(choose_for_budget(config, 1024, {"mel"}).fits());
 }
 

@@ -3,7 +3,7 @@
 // allocator on the CPU, the CUDA caching allocator's peak allocated bytes on a GPU.
 //
 //   mel_memory                      CPU-sized problems (scaled down; printed in the header)
-//   mel_memory --scale full --device cuda   the sizes: 256x256, 15x320x256, 20x256x256
+//   mel_memory --scale full --device cuda   full sizes: 256x256, a knee slab 15x320x256, cine 20x256x256
 //   ... --tile 0,64,64 --precision bfloat16 --coil-chunk 2 --offload   the scaling options
 //   ... --conv3d native|depth-major   how 3D kernels run (default: depth-major on the CPU only)
 #include <ATen/ATen.h>
@@ -58,7 +58,7 @@ int main(int argc, char** argv) {
   bool offload = false;
   int64_t features = 64, layers = 5, cg_iters = 8, coils = 8, repeats = 2, coil_chunk = 0;
   double max_full_bytes = 0;
-  app.add_option("--scale", scale, "cpu (scaled-down sizes) or full (the issue's sizes)")
+  app.add_option("--scale", scale, "cpu (scaled-down sizes) or full (256x256, 15x320x256, 20x256x256)")
       ->check(CLI::IsMember({"cpu", "full"}));
   app.add_option("--device", device_name, "cpu or cuda");
   app.add_option("--unrolls", unrolls, "Unroll counts")->delimiter(',');
@@ -84,14 +84,16 @@ int main(int argc, char** argv) {
 
   const c10::Device device(device_name);
   if (device.is_cpu()) core::MemoryMeter::install();
+  int64_t rss_before = 0;  // before the warm-up of the last configuration
+  int configurations = 0;
   fmt::print(
       "mel_memory: scale={} device={} float32, CNN {} layers x {} features (3x3[x3], ReLU) "
       "in {}, 3D convolution {}, tiles [{}], CG {} iterations, {} coils in chunks of {}, "
       "offload {}, lambda learned, implicit CG backward\n",
       scale, device.str(), layers, features, precision, conv3d, fmt::join(tile, ","), cg_iters, coils,
       coil_chunk > 0 ? coil_chunk : coils, offload ? "on" : "off");
-  fmt::print("{:<8} {:<16} {:>7} {:>12} {:>10} {:>9} {:>9}\n", "case", "strategy", "unrolls",
-             "peak", "step [s]", "drift", "fallbacks");
+  fmt::print("{:<8} {:<16} {:>7} {:>12} {:>10} {:>9} {:>9} {:>9}\n", "case", "strategy", "unrolls",
+             "peak", "step [s]", "cpu [s]", "drift", "fallbacks");
   for (const auto& c : bench_cases(scale, coils)) {
     if (!only.empty() && std::find(only.begin(), only.end(), c.name) == only.end()) continue;
     const modl::ModlProblem problem = modl::random_problem(c.spec, 1, at::kComplexFloat, device);
@@ -116,7 +118,7 @@ int main(int argc, char** argv) {
                                    .conv3d_path(nn::parse_conv3d_path(conv3d)))));
       model->to(device);
       model->update_normalisation();
-      const mel::LossFn loss = [&](const torch::Tensor& x) { return (x - target).abs().mean(); };
+      const mel::LossFn loss = [&](const at::Tensor& x) { return (x - target).abs().mean(); };
       for (const auto& name : strategies) {
         if (name == "full" && skip_full) {
           fmt::print("{:<8} {:<16} {:>7} {:>12}\n", c.name, name, n, "skipped");
@@ -126,25 +128,30 @@ int main(int argc, char** argv) {
             mel::make_gradient_strategy(name, mel::StrategyOptions().offload_to_host(offload));
         mel::StepResult last;
         model->zero_grad();
+        rss_before = bench::current_rss_bytes();
         strategy->forward_backward(model, problem, loss);  // warm-up; .grad allocated
         core::synchronize(device);
         core::MemoryMeter::reset_peak(device);
-        const int64_t before = core::MemoryMeter::current_bytes(device);
-        const double seconds = bench::median_seconds(
+        const bench::Timing timing = bench::median_timing(
             [&] { last = strategy->forward_backward(model, problem, loss); }, repeats, 0, device);
         // Peak over the timed steps, including the model, its gradients and the problem.
         const int64_t peak = core::MemoryMeter::peak_bytes(device);
-        (void)before;
+        ++configurations;
         double drift = 0;
         for (double e : last.stats.inversion_errors) drift = std::max(drift, e);
-        fmt::print("{:<8} {:<16} {:>7} {:>12} {:>10.3f} {:>9} {:>9}\n", c.name, name, n,
-                   bench::format_bytes(peak), seconds,
+        fmt::print("{:<8} {:<16} {:>7} {:>12} {:>10.3f} {:>9.3f} {:>9} {:>9}\n", c.name, name, n,
+                   bench::format_bytes(peak), timing.wall, timing.cpu,
                    name == "mel-invertible" ? fmt::format("{:.1e}", drift) : "",
                    name == "mel-invertible" ? std::to_string(last.stats.fallbacks) : "");
         std::cout.flush();
         if (name == "full" && max_full_bytes > 0 && peak > max_full_bytes) skip_full = true;
       }
     }
+  }
+  if (configurations == 1 && device.is_cpu()) {
+    // The measure bench/pytorch_modl.py has for PyTorch on the CPU, for a side-by-side figure.
+    fmt::print("resident-set growth over the run: {} (an upper bound of the peak above)\n",
+               bench::format_bytes(bench::peak_rss_growth_bytes(rss_before)));
   }
   return 0;
 }

@@ -6,8 +6,10 @@ Variants (one training step each, peak memory and step time):
   checkpoint  torch.utils.checkpoint around each unroll
   mel         MEL as released: forward without graph storing unroll inputs, backward unroll by
               unroll, CG differentiated step by step inside each rebuilt unroll
-  mel-best    the strongest variant a PyTorch user could write: MEL + data consistency with an
-              implicit backward (one more CG solve, a custom autograd.Function) + the CNN under
+  mel-implicit  MEL with data consistency's implicit backward (one more CG solve, a custom
+              autograd.Function); a rebuilt unroll takes its known output (the next stored input)
+              instead of solving again: what melrecon's `mel` does, written in PyTorch
+  mel-best    the strongest variant a PyTorch user could write: mel-implicit + the CNN under
               bfloat16 autocast
 
 Problem: random maps (unit root-sum-of-squares), a random line mask, 5-layer CNN with 64
@@ -75,9 +77,9 @@ def cg(op, b, lam, iters):
 
 class ImplicitCG(torch.autograd.Function):
     @staticmethod
-    def forward(ctx, rhs, lam, op, iters):
+    def forward(ctx, rhs, lam, op, iters, known=None):
         with torch.no_grad():
-            x = cg(op.normal, rhs, lam, iters)
+            x = known if known is not None else cg(op.normal, rhs, lam, iters)
         ctx.save_for_backward(x, lam)
         ctx.op, ctx.iters = op, iters
         return x
@@ -87,7 +89,7 @@ class ImplicitCG(torch.autograd.Function):
         x, lam = ctx.saved_tensors
         with torch.no_grad():
             v = cg(ctx.op.normal, g, lam, ctx.iters)
-        return v, -(v.conj() * x).real.sum().reshape(lam.shape), None, None
+        return v, -(v.conj() * x).real.sum().reshape(lam.shape), None, None, None
 
 
 class Cnn(nn.Module):
@@ -113,13 +115,13 @@ class Modl(nn.Module):
         self.log_lam = nn.Parameter(torch.tensor(0.05).log())
         self.unrolls, self.cg_iters, self.implicit, self.bf16 = unrolls, cg_iters, implicit, bf16
 
-    def unroll(self, x, op, aty):
+    def unroll(self, x, op, aty, known=None):
         lam = self.log_lam.exp()
         with torch.autocast(x.device.type, dtype=torch.bfloat16, enabled=self.bf16):
             z = self.cnn(x)
         rhs = aty + lam * z
         if self.implicit:
-            return ImplicitCG.apply(rhs, lam, op, self.cg_iters)
+            return ImplicitCG.apply(rhs, lam, op, self.cg_iters, known)
         return cg(op.normal, rhs, lam, self.cg_iters)
 
 
@@ -134,18 +136,29 @@ def step(model, variant, op, aty, target):
                 x = model.unroll(x, op, aty)
         (x - target).abs().mean().backward()
         return
+    # MEL. The implicit variants also run the last unroll with its graph right away (rebuilding
+    # it would only repeat it) and give each rebuilt unroll its known output, as melrecon does.
+    implicit = model.implicit
     inputs = []
     with torch.no_grad():
         x = aty
-        for _ in range(model.unrolls):
+        for _ in range(model.unrolls - 1 if implicit else model.unrolls):
             inputs.append(x)
             x = model.unroll(x, op, aty)
-    xn = x.detach().requires_grad_(True)
-    (xn - target).abs().mean().backward()
-    grad = xn.grad
-    for x_k in reversed(inputs):
+    if implicit:
+        x_last = x.detach().requires_grad_(True)
+        out = model.unroll(x_last, op, aty)
+        (out - target).abs().mean().backward()
+        grad, x = x_last.grad, out.detach()
+        outputs = inputs[1:] + [x_last.detach()]
+    else:
+        xn = x.detach().requires_grad_(True)
+        (xn - target).abs().mean().backward()
+        grad = xn.grad
+        outputs = inputs[1:] + [x]
+    for x_k, x_next in zip(reversed(inputs), reversed(outputs)):
         x_k = x_k.detach().requires_grad_(True)
-        out = model.unroll(x_k, op, aty)
+        out = model.unroll(x_k, op, aty, x_next if implicit else None)
         out.backward(grad)
         grad = x_k.grad
 
@@ -164,7 +177,7 @@ def main():
     ap.add_argument("--case", default="2d", choices=CASES)
     ap.add_argument("--scale", default="cpu", choices=["cpu", "full"])
     ap.add_argument("--unrolls", default="1,2,5,10")
-    ap.add_argument("--variants", default="plain,checkpoint,mel,mel-best")
+    ap.add_argument("--variants", default="plain,checkpoint,mel,mel-implicit,mel-best")
     ap.add_argument("--device", default="cpu")
     ap.add_argument("--coils", type=int, default=8)
     ap.add_argument("--cg-iters", type=int, default=8)
@@ -176,7 +189,7 @@ def main():
         # one process per configuration, so that each resident-set peak is its own
         print(f"pytorch_modl: torch {torch.__version__} case={a.case} scale={a.scale} device=cpu "
               f"threads={torch.get_num_threads()}")
-        print(f"{'variant':<11} {'unrolls':>7} {'peak':>12} {'step [s]':>10}")
+        print(f"{'variant':<12} {'unrolls':>7} {'peak':>12} {'step [s]':>10} {'cpu [s]':>9}")
         for n in a.unrolls.split(","):
             for variant in a.variants.split(","):
                 args = [sys.executable, __file__, "--one", "--case", a.case, "--scale", a.scale,
@@ -199,28 +212,30 @@ def main():
     target = torch.randn(shape, dtype=torch.complex64, generator=g).to(dev)
     print(f"pytorch_modl: torch {torch.__version__} case={a.case} scale={a.scale} shape={shape} "
           f"device={dev} threads={torch.get_num_threads()}")
-    print(f"{'variant':<11} {'unrolls':>7} {'peak':>12} {'step [s]':>10}")
+    print(f"{'variant':<12} {'unrolls':>7} {'peak':>12} {'step [s]':>10} {'cpu [s]':>9}")
     for n in [int(u) for u in a.unrolls.split(",")]:
         for variant in a.variants.split(","):
-            best = variant == "mel-best"
             torch.manual_seed(0)
-            model = Modl(conv3d, n, a.cg_iters, implicit=best, bf16=best).to(dev)
+            model = Modl(conv3d, n, a.cg_iters, implicit=variant in ("mel-implicit", "mel-best"),
+                         bf16=variant == "mel-best").to(dev)
             rss_before = current_rss_bytes() if dev.type == "cpu" else 0
             step(model, variant, op, aty, target)  # warm-up, gradients allocated
             if dev.type == "cuda":
                 torch.cuda.synchronize()
                 torch.cuda.reset_peak_memory_stats()
-            times = []
+            times, cpu_times = [], []
             for _ in range(a.repeats):
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), time.process_time()
                 step(model, variant, op, aty, target)
                 if dev.type == "cuda":
                     torch.cuda.synchronize()
                 times.append(time.perf_counter() - t0)
+                cpu_times.append(time.process_time() - c0)
             peak = torch.cuda.max_memory_allocated() if dev.type == "cuda" else max_rss_bytes() - rss_before
             label = "peak allocated" if dev.type == "cuda" else "RSS growth, upper bound"
-            print(f"{variant:<11} {n:>7} {peak / 2**20:>9.1f} MiB {sorted(times)[len(times) // 2]:>10.3f}"
-                  f"   ({label})", flush=True)
+            median = lambda v: sorted(v)[len(v) // 2]
+            print(f"{variant:<12} {n:>7} {peak / 2**20:>9.1f} MiB {median(times):>10.3f} "
+                  f"{median(cpu_times):>9.3f}   ({label})", flush=True)
 
 
 if __name__ == "__main__":

@@ -62,10 +62,10 @@ int main(int argc, char** argv) {
     const mri::SenseOp& op = problem.op;
     const at::Tensor x = problem.aty;
     const at::Tensor kspace = op.forward(x);
-    const double normal = bench::median_seconds([&] { op.normal(x); }, repeats, 1, cpu);
-    const double cg = bench::median_seconds(
+    const double normal = bench::median_timing([&] { op.normal(x); }, repeats, 1, cpu).wall;
+    const double cg = bench::median_timing(
         [&] { recon::cg_sense(op, kspace, 0.01, solvers::CgOptions().max_iters(10)); }, repeats, 1,
-        cpu);
+        cpu).wall;
     const std::string base = dir + "/" + (g.kind == io::DataKind::image2d ? "b2d" : "b3d");
     io::write_bart(base + "_k", kspace, io::Role::kspace, g.kind);
     io::write_bart(base + "_s", op.maps(), io::Role::maps, g.kind);

@@ -4,7 +4,7 @@
 #pragma once
 
 #include <torch/nn/module.h>
-#include <torch/optim/optimizer.h>
+#include <torch/optim/adam.h>
 
 #include <string>
 #include <vector>
@@ -23,12 +23,15 @@ struct TrainerState {
   LossScalerState loss_scaler;  // float16 training: the dynamic loss scale
 };
 
-void save_checkpoint(const std::string& path, torch::nn::Module& model,
-                     torch::optim::Optimizer& optimizer, const TrainerState& state);
+// Everything is keyed by name (weights, Adam's state), so identical runs write identical files;
+// a checksum of the weights is stored with them.
+void save_checkpoint(const std::string& path, torch::nn::Module& model, torch::optim::Adam& optimizer,
+                     const TrainerState& state);
 
-// Restores all three; errors name the file (missing, not a checkpoint, wrong model).
+// Restores all three; errors name the file (missing, not a checkpoint, wrong model, weights
+// that do not match their checksum or are not finite).
 TrainerState load_checkpoint(const std::string& path, torch::nn::Module& model,
-                             torch::optim::Optimizer& optimizer);
+                             torch::optim::Adam& optimizer);
 
 // The step, configuration and data kind without loading any weights.
 TrainerState read_checkpoint_state(const std::string& path);

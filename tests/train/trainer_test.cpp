@@ -54,6 +54,12 @@ TEST(Trainer, ResumedRunEndsBitIdenticalToAnUninterruptedOne) {
   const auto a = weights_of(dir + "/straight"), b = weights_of(dir + "/interrupted");
   ASSERT_EQ(a.size(), b.size());
   for (size_t i = 0; i < a.size(); ++i) EXPECT_TRUE(at::equal(a[i], b[i])) << "parameter " << i;
+  // The final checkpoints are the same bytes (weights, Adam's state, data position), so `cmp`
+  // is a valid check of a resume.
+  EXPECT_EQ(testing::run_command("cmp " + dir + "/straight/checkpoint.pt " + dir +
+                                 "/interrupted/checkpoint.pt")
+                .exit_code,
+            0);
   // The log of the resumed run has each step once.
   std::ifstream log(dir + "/interrupted/log.jsonl");
   int steps = 0;

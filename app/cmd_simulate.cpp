@@ -17,6 +17,7 @@ struct SimulateArgs {
   uint64_t seed = 0;
   std::string out;
   std::string source;
+  bool overwrite = false;
 };
 
 void run_simulate(const SimulateArgs& a) {
@@ -27,7 +28,7 @@ void run_simulate(const SimulateArgs& a) {
           .snr(a.snr)
           .seed(a.seed)
           .source(a.source);
-  const io::DatasetInfo info = sim::simulate_dataset(options, a.out);
+  const io::DatasetInfo info = sim::simulate_dataset(options, a.out, a.overwrite);
   std::cout << "simulate " << a.kind << ": " << info.cases.size() << " cases, " << a.coils
             << " coils, SNR " << a.snr << " -> " << a.out << "\n";
 }
@@ -61,7 +62,10 @@ void add_simulate_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--seed", args->seed, "Random seed; the same seed gives the same dataset")
       ->capture_default_str();
-  cmd->add_option("--out", args->out, "Output dataset folder (created)")->required();
+  cmd->add_option("--out", args->out, "Output dataset folder (created; an existing non-empty one only with --overwrite)")->required();
+  cmd->add_flag("--overwrite", args->overwrite,
+                "Replace an existing non-empty dataset folder whole (it is swapped for the new one "
+                "once that is complete)");
   cmd->add_option("--source", args->source,
                   "Object from a file instead of the phantom: .png (2d), .nii/.nii.gz (2d slice "
                   "or 3d volume; 4D = cine) or BART .cfl; centre-cropped to the shape's aspect "

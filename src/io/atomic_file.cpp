@@ -1,6 +1,7 @@
 #include "io/atomic_file.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -13,30 +14,58 @@
 namespace melrecon::io {
 namespace {
 
-void fsync_path(const std::string& path, bool directory) {
+// fsync; its error (e.g. ENOSPC surfacing only now) for a file, none for a folder on file
+// systems that refuse to sync one.
+int fsync_path(const std::string& path, bool directory) {
   const int fd = ::open(path.c_str(), directory ? O_RDONLY | O_DIRECTORY : O_RDONLY);
-  if (fd < 0) return;  // best effort for directories on file systems that refuse it
-  ::fsync(fd);
+  if (fd < 0) return directory ? 0 : errno;
+  const int result = ::fsync(fd) == 0 ? 0 : errno;
   ::close(fd);
+  return directory ? 0 : result;
 }
 
 }  // namespace
 
+void remove_stale_temporaries(const std::string& path) {
+  namespace fs = std::filesystem;
+  const fs::path target = fs::absolute(fs::path(path)).lexically_normal();
+  const std::string prefix = target.filename().string() + ".tmp.";
+  std::error_code error;
+  for (const auto& entry : fs::directory_iterator(target.parent_path(), error)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind(prefix, 0) != 0) continue;
+    const std::string pid_text = name.substr(prefix.size());
+    if (pid_text.empty() || pid_text.size() > 9 ||
+        pid_text.find_first_not_of("0123456789") != std::string::npos) {
+      continue;
+    }
+    const pid_t pid = static_cast<pid_t>(std::stol(pid_text));
+    if (::kill(pid, 0) != 0 && errno == ESRCH) fs::remove_all(entry.path(), error);
+  }
+}
+
 void write_file_atomically(const std::string& path,
                            const std::function<void(std::ostream&)>& write) {
   const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  {
+  try {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     core::check(out.good(), "{}: cannot open for writing ({})", path, std::strerror(errno));
     write(out);
     out.flush();
     core::check(out.good(), "{}: write failed ({})", path, std::strerror(errno));
+    out.close();
+    core::check(!out.fail(), "{}: write failed ({})", path, std::strerror(errno));
+    const int synced = fsync_path(tmp, false);
+    core::check(synced == 0, "{}: write failed ({})", path, std::strerror(synced));
+  } catch (...) {
+    std::error_code ignored;
+    std::filesystem::remove(tmp, ignored);  // no partial file is left behind
+    throw;
   }
-  fsync_path(tmp, false);
   std::error_code ec;
   std::filesystem::rename(tmp, path, ec);
   if (ec) {
-    std::filesystem::remove(tmp);
+    std::filesystem::remove(tmp, ec);
     core::fail("{}: cannot rename temporary file into place ({})", path, ec.message());
   }
   const auto parent = std::filesystem::path(path).parent_path();

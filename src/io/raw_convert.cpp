@@ -8,6 +8,7 @@
 #include "core/error.h"
 #include "core/tensor_checks.h"
 #include "io/atomic_file.h"
+#include "io/folder_output.h"
 
 #if MELRECON_HAVE_HDF5
 #include "io/fastmri_h5.h"
@@ -114,9 +115,11 @@ RawFormat detect_raw_format(const std::string& path) {
 #endif
 }
 
-DatasetInfo convert_raw_files(const std::vector<std::string>& inputs, const std::string& dir,
-                              RawFormat format) {
-  core::check(!inputs.empty(), "convert: no input files");
+namespace {
+
+// The cases and dataset.json of `inputs` into the (new, empty) folder `dir`.
+DatasetInfo convert_into(const std::vector<std::string>& inputs, const std::string& dir,
+                         RawFormat format) {
   DatasetInfo info;
   nlohmann::json sources = nlohmann::json::array();
   for (size_t i = 0; i < inputs.size(); ++i) {
@@ -145,6 +148,18 @@ DatasetInfo convert_raw_files(const std::vector<std::string>& inputs, const std:
   info.extra["sources"] = sources;
   write_dataset_info(dir, info);
   return info;
+}
+
+}  // namespace
+
+DatasetInfo convert_raw_files(const std::vector<std::string>& inputs, const std::string& out,
+                              RawFormat format, bool overwrite) {
+  core::check(!inputs.empty(), "convert: no input files");
+  DatasetInfo written;
+  write_folder_atomically(out, overwrite, [&](const std::string& dir) {
+    written = convert_into(inputs, dir, format);
+  });
+  return written;
 }
 
 }  // namespace melrecon::io

@@ -27,9 +27,10 @@ bool raw_format_available(RawFormat format);
 // an error naming the file.
 RawFormat detect_raw_format(const std::string& path);
 
-// Converts every input; all must hold the same kind of data (2d, 3d or cine). Errors name the
-// input file; a format this build cannot read says so.
+// Converts every input into the dataset folder `dir`, written as a whole (io/folder_output.h: a
+// non-empty `dir` only with `overwrite`); all must hold the same kind of data (2d, 3d or cine).
+// Errors name the input file; a format this build cannot read says so.
 DatasetInfo convert_raw_files(const std::vector<std::string>& inputs, const std::string& dir,
-                              RawFormat format);
+                              RawFormat format, bool overwrite = false);
 
 }  // namespace melrecon::io

@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "core/random.h"
 #include "core/tensor_checks.h"
+#include "io/folder_output.h"
 #include "mri/sense_op.h"
 #include "sim/background_phase.h"
 #include "sim/coils.h"
@@ -115,7 +116,7 @@ SimulatedCase simulate_case(const SimulateOptions& options, int64_t index) {
   return simulate(options, index, load_if_given(options));
 }
 
-io::DatasetInfo simulate_dataset(const SimulateOptions& o, const std::string& dir) {
+io::DatasetInfo simulate_dataset(const SimulateOptions& o, const std::string& out, bool overwrite) {
   validate(o);
   const std::optional<SourceImage> source = load_if_given(o);
   io::DatasetInfo info;
@@ -135,16 +136,18 @@ io::DatasetInfo simulate_dataset(const SimulateOptions& o, const std::string& di
       {"coil_model", "Biot-Savart circular loops on a cylinder, S = Bx - i By, RSS = 1"},
       {"case_seeds",
        "derive_seed(seed, case index), one stream each for object, phase, coils, noise"}};
-  nlohmann::json sigmas = nlohmann::json::array();
-  for (int64_t i = 0; i < o.cases_; ++i) {
-    const SimulatedCase c = simulate(o, i, source);
-    const std::string name = fmt::format("case_{:04d}", i);
-    io::write_case(dir, name, c.data, o.kind_);
-    info.cases.push_back(name);
-    sigmas.push_back(c.noise_sigma);
-  }
-  info.extra["simulation"]["noise_sigma"] = sigmas;
-  io::write_dataset_info(dir, info);
+  io::write_folder_atomically(out, overwrite, [&](const std::string& dir) {
+    nlohmann::json sigmas = nlohmann::json::array();
+    for (int64_t i = 0; i < o.cases_; ++i) {
+      const SimulatedCase c = simulate(o, i, source);
+      const std::string name = fmt::format("case_{:04d}", i);
+      io::write_case(dir, name, c.data, o.kind_);
+      info.cases.push_back(name);
+      sigmas.push_back(c.noise_sigma);
+    }
+    info.extra["simulation"]["noise_sigma"] = sigmas;
+    io::write_dataset_info(dir, info);
+  });
   return info;
 }
 

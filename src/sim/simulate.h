@@ -69,7 +69,9 @@ struct SimulatedCase {
 // Case `index` of the dataset the options describe (validated first).
 SimulatedCase simulate_case(const SimulateOptions& options, int64_t index);
 
-// All cases into `dir` ("case_0000", ...) and dataset.json; returns the index written.
-io::DatasetInfo simulate_dataset(const SimulateOptions& options, const std::string& dir);
+// All cases into the folder `dir` ("case_0000", ...) and dataset.json, written as a whole
+// (io/folder_output.h: a non-empty `dir` only with `overwrite`); returns the index written.
+io::DatasetInfo simulate_dataset(const SimulateOptions& options, const std::string& dir,
+                                 bool overwrite = false);
 
 }  // namespace melrecon::sim

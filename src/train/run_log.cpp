@@ -1,5 +1,7 @@
 #include "train/run_log.h"
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <sstream>
 
@@ -26,6 +28,7 @@ RunLog::RunLog(const std::string& path, int64_t keep_through_step) : path_(path)
 void RunLog::write(const nlohmann::json& record) {
   out_ << record.dump() << "\n";
   out_.flush();
+  core::check(out_.good(), "{}: cannot write the run log ({})", path_, std::strerror(errno));
 }
 
 }  // namespace melrecon::train

@@ -106,6 +106,8 @@ void TensorBoardWriter::write_record(const std::string& payload) {
   put_fixed<uint32_t>(record, masked_crc(payload.data(), payload.size()));
   out_.write(record.data(), static_cast<std::streamsize>(record.size()));
   out_.flush();
+  core::check(out_.good(), "{}: cannot write the TensorBoard event file ({})", path_,
+              std::strerror(errno));
 }
 
 }  // namespace melrecon::train

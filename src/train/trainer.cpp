@@ -126,6 +126,10 @@ TrainSummary train_model(const TrainConfig& requested, const TrainOptions& optio
 
   // Written once the data opened, so a mistyped path leaves no half-made run behind.
   fs::create_directories(run_dir);
+  // What a killed run was writing when it died (checkpoint.pt.tmp.<pid>, ...).
+  for (const char* file : {"checkpoint.pt", "config.json", "log.jsonl"}) {
+    io::remove_stale_temporaries((fs::path(run_dir) / file).string());
+  }
   io::write_file_atomically(config_path(run_dir),
                             [&](std::ostream& out) { out << to_json(config).dump(2) << "\n"; });
 

@@ -74,6 +74,24 @@ TEST(SimulateCli, WritesADataset) {
   EXPECT_NE(help.output.find("SNR = rms |x| over the object"), std::string::npos);
 }
 
+TEST(SimulateCli, AnExistingDatasetIsRefusedOrReplacedWhole) {
+  const std::string d = testing::temp_dir("cli_simulate_existing") + "/data";
+  const std::string big = "simulate --kind 2d --shape 32,24 --cases 3 --coils 4 --seed 5 --out " + d;
+  ASSERT_EQ(run_melrecon(big).exit_code, 0);
+  const io::CaseData before = io::read_case(d, "case_0000", io::DataKind::image2d);
+  // A second, different dataset into the same folder: refused, the first untouched.
+  const std::string other = "simulate --kind 2d --shape 32,24 --cases 1 --coils 4 --seed 6 --out " + d;
+  expect_one_line_error(other, d + ": exists and is not empty");
+  EXPECT_TRUE(at::equal(io::read_case(d, "case_0000", io::DataKind::image2d).kspace, before.kspace));
+  // With --overwrite it replaces the folder whole: one case, its own maps and reference.
+  const auto r = run_melrecon(other + " --overwrite");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(io::read_dataset_info(d).cases.size(), 1u);
+  EXPECT_FALSE(std::filesystem::exists(d + "/case_0001"));
+  const io::CaseData after = io::read_case(d, "case_0000", io::DataKind::image2d);
+  EXPECT_FALSE(at::equal(after.maps, before.maps));
+}
+
 TEST(SimulateCli, BadInputsGiveOneLineErrors) {
   const std::string d = testing::temp_dir("cli_simulate_bad");
   expect_one_line_error("simulate --kind 3d --shape 32,32 --out " + d + "/a", "needs 3 sizes");

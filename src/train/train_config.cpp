@@ -1,6 +1,14 @@
 #include "train/train_config.h"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
 #include <fstream>
+#include <limits>
+#include <map>
 
 #include "core/error.h"
 
@@ -9,55 +17,88 @@ namespace {
 
 using nlohmann::json;
 
-// One table drives both directions, so a key cannot be saved but not loaded (or vice versa).
+// The values a key accepts: a numeric range (each element for a list), or a set of words;
+// unrestricted when neither is given. The range is part of every message about the key.
+struct Limits {
+  double lo = -std::numeric_limits<double>::infinity();
+  double hi = std::numeric_limits<double>::infinity();
+  bool lo_open = false, hi_open = false;
+  std::vector<const char*> words;
+
+  bool admits(double v) const {
+    return (lo_open ? v > lo : v >= lo) && (hi_open ? v < hi : v <= hi);
+  }
+  bool admits(const std::string& w) const {
+    return words.empty() || std::find_if(words.begin(), words.end(),
+                                         [&](const char* a) { return w == a; }) != words.end();
+  }
+  std::string describe() const {
+    if (!words.empty()) return "one of " + fmt::format("{}", fmt::join(words, ", "));
+    if (std::isinf(hi)) return fmt::format("{} {}", lo_open ? ">" : ">=", lo);
+    return fmt::format("{}{}, {}{}", lo_open ? "(" : "[", lo, hi, hi_open ? ")" : "]");
+  }
+};
+
+Limits in(double lo, double hi) { return {lo, hi}; }
+Limits above(double lo, double hi) { return {lo, hi, true, false}; }  // (lo, hi]
+Limits below(double lo, double hi) { return {lo, hi, false, true}; }  // [lo, hi)
+Limits one_of(std::vector<const char*> words) { return {0, 0, false, false, std::move(words)}; }
+const Limits kAny{};
+constexpr double kMaxSteps = 1e9;
+
+// One table drives both directions, so a key cannot be saved but not loaded (or vice versa),
+// and holds what each key accepts.
 template <typename F>
 void for_each_field(TrainConfig& c, F&& f) {
-  f("data", "train", c.data.train);
-  f("data", "val", c.data.val);
-  f("data", "val_fraction", c.data.val_fraction);
-  f("data", "val_examples", c.data.val_examples);
-  f("sampling", "source", c.sampling.source);
-  f("sampling", "pattern", c.sampling.pattern);
-  f("sampling", "accel", c.sampling.accel);
-  f("sampling", "calib", c.sampling.calib);
-  f("sampling", "vary_per_epoch", c.sampling.vary_per_epoch);
-  f("model", "unrolls", c.model.unrolls);
-  f("model", "cg_iters", c.model.cg_iters);
-  f("model", "cg_tol", c.model.cg_tol);
-  f("model", "lambda", c.model.lambda);
-  f("model", "learn_lambda", c.model.learn_lambda);
-  f("model", "share_weights", c.model.share_weights);
-  f("model", "conv", c.model.conv);
-  f("model", "dims", c.model.dims);
-  f("model", "net", c.model.net);
-  f("model", "layers", c.model.layers);
-  f("model", "features", c.model.features);
-  f("model", "unet_levels", c.model.unet_levels);
-  f("model", "padding", c.model.padding);
-  f("model", "lipschitz", c.model.lipschitz);
-  f("model", "tile", c.model.tile);
-  f("model", "coil_chunk", c.model.coil_chunk);
-  f("model", "precision", c.model.precision);
-  f("model", "conv3d", c.model.conv3d);
-  f("optim", "strategy", c.optim.strategy);
-  f("optim", "steps", c.optim.steps);
-  f("optim", "lr", c.optim.lr);
-  f("optim", "schedule", c.optim.schedule);
-  f("optim", "warmup_steps", c.optim.warmup_steps);
-  f("optim", "grad_clip", c.optim.grad_clip);
-  f("optim", "loss", c.optim.loss);
-  f("optim", "weight_decay", c.optim.weight_decay);
-  f("optim", "inversion_checkpoint_every", c.optim.inversion_checkpoint_every);
-  f("optim", "offload_to_host", c.optim.offload_to_host);
-  f("run", "seed", c.run.seed);
-  f("run", "device", c.run.device);
-  f("run", "threads", c.run.threads);
-  f("run", "val_every", c.run.val_every);
-  f("run", "checkpoint_every", c.run.checkpoint_every);
-  f("run", "log_every", c.run.log_every);
-  f("run", "tensorboard", c.run.tensorboard);
-  f("run", "progress", c.run.progress);
+  f("data", "train", c.data.train, kAny);
+  f("data", "val", c.data.val, kAny);
+  f("data", "val_fraction", c.data.val_fraction, below(0, 1));
+  f("data", "val_examples", c.data.val_examples, in(0, 1e6));
+  f("sampling", "source", c.sampling.source, one_of({"generate", "stored"}));
+  f("sampling", "pattern", c.sampling.pattern, kAny);
+  f("sampling", "accel", c.sampling.accel, in(1, 1000));
+  f("sampling", "calib", c.sampling.calib, in(0, 4096));
+  f("sampling", "vary_per_epoch", c.sampling.vary_per_epoch, kAny);
+  f("model", "unrolls", c.model.unrolls, in(1, 1000));
+  f("model", "cg_iters", c.model.cg_iters, in(1, 10000));
+  f("model", "cg_tol", c.model.cg_tol, below(0, 1));
+  f("model", "lambda", c.model.lambda, above(0, 1e6));
+  f("model", "learn_lambda", c.model.learn_lambda, kAny);
+  f("model", "share_weights", c.model.share_weights, kAny);
+  f("model", "conv", c.model.conv, one_of({"auto", "2d", "3d", "2+1d"}));
+  f("model", "dims", c.model.dims, one_of({"auto", "2d"}));
+  f("model", "net", c.model.net, one_of({"cnn", "unet"}));
+  f("model", "layers", c.model.layers, in(2, 100));
+  f("model", "features", c.model.features, in(1, 4096));
+  f("model", "unet_levels", c.model.unet_levels, in(1, 6));
+  f("model", "padding", c.model.padding, one_of({"zeros", "replicate"}));
+  f("model", "lipschitz", c.model.lipschitz, below(0, 1));
+  f("model", "tile", c.model.tile, in(0, 65536));
+  f("model", "coil_chunk", c.model.coil_chunk, in(0, 4096));
+  f("model", "precision", c.model.precision, one_of({"float32", "bfloat16", "float16"}));
+  f("model", "conv3d", c.model.conv3d, one_of({"auto", "native", "depth-major"}));
+  f("optim", "strategy", c.optim.strategy, one_of({"full", "mel", "mel-invertible"}));
+  f("optim", "steps", c.optim.steps, in(1, kMaxSteps));
+  f("optim", "lr", c.optim.lr, above(0, std::numeric_limits<double>::infinity()));
+  f("optim", "schedule", c.optim.schedule, one_of({"constant", "cosine", "step"}));
+  f("optim", "warmup_steps", c.optim.warmup_steps, in(0, kMaxSteps));
+  f("optim", "grad_clip", c.optim.grad_clip, in(0, 1e9));
+  f("optim", "loss", c.optim.loss, one_of({"l1", "l2", "ssim"}));
+  f("optim", "weight_decay", c.optim.weight_decay, in(0, 1));
+  f("optim", "inversion_checkpoint_every", c.optim.inversion_checkpoint_every, in(1, 1000));
+  f("optim", "offload_to_host", c.optim.offload_to_host, kAny);
+  f("run", "seed", c.run.seed, kAny);
+  f("run", "device", c.run.device, kAny);
+  f("run", "threads", c.run.threads, in(0, 1024));
+  f("run", "val_every", c.run.val_every, in(1, kMaxSteps));
+  f("run", "checkpoint_every", c.run.checkpoint_every, in(1, kMaxSteps));
+  f("run", "log_every", c.run.log_every, in(1, kMaxSteps));
+  f("run", "tensorboard", c.run.tensorboard, kAny);
+  f("run", "progress", c.run.progress, kAny);
 }
+
+// Where each key's value came from ("section.key" -> the file or override), for messages.
+using Origins = std::map<std::string, std::string>;
 
 template <typename T>
 void read_value(const json& v, T& out, const std::string& origin, const std::string& key) {
@@ -83,58 +124,59 @@ void read_value(const json& v, T& out, const std::string& origin, const std::str
   }
 }
 
-void check_one_of(const std::string& value, std::initializer_list<const char*> allowed,
-                  const std::string& origin, const std::string& key) {
-  std::string list;
-  for (const char* a : allowed) {
-    if (value == a) return;
-    list += (list.empty() ? "" : ", ") + std::string(a);
-  }
-  core::fail("{}: '{}' is '{}', expected one of {}", origin, key, value, list);
-}
-
-void validate(const TrainConfig& c, const std::string& o) {
-  check_one_of(c.sampling.source, {"generate", "stored"}, o, "sampling.source");
-  check_one_of(c.model.conv, {"auto", "2d", "3d", "2+1d"}, o, "model.conv");
-  check_one_of(c.model.dims, {"auto", "2d"}, o, "model.dims");
-  check_one_of(c.model.net, {"cnn", "unet"}, o, "model.net");
-  check_one_of(c.model.padding, {"zeros", "replicate"}, o, "model.padding");
-  check_one_of(c.model.precision, {"float32", "bfloat16", "float16"}, o, "model.precision");
-  check_one_of(c.model.conv3d, {"auto", "native", "depth-major"}, o, "model.conv3d");
-  check_one_of(c.optim.strategy, {"full", "mel", "mel-invertible"}, o, "optim.strategy");
-  check_one_of(c.optim.schedule, {"constant", "cosine", "step"}, o, "optim.schedule");
-  check_one_of(c.optim.loss, {"l1", "l2", "ssim"}, o, "optim.loss");
-  core::check(c.sampling.accel >= 1, "{}: 'sampling.accel' must be >= 1", o);
-  core::check(c.model.unrolls >= 1, "{}: 'model.unrolls' must be >= 1", o);
-  core::check(c.model.cg_iters >= 1, "{}: 'model.cg_iters' must be >= 1", o);
-  core::check(c.model.lambda > 0, "{}: 'model.lambda' must be > 0", o);
-  core::check(c.model.layers >= 2 && c.model.features >= 1,
-              "{}: 'model.layers' must be >= 2 and 'model.features' >= 1", o);
-  for (int64_t t : c.model.tile) core::check(t >= 0, "{}: 'model.tile' sizes must be >= 0", o);
+// Every key against its limits, then what depends on several keys. Messages name the key, its
+// value and what it accepts, and where the value came from.
+void validate(TrainConfig c, const Origins& origins, const std::string& fallback) {
+  const auto origin = [&](const std::string& key) {
+    const auto it = origins.find(key);
+    return it == origins.end() ? fallback : it->second;
+  };
+  for_each_field(c, [&](const char* section, const char* name, const auto& value, const Limits& l) {
+    using T = std::decay_t<decltype(value)>;
+    const std::string key = std::string(section) + "." + name;
+    if constexpr (std::is_same_v<T, std::string>) {
+      core::check(l.admits(value), "{}: '{}' is '{}', expected {}", origin(key), key, value,
+                  l.describe());
+    } else if constexpr (std::is_same_v<T, std::vector<int64_t>>) {
+      for (int64_t v : value) {
+        core::check(l.admits(static_cast<double>(v)), "{}: '{}' holds {}, expected each in {}",
+                    origin(key), key, v, l.describe());
+      }
+    } else if constexpr (std::is_arithmetic_v<T> && !std::is_same_v<T, bool>) {
+      core::check(l.admits(static_cast<double>(value)), "{}: '{}' is {}, expected {}", origin(key),
+                  key, value, l.describe());
+    }
+  });
   if (c.model.net == "unet") {
-    core::check(c.model.unet_levels >= 1 && c.model.unet_levels <= 6,
-                "{}: 'model.unet_levels' must be 1..6", o);
-    core::check(c.model.tile.empty(), "{}: 'model.tile' is not supported with model.net unet", o);
+    core::check(c.model.tile.empty(), "{}: 'model.tile' is not supported with model.net unet",
+                origin("model.tile"));
     core::check(c.model.lipschitz <= 0,
-                "{}: 'model.lipschitz' (and so mel-invertible) needs model.net cnn", o);
-    core::check(c.model.conv != "2+1d", "{}: model.net unet has no '2+1d' convolutions", o);
+                "{}: 'model.lipschitz' (and so mel-invertible) needs model.net cnn",
+                origin("model.lipschitz"));
+    core::check(c.model.conv != "2+1d", "{}: model.net unet has no '2+1d' convolutions",
+                origin("model.conv"));
   }
-  core::check(c.model.coil_chunk >= 0, "{}: 'model.coil_chunk' must be >= 0", o);
   core::check(c.model.precision != "float16" || c.run.device.rfind("cuda", 0) == 0,
-              "{}: 'model.precision' float16 needs run.device cuda (bfloat16 runs on the CPU)", o);
-  core::check(c.optim.steps >= 1, "{}: 'optim.steps' must be >= 1", o);
-  core::check(c.optim.lr > 0, "{}: 'optim.lr' must be > 0", o);
-  core::check(c.data.val_fraction >= 0 && c.data.val_fraction < 1,
-              "{}: 'data.val_fraction' must be in [0, 1)", o);
-  core::check(c.run.val_every >= 1 && c.run.checkpoint_every >= 1 && c.run.log_every >= 1,
-              "{}: 'run.val_every', 'run.checkpoint_every' and 'run.log_every' must be >= 1", o);
+              "{}: 'model.precision' float16 needs run.device cuda (bfloat16 runs on the CPU)",
+              origin("model.precision"));
   core::check(c.optim.strategy != "mel-invertible" || c.model.lipschitz > 0,
               "{}: 'optim.strategy' mel-invertible needs a contractive CNN: set 'model.lipschitz' "
-              "(e.g. 0.9)", o);
+              "(e.g. 0.9)",
+              origin("optim.strategy"));
+  // The Lipschitz bound of a convolution holds for zero padding; replicate padding repeats edge
+  // values, so the bound (and mel-invertible's inversion) would not hold.
+  core::check(c.model.lipschitz <= 0 || c.model.padding == "zeros",
+              "{}: 'model.lipschitz' {} needs 'model.padding' zeros (the bound does not hold with "
+              "replicate padding)",
+              origin("model.lipschitz"), c.model.lipschitz);
+  core::check(c.optim.warmup_steps <= c.optim.steps,
+              "{}: 'optim.warmup_steps' is {}, more than 'optim.steps' {}",
+              origin("optim.warmup_steps"), c.optim.warmup_steps, c.optim.steps);
 }
 
-// Merges `src` into the defaults `dst`, rejecting keys that do not exist there.
-void merge_known(json& dst, const json& src, const std::string& origin) {
+// Merges `src` into the defaults `dst`, rejecting keys that do not exist there; records where
+// each merged key came from.
+void merge_known(json& dst, const json& src, const std::string& origin, Origins& origins) {
   core::check(src.is_object(), "{}: expected a JSON object", origin);
   for (const auto& [section, values] : src.items()) {
     core::check(dst.contains(section), "{}: unknown section '{}'", origin, section);
@@ -142,6 +184,7 @@ void merge_known(json& dst, const json& src, const std::string& origin) {
     for (const auto& [key, value] : values.items()) {
       core::check(dst[section].contains(key), "{}: unknown key '{}.{}'", origin, section, key);
       dst[section][key] = value;
+      origins[section + "." + key] = origin;
     }
   }
 }
@@ -159,7 +202,7 @@ json parse_override_value(const std::string& text) {
 json to_json(const TrainConfig& config) {
   TrainConfig c = config;
   json j = json::object();
-  for_each_field(c, [&](const char* section, const char* key, auto& value) {
+  for_each_field(c, [&](const char* section, const char* key, auto& value, const Limits&) {
     j[section][key] = value;
   });
   return j;
@@ -167,11 +210,14 @@ json to_json(const TrainConfig& config) {
 
 namespace {
 
-// Types only: the values of a complete configuration (defaults merged) read into the struct.
-TrainConfig read_typed(const json& complete, const std::string& origin) {
+// Types only: the values of a complete configuration (defaults merged) read into the struct;
+// a wrong type is reported with where that key's value came from.
+TrainConfig read_typed(const json& complete, const Origins& origins, const std::string& fallback) {
   TrainConfig c;
-  for_each_field(c, [&](const char* section, const char* key, auto& value) {
-    read_value(complete[section][key], value, origin, std::string(section) + "." + key);
+  for_each_field(c, [&](const char* section, const char* key, auto& value, const Limits&) {
+    const std::string name = std::string(section) + "." + key;
+    const auto it = origins.find(name);
+    read_value(complete[section][key], value, it == origins.end() ? fallback : it->second, name);
   });
   return c;
 }
@@ -180,15 +226,19 @@ TrainConfig read_typed(const json& complete, const std::string& origin) {
 
 TrainConfig from_json(const json& j, const std::string& origin) {
   json merged = to_json(TrainConfig{});
-  merge_known(merged, j, origin);
-  TrainConfig c = read_typed(merged, origin);
-  validate(c, origin);
+  Origins origins;
+  merge_known(merged, j, origin, origins);
+  TrainConfig c = read_typed(merged, origins, origin);
+  validate(c, origins, origin);
   return c;
 }
 
 TrainConfig load_config(const std::string& file, const std::vector<std::string>& overrides) {
   json j = to_json(TrainConfig{});
+  Origins origins;
   if (!file.empty()) {
+    core::check(!std::filesystem::is_directory(file), "{}: is a folder, not a configuration file",
+                file);
     std::ifstream in(file);
     core::check(in.good(), "{}: cannot open configuration file", file);
     json from_file;
@@ -197,7 +247,7 @@ TrainConfig load_config(const std::string& file, const std::vector<std::string>&
     } catch (const json::exception& e) {
       core::fail("{}: not valid JSON ({})", file, e.what());
     }
-    merge_known(j, from_file, file);
+    merge_known(j, from_file, file, origins);
   }
   for (const std::string& o : overrides) {
     const auto eq = o.find('=');
@@ -206,13 +256,11 @@ TrainConfig load_config(const std::string& file, const std::vector<std::string>&
                 "override '{}': expected section.key=value", o);
     json patch;
     patch[o.substr(0, dot)][o.substr(dot + 1, eq - dot - 1)] = parse_override_value(o.substr(eq + 1));
-    const std::string origin = "override '" + o + "'";
-    merge_known(j, patch, origin);
-    read_typed(j, origin);
+    merge_known(j, patch, "override '" + o + "'", origins);
   }
   const std::string origin = file.empty() ? "configuration" : file;
-  TrainConfig c = read_typed(j, origin);
-  validate(c, origin);
+  TrainConfig c = read_typed(j, origins, origin);
+  validate(c, origins, origin);
   return c;
 }
 

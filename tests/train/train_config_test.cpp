@@ -57,6 +57,41 @@ TEST(TrainConfig, ErrorsNameTheFileAndKey) {
             std::string::npos);
 }
 
+TEST(TrainConfig, EveryKeyHasItsRangeAndErrorsNameWhereTheValueCameFrom) {
+  // Values that used to be accepted and then trained nothing, hung or ignored the user.
+  const std::vector<std::pair<std::string, std::string>> refused{
+      {"model.unrolls=1000000000", "'model.unrolls' is 1000000000, expected [1, 1000]"},
+      {"run.threads=100000", "'run.threads' is 100000, expected [0, 1024]"},
+      {"run.threads=-1", "'run.threads' is -1, expected [0, 1024]"},
+      {"model.cg_tol=-1", "'model.cg_tol' is -1, expected [0, 1)"},
+      {"data.val_examples=-1", "'data.val_examples' is -1, expected [0, 1000000]"},
+      {"optim.warmup_steps=-5", "'optim.warmup_steps' is -5, expected [0, 1000000000]"},
+      {"optim.grad_clip=-1", "'optim.grad_clip' is -1, expected [0, 1000000000]"},
+      {"model.lipschitz=-1", "'model.lipschitz' is -1, expected [0, 1)"},
+      {"optim.inversion_checkpoint_every=0", "'optim.inversion_checkpoint_every' is 0, expected [1, 1000]"},
+      {"optim.lr=0", "'optim.lr' is 0, expected > 0"},
+  };
+  for (const auto& [override_, what] : refused) {
+    testing::expect_error<core::Error>([&] { load_config("", {override_}); },
+                                       "override '" + override_ + "'", what);
+  }
+  // The Lipschitz bound holds with zero padding only.
+  testing::expect_error<core::Error>(
+      [&] { load_config("", {"model.lipschitz=0.9", "model.padding=replicate"}); },
+      "model.lipschitz", "needs 'model.padding' zeros");
+  // A wrong type in the file is reported with the file, not with a later override.
+  const std::string dir = testing::temp_dir("train_config_origins");
+  std::ofstream(dir + "/c.json") << R"({"model": {"features": "many"}})";
+  testing::expect_error<core::Error>([&] { load_config(dir + "/c.json", {"model.unrolls=3"}); },
+                                     dir + "/c.json", "'model.features' must be a number");
+  // A range error in the file names the file.
+  std::ofstream(dir + "/r.json") << R"({"model": {"unrolls": 0}})";
+  testing::expect_error<core::Error>([&] { load_config(dir + "/r.json", {"model.features=8"}); },
+                                     dir + "/r.json", "'model.unrolls' is 0");
+  testing::expect_error<core::Error>([&] { load_config(dir, {}); }, dir,
+                                     "is a folder, not a configuration file");
+}
+
 TEST(TrainConfig, ScaleKeys) {
   const TrainConfig c = load_config("", {"model.tile=[0, 32, 32]", "model.coil_chunk=2",
                                          "model.precision=bfloat16", "optim.offload_to_host=true"});
@@ -70,8 +105,8 @@ TEST(TrainConfig, ScaleKeys) {
     testing::expect_error<core::Error>([&] { load_config("", {override_}); }, "model.", what);
   };
   refused("model.tile=32", "'model.tile' must be a list of integers");
-  refused("model.tile=[-1, 8]", "'model.tile' sizes must be >= 0");
-  refused("model.coil_chunk=-2", "'model.coil_chunk' must be >= 0");
+  refused("model.tile=[-1, 8]", "'model.tile' holds -1, expected each in [0, 65536]");
+  refused("model.coil_chunk=-2", "'model.coil_chunk' is -2, expected [0, 4096]");
   refused("model.precision=float8", "'model.precision' is 'float8'");
   refused("model.conv3d=cudnn", "'model.conv3d' is 'cudnn'");
   refused("model.precision=float16", "float16 needs run.device cuda");
@@ -88,7 +123,7 @@ TEST(TrainConfig, UNetKeys) {
     testing::expect_error<core::Error>([&] { load_config("", overrides); }, "model.", what);
   };
   refused({"model.net=resnet"}, "'model.net' is 'resnet'");
-  refused({"model.net=unet", "model.unet_levels=0"}, "'model.unet_levels' must be 1..6");
+  refused({"model.net=unet", "model.unet_levels=0"}, "'model.unet_levels' is 0, expected [1, 6]");
   refused({"model.net=unet", "model.tile=[0, 32, 32]"}, "not supported with model.net unet");
   refused({"model.net=unet", "model.lipschitz=0.9"}, "needs model.net cnn");
   refused({"model.net=unet", "model.conv=2+1d"}, "no '2+1d' convolutions");

@@ -84,10 +84,10 @@ void add_espirit_command(CLI::App& app) {
   cmd->add_option("--calib", args->options.calib_size_,
                   "Largest side of the fully sampled calibration region (bart ecalib -r)")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(1, 256));
   cmd->add_option("--kernel", args->options.kernel_size_, "ESPIRiT kernel side (bart ecalib -k)")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(1, 31));
   cmd->add_option("--threshold", args->options.threshold_,
                   "ESPIRiT: keep singular vectors with σ²/σ²_max above this (bart ecalib -t)")
       ->capture_default_str()
@@ -100,7 +100,7 @@ void add_espirit_command(CLI::App& app) {
   cmd->add_option("--pixel-chunk", args->options.pixel_chunk_,
                   "ESPIRiT: pixels whose C×C eigen-decompositions are computed together (memory)")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(1, 1 << 24));
   cmd->callback([args] { run_espirit(*args); });
 }
 

@@ -1,6 +1,8 @@
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <fstream>
+#include <optional>
 #include <iostream>
 
 #include "app/commands.h"
@@ -15,22 +17,26 @@ namespace {
 struct EvalArgs {
   train::EvalOptions options;
   std::string model, json, markdown, pattern;
-  double accel = 0;
-  int64_t calib = 0;
+  std::optional<double> accel;
+  std::optional<int64_t> calib;
 };
 
 void run_eval(EvalArgs a) {
+  const auto& m = a.options.methods;
+  if (a.model.empty() && std::find(m.begin(), m.end(), "modl") != m.end()) {
+    throw core::UsageError("eval: --methods modl needs --model (a run folder or checkpoint)");
+  }
   std::optional<train::TrainedModel> trained;
   if (!a.model.empty()) {
     trained = train::load_trained_model(a.model, c10::Device(a.options.device));
     a.options.sampling = trained->config.sampling;  // test under the training's sampling
   }
-  if (a.accel > 0) a.options.sampling.accel = a.accel;
-  if (a.calib > 0) a.options.sampling.calib = a.calib;
+  if (a.accel) a.options.sampling.accel = *a.accel;
+  if (a.calib) a.options.sampling.calib = *a.calib;
   if (!a.pattern.empty()) a.options.sampling.pattern = a.pattern;
   a.options.sampling.source = "generate";
   const train::EvalReport report =
-      train::evaluate(a.options, trained ? &trained->model : nullptr);
+      train::evaluate(a.options, trained ? &*trained : nullptr);
   std::cout << fmt::format("{} ({} examples) at R = {}, {} masks (seed {}):\n", a.options.data,
                            report.methods.empty() ? 0 : report.methods[0].psnr.size(),
                            a.options.sampling.accel, report.pattern, a.options.seed)
@@ -59,13 +65,18 @@ void add_eval_command(CLI::App& app) {
   cmd->add_option("--model", a->model, "Run folder or checkpoint (omit: baselines only)");
   cmd->add_option("--methods", a->options.methods,
                   "Subset of zero-filled,cg-sense,bart-l1,modl (default: all available)")
-      ->delimiter(',');
-  cmd->add_option("--accel", a->accel, "Acceleration R (default: the model's training value)");
-  cmd->add_option("--calib", a->calib, "Calibration lines / region side");
+      ->delimiter(',')
+      ->check(CLI::IsMember({"zero-filled", "cg-sense", "bart-l1", "modl"}));
+  cmd->add_option("--accel", a->accel, "Acceleration R (default: the model's training value)")
+      ->check(CLI::Range(1.0, 1000.0));
+  cmd->add_option("--calib", a->calib, "Calibration lines / region side")->check(CLI::Range(0, 4096));
   cmd->add_option("--pattern", a->pattern, "Mask kind (see `melrecon mask --help`)");
   cmd->add_option("--seed", a->options.seed, "Seed of the test masks")->capture_default_str();
-  cmd->add_option("--max-examples", a->options.max_examples, "Evaluate at most this many (0: all)");
-  cmd->add_option("--cg-iters", a->options.cg_iters, "CG-SENSE iterations")->capture_default_str();
+  cmd->add_option("--max-examples", a->options.max_examples, "Evaluate at most this many (0: all)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--cg-iters", a->options.cg_iters, "CG-SENSE iterations")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 10000));
   cmd->add_option("--png", a->options.png_dir,
                   "Folder for comparison images: reference | methods | 5x error of the last");
   cmd->add_option("--json", a->json, "Write per-example scores as JSON");

@@ -38,10 +38,10 @@ void add_sense_command(CLI::App& app) {
   cmd->add_option("out", args->out, "Output image (BART .cfl/.hdr name)")->required();
   cmd->add_option("--lambda", args->lambda, "Tikhonov weight λ (≥ 0), same scale as `bart pics -l2 -r`")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Range(0.0, recon::kMaxLambda));
   cmd->add_option("--iters", args->iters, "Maximum CG iterations")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(1, 100000));
   cmd->add_option("--tol", args->tol, "Stop when ‖r‖/‖Aᴴy‖ is below this (0: run all iterations)")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);

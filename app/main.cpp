@@ -9,11 +9,7 @@
 #include "core/config.h"
 #include "core/error.h"
 
-namespace {
-
-std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
-
-}  // namespace
+using melrecon::core::first_line;
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -50,8 +46,16 @@ int main(int argc, char** argv) {
   } catch (const melrecon::core::Error& e) {
     std::cerr << "melrecon: error: " << e.what() << "\n";
     return 1;
+  } catch (const c10::OutOfMemoryError& e) {
+    std::cerr << "melrecon: error: out of memory: " << first_line(e.what_without_backtrace())
+              << " (smaller data, model.tile, model.coil_chunk or `melrecon plan --budget`)\n";
+    return 1;
   } catch (const c10::Error& e) {
     std::cerr << "melrecon: error: " << first_line(e.what_without_backtrace()) << "\n";
+    return 1;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "melrecon: error: out of memory (smaller data, model.tile, model.coil_chunk or "
+                 "`melrecon plan --budget`)\n";
     return 1;
   } catch (const std::exception& e) {
     std::cerr << "melrecon: error: " << first_line(e.what()) << "\n";

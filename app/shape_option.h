@@ -9,8 +9,13 @@
 
 namespace melrecon::app {
 
+// Limits of a shape: each axis, and the voxels of one example (2^30 complex64 voxels are 8 GiB
+// per coil: beyond any GPU's memory for training, and beyond a plan's reach).
+constexpr int64_t kMaxAxisSize = 16384;
+constexpr double kMaxVoxels = 1073741824.0;
+
 // "96,128,128" -> {96, 128, 128}; a UsageError for anything else (empty, non-numbers, sizes
-// below min_size).
+// below min_size or above kMaxAxisSize, more than kMaxVoxels voxels).
 std::vector<int64_t> parse_shape(const std::string& text, const std::string& option = "--shape",
                                  int64_t min_size = 1);
 

@@ -20,6 +20,9 @@ class UsageError : public Error {
   using Error::Error;
 };
 
+// The first line of a library's message (LibTorch and HDF5 add backtraces and details).
+inline std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
+
 template <typename... Args>
 [[noreturn]] void fail(fmt::format_string<Args...> format, Args&&... args) {
   throw Error(fmt::format(format, std::forward<Args>(args)...));

@@ -25,6 +25,11 @@ void check_mask_fits(const at::Tensor& mask, const at::Tensor& kspace, const std
                 core::shape_string(mask.sizes()), core::shape_string(kspace.sizes()), d);
   }
   core::check_finite(mask, file);
+  // A sampling pattern or sampling weights: 0..1. Larger values only scale the data and make
+  // AᴴA overflow float32.
+  const double largest = mask.abs().max().item<double>();
+  core::check(largest <= 1.0, "{}: mask values must lie in [0, 1] (a sampling pattern or weights), "
+              "found {:g}", file, largest);
 }
 
 Case load_case(const CaseFiles& files) {

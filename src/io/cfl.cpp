@@ -3,6 +3,7 @@
 #include <ATen/ATen.h>
 
 #include <filesystem>
+#include <limits>
 #include <fstream>
 #include <sstream>
 
@@ -81,10 +82,12 @@ CflArray read_cfl(const std::string& path) {
   CflArray array;
   array.dims = read_cfl_dims(base);
   const std::string cfl = base + ".cfl";
-  const int64_t expected = product(array.dims) * 8;
   std::error_code ec;
   const auto found = std::filesystem::file_size(cfl, ec);
   core::check(!ec, "{}: cannot open data file (missing file?)", cfl);
+  // Overflow-checked; then it must equal the file's size.
+  const int64_t expected =
+      core::checked_bytes(array.dims, 8, std::numeric_limits<int64_t>::max(), cfl);
   core::check(static_cast<int64_t>(found) == expected,
               "{}: data file has {} bytes but its header {} asks for {} (truncated or mismatched)",
               cfl, found, core::shape_string(array.dims), expected);

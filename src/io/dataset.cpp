@@ -102,11 +102,6 @@ void write_case(const std::string& dir, const std::string& name, const CaseData&
   if (data.mask.defined()) write_bart(part(dir, name, "mask"), data.mask, Role::mask, kind);
 }
 
-void write_case_maps(const std::string& dir, const std::string& name, const at::Tensor& maps,
-                     DataKind kind) {
-  write_bart(part(dir, name, "maps"), maps, Role::maps, kind);
-}
-
 CaseData read_case(const std::string& dir, const std::string& name, DataKind kind) {
   CaseData c;
   const std::string k = part(dir, name, "kspace");

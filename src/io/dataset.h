@@ -49,8 +49,4 @@ void write_case(const std::string& dir, const std::string& name, const CaseData&
 // Reads what exists; errors name the file with the problem (shapes that do not fit, NaN).
 CaseData read_case(const std::string& dir, const std::string& name, DataKind kind);
 
-// Writes only the coil maps of an existing case (the ESPIRiT cache).
-void write_case_maps(const std::string& dir, const std::string& name, const at::Tensor& maps,
-                     DataKind kind);
-
 }  // namespace melrecon::io

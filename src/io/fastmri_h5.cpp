@@ -2,6 +2,8 @@
 
 #include <ATen/ATen.h>
 
+#include <filesystem>
+
 #include "core/error.h"
 #include "core/tensor_checks.h"
 #include "io/hdf5_file.h"
@@ -57,6 +59,9 @@ FastmriFile::FastmriFile(const std::string& path) : impl_(std::make_unique<Impl>
               "{}: 'kspace' has rank {} (shape {}), expected 4: [slices, coils, readout, phase] multicoil",
               path, impl_->shape.size(), core::shape_string(impl_->shape));
   for (int64_t d : impl_->shape) core::check(d > 0, "{}: 'kspace' is empty", path);
+  // k-space barely compresses: a declared size far beyond the file's is a corrupt header.
+  core::checked_bytes(impl_->shape, 8, h5::kMaxExpansion * static_cast<int64_t>(std::filesystem::file_size(path)),
+                      path + ": 'kspace'");
   impl_->complex_type = complex_memory_type(impl_->kspace.get(), path);
 }
 
@@ -107,6 +112,8 @@ at::Tensor FastmriFile::reconstruction_rss() const {
   const h5::Handle dataset = h5::open_dataset(impl_->file.get(), "reconstruction_rss", impl_->path);
   const std::vector<hsize_t> dims = h5::shape_of(dataset.get());
   const std::vector<int64_t> shape(dims.begin(), dims.end());
+  core::checked_bytes(shape, 4, h5::kMaxExpansion * static_cast<int64_t>(std::filesystem::file_size(impl_->path)),
+                      impl_->path + ": 'reconstruction_rss'");
   core::check(shape.size() == 3 && shape[0] == num_slices(),
               "{}: 'reconstruction_rss' has shape {}, expected [{}, y, x]", impl_->path,
               core::shape_string(shape), num_slices());

@@ -5,10 +5,15 @@
 
 #include <hdf5.h>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
 namespace melrecon::io::h5 {
+
+// How many times its file's size the data a raw file declares may be: compression and
+// undersampled acquisitions (zeros filled in) make it larger, a corrupt header far larger.
+constexpr int64_t kMaxExpansion = 1024;
 
 // Owns one HDF5 identifier and closes it with the matching H5?close.
 class Handle {

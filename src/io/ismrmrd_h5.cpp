@@ -3,9 +3,11 @@
 #include <ATen/ATen.h>
 #include <ismrmrd/dataset.h>
 
+#include <filesystem>
 #include <memory>
 
 #include "core/error.h"
+#include "core/tensor_checks.h"
 #include "io/hdf5_file.h"
 #include "io/ismrmrd_layout.h"
 
@@ -25,7 +27,6 @@ constexpr ISMRMRD::ISMRMRD_AcquisitionFlags kSkipped[] = {
 
 void ignore_ismrmrd_error(const char*, int, const char*, int, const char*) {}
 
-std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
 
 // Removes readout oversampling: the centre `n` of the image along X, back in k-space. Centred
 // orthonormal FFTs as in mri/fft.h, written out here because io does not depend on mri.
@@ -105,7 +106,7 @@ IsmrmrdData read_ismrmrd(const std::string& path, const std::string& group) {
     dataset->readHeader(out.header_xml);
     total = dataset->getNumberOfAcquisitions();
   } catch (const std::exception& e) {
-    core::fail("{}: cannot read the ISMRMRD dataset '{}' ({})", path, group, first_line(e.what()));
+    core::fail("{}: cannot read the ISMRMRD dataset '{}' ({})", path, group, core::first_line(e.what()));
   }
   const IsmrmrdLayout layout = layout_from_header(out.header_xml, path);
 
@@ -116,12 +117,15 @@ IsmrmrdData read_ismrmrd(const std::string& path, const std::string& group) {
     try {
       dataset->readAcquisition(i, acq);
     } catch (const std::exception& e) {
-      core::fail("{}: cannot read acquisition {} ({})", path, i, first_line(e.what()));
+      core::fail("{}: cannot read acquisition {} ({})", path, i, core::first_line(e.what()));
     }
     if (skipped(acq.getHead())) continue;
     if (!acc.sum.defined()) {
       const int64_t coils = acq.active_channels();
       core::check(coils > 0, "{}: acquisition {} has no active channels", path, i);
+      core::checked_bytes({layout.slices, coils, layout.lead(), layout.ny, layout.nx}, 8,
+                          h5::kMaxExpansion * static_cast<int64_t>(std::filesystem::file_size(path)),
+                          path + ": the encoded matrix of the header");
       acc.sum =
           at::zeros({layout.slices, coils, layout.lead(), layout.ny, layout.nx}, at::kComplexFloat);
       acc.lines = at::zeros({layout.slices, layout.lead(), layout.ny}, at::kInt);

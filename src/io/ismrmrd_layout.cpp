@@ -21,7 +21,6 @@ int64_t centre_of(const Optional<Limit>& limit, int64_t size) {
   return limit ? static_cast<int64_t>(limit->center) : size / 2;
 }
 
-std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
 
 // Index of an encode step on an axis of `size` samples, or an error.
 int64_t step_index(int64_t counter, int64_t centre, int64_t size, const char* name,
@@ -64,7 +63,7 @@ IsmrmrdLayout layout_from_header(const std::string& xml, const std::string& file
   try {
     ISMRMRD::deserialize(xml.c_str(), header);
   } catch (const std::exception& e) {
-    core::fail("{}: invalid ISMRMRD XML header ({})", file, first_line(e.what()));
+    core::fail("{}: invalid ISMRMRD XML header ({})", file, core::first_line(e.what()));
   }
   core::check(!header.encoding.empty(), "{}: the ISMRMRD header has no encoding", file);
   const ISMRMRD::Encoding& e = header.encoding[0];

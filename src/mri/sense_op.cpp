@@ -2,6 +2,8 @@
 
 #include <ATen/ATen.h>
 
+#include <cmath>
+
 #include "core/error.h"
 #include "core/tensor_checks.h"
 #include "mri/fft.h"
@@ -72,6 +74,21 @@ SenseOp SenseOp::with_coil_chunk(int64_t coils) const {
   SenseOp op = *this;
   op.options_.coil_chunk_ = coils;
   return op;
+}
+
+SenseOp SenseOp::scaled(double factor) const {
+  SenseOp op = *this;
+  op.maps_ = maps_ * factor;
+  return op;
+}
+
+double SenseOp::max_coil_rss() const {
+  // |c ⊙ S| = |S|: the checkerboard does not change the magnitudes. Relative to the largest
+  // magnitude, so that maps far from unit scale do not overflow the squares.
+  const at::Tensor magnitude = maps_.abs();
+  const double largest = magnitude.max().item<double>();
+  if (largest == 0 || !std::isfinite(largest)) return largest;
+  return largest * at::sqrt((magnitude / largest).square().sum(1).max()).item<double>();
 }
 
 at::Tensor SenseOp::maps() const { return modulated_ ? maps_ * checkerboard_ : maps_; }

@@ -52,6 +52,10 @@ class SenseOp {
   SenseOp narrow_batch(int64_t start, int64_t length) const;
   // The same operator with another coil chunk (shares every tensor).
   SenseOp with_coil_chunk(int64_t coils) const;
+  // The same operator with the coil maps times `factor` (a new maps tensor).
+  SenseOp scaled(double factor) const;
+  // max over voxels of the coils' root-sum-of-squares, √Σ_c |S_c|² (1 for ESPIRiT's maps).
+  double max_coil_rss() const;
 
  private:
   // Σ over coil chunks [c, c + n) of chunk(c, n): one chunk of coil images exists at a time.

@@ -64,6 +64,8 @@ std::vector<int64_t> mask_shape(const MaskOptions& o) {
   return {};
 }
 
+constexpr int64_t kMaxPoissonLocations = int64_t{1024} * 1024;
+
 // Samples the requested R allows (lines: rounded; Poisson: the search target).
 int64_t budget(int64_t locations, double accel) {
   return std::max<int64_t>(1, std::llround(static_cast<double>(locations) / accel));
@@ -87,6 +89,14 @@ void validate(const MaskOptions& o) {
     usage("{} mask: elliptical scanning applies to the Poisson-disc kinds (3d, 2d-poisson)", kind);
   }
   const auto grid = sampled_grid(o);
+  // Poisson-disc sampling is a sequential search: a 1024x1024 grid takes ~5 s on one core,
+  // 2048x2048 ~25 s, 4096x4096 minutes; phase-encoding grids of real acquisitions are far
+  // smaller.
+  if (is_poisson(o.kind_) && grid[0] * grid[1] > kMaxPoissonLocations) {
+    usage("{} mask: the sampled grid {}x{} has more than the {} locations a Poisson-disc mask may "
+          "have (e.g. 1024x1024)",
+          kind, grid[0], grid[1], kMaxPoissonLocations);
+  }
   const int64_t locations = grid[0] * grid[1];
   const int64_t band_side = is_poisson(o.kind_) ? std::min(grid[0], grid[1]) : grid[1];
   if (o.calib_ < 0 || o.calib_ > band_side) {

@@ -39,16 +39,17 @@ at::Tensor batch_entry(const at::Tensor& t, int64_t b) {
 }  // namespace
 
 DatasetExamples::DatasetExamples(const std::string& dir, int64_t cache_bytes)
-    : ExampleBackend(dataset_index(dir)), dir_(dir), cache_(cache_bytes) {}
+    : ExampleBackend(dataset_index(dir)), dir_(dir), cache_(cache_bytes), maps_(dir) {}
 
 LoadedExample DatasetExamples::load(const ExampleRef& ref) {
   const SourceIndex& ix = index();
   const std::string& name = ix.cases.at(ref.case_index);
   const io::CaseData& c = cache_.get({ref.case_index, 0}, [&] {
     io::CaseData data = io::read_case(dir_, name, ix.kind);
-    complete_case(data, ix.kind, ix.fft_axes, [&](const at::Tensor& maps) {
-      io::write_case_maps(dir_, name, maps, ix.kind);  // computed once, reused next time
-    });
+    // Estimated maps go to the map cache, never into the dataset (reading never writes it).
+    if (!data.maps.defined()) data.maps = maps_.find(name, ix.kind, data.kspace.sizes());
+    complete_case(data, ix.kind, ix.fft_axes,
+                  [&](const at::Tensor& maps) { maps_.store(name, ix.kind, maps); });
     return data;
   });
   return {batch_entry(c.kspace, ref.batch_index), batch_entry(c.maps, ref.batch_index),

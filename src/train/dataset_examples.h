@@ -1,12 +1,13 @@
 // Examples of a melrecon dataset folder (src/io/dataset.h): one per batch entry of each case.
-// A case is read whole and cached; maps it lacks are estimated once and written into its
-// folder (`maps`), so later runs read them.
+// A case is read whole and cached; maps it lacks are estimated once and kept in a MapCache
+// (train/map_cache.h), so later runs read them; the dataset itself is never written.
 #pragma once
 
 #include <string>
 
 #include "train/case_cache.h"
 #include "train/example_backend.h"
+#include "train/map_cache.h"
 
 namespace melrecon::train {
 
@@ -18,6 +19,7 @@ class DatasetExamples : public ExampleBackend {
  private:
   std::string dir_;
   CaseCache cache_;
+  MapCache maps_;
 };
 
 }  // namespace melrecon::train

@@ -12,6 +12,7 @@
 
 #include "modl/modl_net.h"
 #include "train/train_config.h"
+#include "train/trained_model.h"
 
 namespace melrecon::train {
 
@@ -42,6 +43,8 @@ struct EvalReport {
 };
 
 // `model` may be null (baselines only).
-EvalReport evaluate(const EvalOptions& options, modl::Modl* model);
+// `model` may be null (baselines only); a model trained on another data kind than the test
+// data's is an error naming both.
+EvalReport evaluate(const EvalOptions& options, TrainedModel* model);
 
 }  // namespace melrecon::train

@@ -39,9 +39,10 @@ io::CaseData FastmriExamples::read_slice(const ExampleRef& ref) const {
   io::CaseData c;
   c.kspace = io::FastmriFile(path).read_slice(ref.batch_index);
   core::check_finite(c.kspace, fmt::format("{}: 'kspace' slice {}", path, ref.batch_index));
-  c.maps = maps_.find(stem, ref.batch_index, c.kspace.sizes());
+  const std::string key = fmt::format("{}/slice_{:04d}", stem, ref.batch_index);
+  c.maps = maps_.find(key, io::DataKind::image2d, c.kspace.sizes());
   complete_case(c, index().kind, index().fft_axes,
-                [&](const at::Tensor& maps) { maps_.store(stem, ref.batch_index, maps); });
+                [&](const at::Tensor& maps) { maps_.store(key, io::DataKind::image2d, maps); });
   return c;
 }
 

@@ -1,7 +1,7 @@
 // Examples of fastMRI multicoil HDF5 files (src/io/fastmri_h5.h): each file is a case (named
 // by its stem), each slice a 2D example, read alone (one HDF5 hyperslab) and cached in memory.
 // k-space arrives in melrecon's orientation (phase encoding Y, readout X, oversampling kept).
-// Coil maps are estimated per slice with ESPIRiT and kept in a SliceMapCache next to the files;
+// Coil maps are estimated per slice with ESPIRiT and kept in a MapCache (train/map_cache.h);
 // the reference is the coil combination of the fully sampled slice.
 #pragma once
 
@@ -10,7 +10,7 @@
 
 #include "train/case_cache.h"
 #include "train/example_backend.h"
-#include "train/slice_map_cache.h"
+#include "train/map_cache.h"
 
 namespace melrecon::train {
 
@@ -25,7 +25,7 @@ class FastmriExamples : public ExampleBackend {
   io::CaseData read_slice(const ExampleRef& ref) const;
 
   std::vector<std::string> files_;
-  SliceMapCache maps_;
+  MapCache maps_;
   CaseCache cache_;
 };
 

@@ -1,34 +1,46 @@
-#include "train/slice_map_cache.h"
+#include "train/map_cache.h"
 
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <system_error>
 
 #include "core/error.h"
-#include "io/bart_layout.h"
 
 namespace melrecon::train {
 namespace fs = std::filesystem;
+namespace {
 
-SliceMapCache::SliceMapCache(const std::string& data_folder) {
-  const fs::path root = fs::path(data_folder) / ".melrecon-maps";
+fs::path cache_root(const std::string& data_folder) {
+  const char* shared = std::getenv("MELRECON_MAP_CACHE");
+  if (shared == nullptr || *shared == '\0') return fs::path(data_folder) / ".melrecon-maps";
+  const fs::path absolute = fs::absolute(data_folder).lexically_normal();
+  const std::string name = absolute.filename().empty() ? absolute.parent_path().filename().string()
+                                                       : absolute.filename().string();
+  return fs::path(shared) /
+         fmt::format("{}-{:016x}", name, std::hash<std::string>{}(absolute.string()));
+}
+
+}  // namespace
+
+MapCache::MapCache(const std::string& data_folder) {
+  const fs::path root = cache_root(data_folder);
   std::error_code error;
   fs::create_directories(root, error);
   if (!error && fs::is_directory(root) && ::access(root.c_str(), W_OK) == 0) root_ = root.string();
 }
 
-std::string SliceMapCache::path(const std::string& stem, int64_t slice) const {
-  return (fs::path(root_) / stem / fmt::format("slice_{:04d}", slice)).string();
-}
+std::string MapCache::path(const std::string& key) const { return (fs::path(root_) / key).string(); }
 
-at::Tensor SliceMapCache::find(const std::string& stem, int64_t slice,
-                               at::IntArrayRef kspace_shape) const {
-  const std::string base = path(stem, slice);
+at::Tensor MapCache::find(const std::string& key, io::DataKind kind,
+                          at::IntArrayRef kspace_shape) const {
+  const std::string base = path(key);
   if (!on_disk() || !fs::exists(base + ".hdr")) return {};  // .hdr is written after .cfl
   try {
-    const at::Tensor maps = io::read_bart(base, io::Role::maps, io::DataKind::image2d);
+    const at::Tensor maps = io::read_bart(base, io::Role::maps, kind);
     if (maps.sizes() == kspace_shape) return maps;
   } catch (const core::Error&) {
     // Unreadable (truncated or edited by hand): estimated again and replaced.
@@ -36,10 +48,12 @@ at::Tensor SliceMapCache::find(const std::string& stem, int64_t slice,
   return {};
 }
 
-void SliceMapCache::store(const std::string& stem, int64_t slice, const at::Tensor& maps) const {
+void MapCache::store(const std::string& key, io::DataKind kind, const at::Tensor& maps) const {
   if (!on_disk()) return;
-  fs::create_directories(fs::path(root_) / stem);
-  io::write_bart(path(stem, slice), maps, io::Role::maps, io::DataKind::image2d);
+  std::error_code error;
+  fs::create_directories(fs::path(path(key)).parent_path(), error);
+  if (error) return;  // full or read-only meanwhile: the maps stay in memory only
+  io::write_bart(path(key), maps, io::Role::maps, kind);
 }
 
 }  // namespace melrecon::train

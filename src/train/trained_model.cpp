@@ -2,6 +2,7 @@
 
 #include <ATen/ATen.h>
 
+#include <cmath>
 #include <filesystem>
 
 #include "core/error.h"
@@ -42,16 +43,27 @@ at::Tensor apply_model(TrainedModel& trained, const at::Tensor& kspace, const at
     const auto entry = [&](const at::Tensor& t) {
       return (t.size(0) == 1 ? t : t.narrow(0, b, 1)).to(device);
     };
-    const mri::SenseOp op(
+    const mri::SenseOp given(
         entry(maps), entry(mask),
         mri::SenseOptions().fft_axes(fft_axes).coil_chunk(trained.model->options().coil_chunk_));
+    // MoDL learnt on unit coil maps (root-sum-of-squares at most 1) and data with max |Aᴴy| = 1:
+    // maps scaled by `a` are used at unit scale and the image divided by `a` (y = M·F·(aS)·x),
+    // so scaled maps neither change the image nor overflow AᴴA in float32.
+    const double a = given.max_coil_rss();
+    const bool rescale_maps = a > 0 && (a < 1e-3 || a > 1e3);
+    const mri::SenseOp op = rescale_maps ? given.scaled(1.0 / a) : given;
+    const double maps_scale = rescale_maps ? a : 1.0;
     const at::Tensor k = entry(kspace);
-    const double scale = op.adjoint(k).abs().max().item<double>();
-    if (scale == 0) {
+    const double data_scale = k.abs().max().item<double>();
+    const at::Tensor aty = data_scale > 0 ? op.adjoint(k / data_scale) : at::Tensor();
+    const double scale = aty.defined() ? aty.abs().max().item<double>() : 0.0;
+    core::check(std::isfinite(scale), "the data or coil maps are not finite (entry {})", b);
+    if (scale == 0) {  // nothing measured
       outputs.push_back(at::zeros_like(op.adjoint(k)).cpu());
       continue;
     }
-    outputs.push_back((reconstruct(trained.model, modl::ModlProblem(op, k / scale)) * scale).cpu());
+    const at::Tensor x = reconstruct(trained.model, modl::ModlProblem(op, k / (data_scale * scale)));
+    outputs.push_back((x * (data_scale * scale / maps_scale)).cpu());
   }
   return at::cat(outputs, 0);
 }

@@ -100,6 +100,16 @@ TEST(Cli, BadInputsGiveOneLineErrorsNamingTheFile) {
 
   io::write_bart(d + "/s3", c.maps.narrow(1, 0, 3), Role::maps, DataKind::image2d);
   expect_cli_error("sense " + d + "/k " + d + "/s3 " + d + "/x", d + "/s3.cfl", "does not match");
+
+  io::write_bart(d + "/m_huge", c.mask * 1e30, Role::mask, DataKind::image2d);
+  expect_cli_error("sense " + d + "/k " + d + "/s " + d + "/x --mask " + d + "/m_huge",
+                   d + "/m_huge.cfl", "mask values must lie in [0, 1]");
+  // A header whose sizes overflow 64 bits (2^32 x 2^32 x 8 bytes).
+  std::ofstream(d + "/huge.hdr") << "# Dimensions\n4294967296 4294967296 1 4\n";
+  std::ofstream(d + "/huge.cfl") << "tiny";
+  expect_cli_error("sense " + d + "/huge " + d + "/s " + d + "/x", d + "/huge.cfl", "over 2^63");
+  const auto lambda = run_melrecon("sense " + d + "/k " + d + "/s " + d + "/x --lambda 1e40");
+  EXPECT_EQ(lambda.exit_code, 2) << lambda.output;
 }
 
 // CG-SENSE through the CLI against `bart pics -l2` on bart's own phantom and sensitivities.

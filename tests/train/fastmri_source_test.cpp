@@ -166,7 +166,7 @@ TEST(FastmriSource, TrainsAndEvaluatesOnTheFolder) {
   options.methods = {"zero-filled", "cg-sense", "modl"};
   options.sampling = trained.config.sampling;
   options.max_examples = 2;
-  const EvalReport report = evaluate(options, &trained.model);
+  const EvalReport report = evaluate(options, &trained);
   ASSERT_EQ(report.methods.size(), 3u);
   for (const MethodScores& m : report.methods) {
     ASSERT_EQ(m.psnr.size(), 2u) << m.method;

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "core/error.h"
 #include "io/cfl.h"
 #include "io/dataset.h"
 #include "train/case_completion.h"
@@ -24,7 +25,13 @@ SourceIndex dataset_index(const std::string& dir) {
   const io::DatasetInfo info = io::read_dataset_info(dir);
   SourceIndex index{info.kind, info.fft_axes, info.cases, {}, {}};
   for (const auto& name : info.cases) {
-    const auto dims = io::read_cfl_dims((std::filesystem::path(dir) / name / "kspace").string());
+    const std::string kspace = (std::filesystem::path(dir) / name / "kspace").string();
+    const auto dims = io::read_cfl_dims(kspace);
+    // A 3D or cine axis where dataset.json says otherwise (a single-slice 3D case looks 2D).
+    const io::DataKind seen = io::infer_kind(dims, kspace + ".hdr");
+    core::check(seen == io::DataKind::image2d || seen == info.kind,
+                "{}/dataset.json: kind '{}', but {}.hdr holds {} data", dir,
+                io::to_string(info.kind), kspace, io::to_string(seen));
     index.case_sizes.push_back(dims[13] * dims[15]);  // SLICE or BATCH (at most one is > 1)
     if (index.spatial_shape.empty()) index.spatial_shape = spatial_shape_of(dims, info.kind);
   }

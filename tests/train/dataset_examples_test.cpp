@@ -1,13 +1,16 @@
-// A dataset case without coil maps: they are estimated once and kept in the map cache, beside the
-// data (.melrecon-maps/) or under $MELRECON_MAP_CACHE, and the dataset's own files are never
-// written (reading never writes).
+// Examples of a dataset folder. A case without coil maps: they are estimated once and kept in
+// the map cache, beside the data (.melrecon-maps/) or under $MELRECON_MAP_CACHE, and the
+// dataset's own files are never written (reading never writes). A dataset.json whose kind
+// contradicts the data is named as such.
 #include <ATen/ATen.h>
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
 #include <filesystem>
 
+#include "core/error.h"
 #include "io/dataset.h"
+#include "support/expect_error.h"
 #include "sim/simulate.h"
 #include "support/test_support.h"
 #include "train/example_source.h"
@@ -48,6 +51,17 @@ TEST(DatasetMaps, ASharedCacheFolderKeepsTheDataFolderUntouched) {
   int cached = 0;
   for (const auto& e : fs::recursive_directory_iterator(cache)) cached += e.path().extension() == ".hdr";
   EXPECT_EQ(cached, 1);
+}
+
+TEST(DatasetExamples, AKindThatContradictsTheDataIsNamed) {
+  const std::string dir = testing::temp_dir("dataset_kind") + "/data";
+  sim::simulate_dataset(sim::SimulateOptions(io::DataKind::cine, {6, 16, 16}).cases(1).coils(2).seed(1),
+                        dir);
+  io::DatasetInfo info = io::read_dataset_info(dir);
+  info.kind = io::DataKind::volume3d;  // a cine dataset labelled 3d
+  io::write_dataset_info(dir, info);
+  testing::expect_error<core::Error>([&] { ExampleSource source(dir); }, dir + "/dataset.json",
+                                     "kind '3d', but");
 }
 
 }  // namespace

@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
-# Set up if needed, build, and run the whole test suite (GoogleTest through CTest).
+# Set up if needed, build, run the whole test suite (GoogleTest through CTest), then fuzz every
+# reader of user files for a fixed number of executions (scripts/fuzz.sh; SKIP_FUZZ=1 skips it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 ctest --test-dir "${BUILD_DIR:-build}" --output-on-failure -j "${MELRECON_JOBS:-$(nproc)}" "$@"
+if [ -z "${SKIP_FUZZ:-}" ]; then
+  scripts/fuzz.sh
+fi

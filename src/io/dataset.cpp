@@ -66,12 +66,12 @@ DatasetInfo read_dataset_info(const std::string& dir) {
   } catch (const nlohmann::json::exception& e) {
     core::fail("{}: not valid JSON ({})", file, e.what());
   }
-  core::check(j.is_object() && j.value("format", "") == kFormat,
-              "{}: not a melrecon dataset index (\"format\" must be \"{}\")", file, kFormat);
-  core::check(j.value("version", 0) == kVersion, "{}: unsupported version {} (expected {})", file,
-              j.value("version", 0), kVersion);
   DatasetInfo info;
   try {
+    core::check(j.is_object() && j.value("format", "") == kFormat,
+                "{}: not a melrecon dataset index (\"format\" must be \"{}\")", file, kFormat);
+    core::check(j.value("version", 0) == kVersion, "{}: unsupported version {} (expected {})", file,
+                j.value("version", 0), kVersion);
     info.kind = parse_data_kind(j.at("kind").get<std::string>());
     info.cases = j.at("cases").get<std::vector<std::string>>();
     info.fft_axes = j.value("fft_axes", default_fft_axes(info.kind));
@@ -81,7 +81,17 @@ DatasetInfo read_dataset_info(const std::string& dir) {
     core::fail("{}: {}", file, e.what());
   }
   core::check(!info.cases.empty(), "{}: lists no cases", file);
+  const int64_t rank = info.kind == DataKind::image2d ? 2 : 3;
+  std::vector<bool> seen(rank, false);
+  for (int64_t axis : info.fft_axes) {
+    core::check(axis >= 0 && axis < rank && !seen[axis],
+                "{}: fft_axes must be distinct spatial axes in [0, {}), found {}", file, rank, axis);
+    seen[axis] = true;
+  }
   for (const auto& name : info.cases) {
+    // A plain folder name: nothing outside the dataset folder is read.
+    core::check(!name.empty() && name != "." && name != ".." && name.find('/') == std::string::npos,
+                "{}: case '{}' is not a folder name inside the dataset", file, name);
     core::check(fs::is_directory(fs::path(dir) / name), "{}: case folder '{}' is missing", file,
                 name);
   }

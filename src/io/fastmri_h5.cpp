@@ -34,7 +34,7 @@ h5::Handle complex_memory_type(hid_t dataset, const std::string& path) {
   const h5::Handle type(H5Dget_type(dataset), H5Tclose);
   const bool compound = H5Tget_class(type.get()) == H5T_COMPOUND;
   const int members = compound ? H5Tget_nmembers(type.get()) : 0;
-  core::check(compound && members == 2,
+  core::check(compound && members == 2 && H5Tget_size(type.get()) <= 2 * sizeof(double),
               "{}: 'kspace' must be complex (a compound of two floats), found another type", path);
   h5::Handle memory(H5Tcreate(H5T_COMPOUND, 2 * sizeof(float)), H5Tclose);
   for (unsigned m = 0; m < 2; ++m) {
@@ -110,6 +110,9 @@ std::string FastmriFile::ismrmrd_header() const {
 at::Tensor FastmriFile::reconstruction_rss() const {
   if (!h5::has_path(impl_->file.get(), "reconstruction_rss")) return {};
   const h5::Handle dataset = h5::open_dataset(impl_->file.get(), "reconstruction_rss", impl_->path);
+  const h5::Handle stored_type(H5Dget_type(dataset.get()), H5Tclose);
+  core::check(H5Tget_class(stored_type.get()) == H5T_FLOAT && H5Tget_size(stored_type.get()) <= sizeof(double),
+              "{}: 'reconstruction_rss' must hold floats", impl_->path);
   const std::vector<hsize_t> dims = h5::shape_of(dataset.get());
   const std::vector<int64_t> shape(dims.begin(), dims.end());
   core::checked_bytes(shape, 4, h5::kMaxExpansion * static_cast<int64_t>(std::filesystem::file_size(impl_->path)),

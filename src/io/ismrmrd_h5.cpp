@@ -3,6 +3,7 @@
 #include <ATen/ATen.h>
 #include <ismrmrd/dataset.h>
 
+#include <cstddef>
 #include <filesystem>
 #include <memory>
 
@@ -57,6 +58,64 @@ void check_structure(const std::string& path, const std::string& group) {
               group);
 }
 
+// What libismrmrd trusts of an acquisition record: the sample and channel counts of its header
+// size the copies of its variable-length data and trajectory, so a record whose stored lengths
+// disagree makes it read out of bounds (a crash, not an error). Each record is checked here
+// first, read through HDF5 by member name.
+struct RecordHead {
+  uint16_t number_of_samples, active_channels, trajectory_dimensions;
+};
+struct Record {
+  RecordHead head;
+  hvl_t traj, data;
+};
+
+void check_acquisition_records(const std::string& path, const std::string& group) {
+  const h5::Handle file = h5::open_file(path);
+  const h5::Handle table = h5::open_dataset(file.get(), group + "/data", path);
+  const h5::Handle head_type(H5Tcreate(H5T_COMPOUND, sizeof(RecordHead)), H5Tclose);
+  H5Tinsert(head_type.get(), "number_of_samples", offsetof(RecordHead, number_of_samples), H5T_NATIVE_UINT16);
+  H5Tinsert(head_type.get(), "active_channels", offsetof(RecordHead, active_channels), H5T_NATIVE_UINT16);
+  H5Tinsert(head_type.get(), "trajectory_dimensions", offsetof(RecordHead, trajectory_dimensions),
+            H5T_NATIVE_UINT16);
+  const h5::Handle floats(H5Tvlen_create(H5T_NATIVE_FLOAT), H5Tclose);
+  const h5::Handle record_type(H5Tcreate(H5T_COMPOUND, sizeof(Record)), H5Tclose);
+  H5Tinsert(record_type.get(), "head", offsetof(Record, head), head_type.get());
+  H5Tinsert(record_type.get(), "traj", offsetof(Record, traj), floats.get());
+  H5Tinsert(record_type.get(), "data", offsetof(Record, data), floats.get());
+  const std::vector<hsize_t> shape = h5::shape_of(table.get());
+  core::check(shape.size() == 1, "{}: '{}/data' is not a table of acquisitions", path, group);
+  const h5::Handle file_space(H5Dget_space(table.get()), H5Sclose);
+  const hsize_t one = 1;
+  const h5::Handle memory_space(H5Screate_simple(1, &one, nullptr), H5Sclose);
+  const auto limit = static_cast<hsize_t>(h5::kMaxExpansion) * std::filesystem::file_size(path);
+  for (hsize_t i = 0; i < shape[0]; ++i) {
+    H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, &i, nullptr, &one, nullptr);
+    // HDF5 allocates what a record's stored lengths declare before it reads them.
+    hsize_t declared = 0;
+    core::check(H5Dvlen_get_buf_size(table.get(), record_type.get(), file_space.get(), &declared) >= 0 &&
+                    declared <= limit,
+                "{}: acquisition {} of '{}/data' declares {} bytes of samples, more than the file "
+                "allows ({})",
+                path, i, group, declared, h5::last_error());
+    Record r{};
+    core::check(H5Dread(table.get(), record_type.get(), memory_space.get(), file_space.get(),
+                        H5P_DEFAULT, &r) >= 0,
+                "{}: acquisition {} of '{}/data' cannot be read ({})", path, i, group,
+                h5::last_error());
+    const uint64_t samples = r.head.number_of_samples;
+    const bool fits = r.data.len == 2 * samples * r.head.active_channels &&
+                      r.traj.len == samples * r.head.trajectory_dimensions &&
+                      (r.data.len == 0 || r.data.p != nullptr) && (r.traj.len == 0 || r.traj.p != nullptr);
+    H5Dvlen_reclaim(record_type.get(), memory_space.get(), H5P_DEFAULT, &r);
+    core::check(fits,
+                "{}: acquisition {} holds {} data and {} trajectory values, its header ({} samples, "
+                "{} channels, {} trajectory dimensions) says otherwise",
+                path, i, r.data.len, r.traj.len, samples, r.head.active_channels,
+                r.head.trajectory_dimensions);
+  }
+}
+
 // Running sum of the samples placed at each position and how many lines added to it.
 struct Accumulator {
   at::Tensor sum;    // [B, C, lead, Y, X] complex64
@@ -96,6 +155,7 @@ void add_acquisition(Accumulator& acc, ISMRMRD::Acquisition& acq, const IsmrmrdL
 
 IsmrmrdData read_ismrmrd(const std::string& path, const std::string& group) {
   check_structure(path, group);
+  check_acquisition_records(path, group);
   // libismrmrd prints its error stack to stderr by default; its errors reach us as exceptions.
   ISMRMRD::ismrmrd_set_error_handler(ignore_ismrmrd_error);
   IsmrmrdData out;

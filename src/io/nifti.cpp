@@ -7,9 +7,11 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <limits>
 
 #include "core/config.h"
 #include "core/error.h"
+#include "core/tensor_checks.h"
 
 #if MELRECON_HAVE_ZLIB
 #include <zlib.h>
@@ -19,6 +21,8 @@ namespace melrecon::io {
 namespace {
 
 constexpr int32_t kHeaderSize = 348;
+// A source image is one volume; more than this decompressed is a corrupt file or a gzip bomb.
+constexpr int64_t kMaxBytes = int64_t{8} << 30;
 
 // The whole file, decompressed when it is gzip (zlib reads plain files unchanged).
 std::vector<char> read_bytes(const std::string& path) {
@@ -28,7 +32,14 @@ std::vector<char> read_bytes(const std::string& path) {
   std::vector<char> bytes;
   char chunk[1 << 16];
   int n = 0;
-  while ((n = gzread(file, chunk, sizeof(chunk))) > 0) bytes.insert(bytes.end(), chunk, chunk + n);
+  while ((n = gzread(file, chunk, sizeof(chunk))) > 0) {
+    bytes.insert(bytes.end(), chunk, chunk + n);
+    if (static_cast<int64_t>(bytes.size()) > kMaxBytes) {
+      gzclose(file);
+      core::fail("{}: decompresses to more than {} GiB, more than a NIfTI source may be", path,
+                 kMaxBytes >> 30);
+    }
+  }
   int status = Z_OK;
   const char* reason = gzerror(file, &status);
   const std::string message = reason ? reason : "";
@@ -118,19 +129,24 @@ NiftiImage read_nifti(const std::string& path) {
   core::check(rank >= 1 && rank <= 7, "{}: bad NIfTI header: dim[0] = {} (expected 1 to 7)", path,
               rank);
   NiftiImage image;
-  int64_t count = 1;
   for (int d = 1; d <= rank; ++d) {
     const int16_t n = h.get<int16_t>(40 + 2 * d);
     core::check(n >= 1, "{}: bad NIfTI header: dim[{}] = {}", path, d, n);
     image.dims.push_back(n);
-    count *= n;
   }
   for (int d = 0; d < 3; ++d) image.spacing[d] = h.get<float>(80 + 4 * d);
   const int16_t code = h.get<int16_t>(70);
   const Datatype type = datatype_of(code, path);
   const float vox_offset = h.get<float>(108);
+  const auto file_bytes = static_cast<int64_t>(bytes.size());
+  core::check(std::isfinite(vox_offset) && vox_offset >= 0 && vox_offset <= static_cast<float>(file_bytes),
+              "{}: bad NIfTI header: vox_offset {} is outside the file ({} bytes)", path, vox_offset,
+              file_bytes);
   const int64_t offset = std::max<int64_t>(352, static_cast<int64_t>(vox_offset));
-  const int64_t needed = count * type.bytes;
+  // Overflow-checked: seven int16 sizes can multiply past 2^63; then compared with the file.
+  const int64_t needed =
+      core::checked_bytes(image.dims, type.bytes, std::numeric_limits<int64_t>::max(), path);
+  const int64_t count = needed / type.bytes;
   core::check(static_cast<int64_t>(bytes.size()) >= offset + needed,
               "{}: truncated NIfTI data: {} {} voxels need {} bytes after offset {}, the file has "
               "{}",
@@ -145,7 +161,10 @@ NiftiImage read_nifti(const std::string& path) {
   at::Tensor values = at::from_blob(raw.data(), {count}, type.type).to(at::kDouble);
   if (code == 512) values = values.remainder(65536.0);  // uint16 read as int16
   const float slope = h.get<float>(112), inter = h.get<float>(116);
-  if (slope != 0.0f && std::isfinite(slope)) values = values * slope + inter;
+  if (slope != 0.0f && std::isfinite(slope)) {
+    core::check(std::isfinite(inter), "{}: bad NIfTI header: scl_inter is {}", path, inter);
+    values = values * slope + inter;
+  }
   image.data =
       values.to(at::kFloat).reshape(std::vector<int64_t>(image.dims.rbegin(), image.dims.rend()));
   return image;

@@ -3,8 +3,10 @@
 #include <torch/serialize/input-archive.h>
 #include <torch/serialize/output-archive.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include "core/error.h"
@@ -30,34 +32,55 @@ bool try_read_tensor(torch::serialize::InputArchive& archive, const char* key, a
   return true;
 }
 
-torch::serialize::InputArchive open_archive(const std::string& path) {
-  core::check(std::filesystem::exists(path), "{}: checkpoint not found", path);
-  torch::serialize::InputArchive archive;
-  try {
-    archive.load_from(path);
-  } catch (const c10::Error& e) {
-    core::fail("{}: not a melrecon checkpoint (cannot be read: {})", path,
-               std::string(e.what_without_backtrace()).substr(0, 120));
-  }
-  at::Tensor version;
-  core::check(try_read_tensor(archive, "format_version", version) && version.item<int64_t>() == kFormatVersion,
-              "{}: not a melrecon checkpoint of format version {}", path, kFormatVersion);
-  return archive;
+// The file: a 16-byte magic, the archive's length and its FNV-1a hash (8 bytes each, little
+// endian), then LibTorch's archive. LibTorch's unpickler can terminate the process on a damaged
+// archive instead of throwing, so nothing reaches it unless every byte is as written.
+constexpr char kMagic[16] = {'M', 'E', 'L', 'R', 'E', 'C', 'O', 'N', '-', 'C', 'K', 'P', 'T', 0, 0, 1};
+constexpr size_t kPreamble = sizeof(kMagic) + 16;
+
+uint64_t fnv1a(const char* data, size_t size) {
+  uint64_t hash = 1469598103934665603ULL;
+  for (size_t i = 0; i < size; ++i) hash = (hash ^ static_cast<unsigned char>(data[i])) * 1099511628211ULL;
+  return hash;
 }
 
-// FNV-1a over the bytes of every parameter and buffer, in name order: damage to stored weights
-// that still parses (a flipped bit inside a tensor) is caught on load.
-int64_t weights_checksum(const torch::nn::Module& model) {
-  uint64_t hash = 1469598103934665603ULL;
-  const auto add = [&](const std::string& name, const at::Tensor& t) {
-    for (char c : name) hash = (hash ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
-    const at::Tensor bytes = t.detach().to(at::kCPU).contiguous();
-    const auto* p = static_cast<const unsigned char*>(bytes.data_ptr());
-    for (int64_t i = 0; i < bytes.nbytes(); ++i) hash = (hash ^ p[i]) * 1099511628211ULL;
-  };
-  for (const auto& item : model.named_parameters()) add(item.key(), item.value());
-  for (const auto& item : model.named_buffers()) add(item.key(), item.value());
-  return static_cast<int64_t>(hash);
+void put_u64(std::string& out, uint64_t v) {
+  for (int b = 0; b < 8; ++b) out.push_back(static_cast<char>((v >> (8 * b)) & 0xff));
+}
+
+uint64_t get_u64(const std::string& in, size_t at) {
+  uint64_t v = 0;
+  for (int b = 7; b >= 0; --b) v = (v << 8) | static_cast<unsigned char>(in[at + b]);
+  return v;
+}
+
+torch::serialize::InputArchive open_archive(const std::string& path) {
+  core::check(std::filesystem::exists(path), "{}: checkpoint not found", path);
+  core::check(!std::filesystem::is_directory(path), "{}: is a folder, not a checkpoint", path);
+  std::ifstream in(path, std::ios::binary);
+  const std::string file((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  core::check(file.size() >= kPreamble && std::equal(kMagic, kMagic + sizeof(kMagic), file.begin()),
+              "{}: not a melrecon checkpoint (or one written before checkpoints carried a checksum)",
+              path);
+  const uint64_t length = get_u64(file, sizeof(kMagic));
+  core::check(length == file.size() - kPreamble,
+              "{}: damaged checkpoint: it holds {} bytes after its header, the header says {}", path,
+              file.size() - kPreamble, length);
+  core::check(get_u64(file, sizeof(kMagic) + 8) == fnv1a(file.data() + kPreamble, length),
+              "{}: damaged checkpoint: its contents do not match their checksum", path);
+  torch::serialize::InputArchive archive;
+  try {
+    std::istringstream archive_bytes(file.substr(kPreamble));
+    archive.load_from(archive_bytes);
+  } catch (const c10::Error& e) {
+    core::fail("{}: not a melrecon checkpoint (cannot be read: {})", path,
+               core::first_line(e.what_without_backtrace()).substr(0, 120));
+  }
+  at::Tensor version;
+  core::check(try_read_tensor(archive, "format_version", version) && version.numel() == 1 &&
+                  version.item<int64_t>() == kFormatVersion,
+              "{}: not a melrecon checkpoint of format version {}", path, kFormatVersion);
+  return archive;
 }
 
 void load_module(torch::serialize::InputArchive& archive, torch::nn::Module& model,
@@ -69,11 +92,6 @@ void load_module(torch::serialize::InputArchive& archive, torch::nn::Module& mod
   } catch (const c10::Error& e) {
     core::fail("{}: weights do not fit this model (different configuration?): {}", path,
                std::string(e.what_without_backtrace()).substr(0, 160));
-  }
-  at::Tensor stored;
-  if (try_read_tensor(archive, "weights_checksum", stored)) {  // absent in older checkpoints
-    core::check(stored.item<int64_t>() == weights_checksum(model),
-                "{}: the weights do not match their checksum (the file is damaged)", path);
   }
   for (const auto& item : model.named_parameters()) {
     core::check_finite(item.value(), path + ": weight '" + item.key() + "'");
@@ -96,7 +114,6 @@ void save_checkpoint(const std::string& path, torch::nn::Module& model, torch::o
   model.save(weights);
   write_adam_state(adam, model, optimizer);
   archive.write("model", weights);
-  archive.write("weights_checksum", torch::tensor(weights_checksum(model)));
   archive.write("adam", adam);
   archive.write("step", torch::tensor(state.step));
   archive.write("epoch", torch::tensor(state.epoch));
@@ -108,7 +125,11 @@ void save_checkpoint(const std::string& path, torch::nn::Module& model, torch::o
   archive.write("loss_scale_finite_steps", torch::tensor(state.loss_scaler.finite_steps));
   std::ostringstream bytes;
   archive.save_to(bytes);
-  io::write_file_atomically(path, [&](std::ostream& out) { out << bytes.str(); });
+  const std::string payload = bytes.str();
+  std::string preamble(kMagic, sizeof(kMagic));
+  put_u64(preamble, payload.size());
+  put_u64(preamble, fnv1a(payload.data(), payload.size()));
+  io::write_file_atomically(path, [&](std::ostream& out) { out << preamble << payload; });
 }
 
 namespace {

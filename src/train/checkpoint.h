@@ -1,6 +1,7 @@
 // Training checkpoints: weights, optimiser state, the data order and position, the step, and
-// the configuration they belong to, in one LibTorch archive written atomically (temporary
-// file, fsync, rename): a run killed at any moment leaves the previous checkpoint intact.
+// the configuration they belong to, in one LibTorch archive behind a header with its length and
+// checksum, written atomically (temporary file, fsync, rename): a run killed at any moment
+// leaves the previous checkpoint intact, and a damaged file is refused before it is parsed.
 #pragma once
 
 #include <torch/nn/module.h>
@@ -24,12 +25,12 @@ struct TrainerState {
 };
 
 // Everything is keyed by name (weights, Adam's state), so identical runs write identical files;
-// a checksum of the weights is stored with them.
+// the header's checksum covers every byte after it.
 void save_checkpoint(const std::string& path, torch::nn::Module& model, torch::optim::Adam& optimizer,
                      const TrainerState& state);
 
 // Restores all three; errors name the file (missing, not a checkpoint, wrong model, weights
-// that do not match their checksum or are not finite).
+// contents that do not match their checksum, weights that are not finite).
 TrainerState load_checkpoint(const std::string& path, torch::nn::Module& model,
                              torch::optim::Adam& optimizer);
 

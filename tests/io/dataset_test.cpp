@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "core/error.h"
+#include "support/expect_error.h"
 #include "support/test_support.h"
 
 namespace melrecon::io {
@@ -61,6 +62,21 @@ TEST(Dataset, BadIndexAndMismatchedFilesAreNamed) {
   } catch (const core::Error& e) {
     EXPECT_NE(std::string(e.what()).find("x/maps.cfl"), std::string::npos) << e.what();
   }
+}
+
+TEST(Dataset, IndexFieldsOfTheWrongTypeOrOutsideTheFolderAreNamed) {
+  const std::string dir = testing::temp_dir("dataset_index_fields");
+  const std::string file = dir + "/dataset.json";
+  const auto refused = [&](const std::string& json, const std::string& what) {
+    std::ofstream(file) << json;
+    testing::expect_error<core::Error>([&] { read_dataset_info(dir); }, file, what);
+  };
+  // Found by fuzzing: a "format" that is not a string escaped as a JSON library exception.
+  refused(R"({"format": 5, "version": 1, "kind": "2d", "cases": ["x"]})", "type must be");
+  refused(R"({"format": "melrecon-dataset", "version": 1, "kind": "2d", "cases": ["../x"]})",
+          "not a folder name inside the dataset");
+  refused(R"({"format": "melrecon-dataset", "version": 1, "kind": "2d", "cases": ["x"], "fft_axes": [0, 7]})",
+          "fft_axes must be distinct spatial axes in [0, 2)");
 }
 
 }  // namespace

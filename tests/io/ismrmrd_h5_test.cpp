@@ -279,6 +279,28 @@ TEST(IsmrmrdH5, BadFilesAreOneLineErrorsNamingTheFile) {
   channels[2].idx().kspace_encode_step_1 = 2;
   write_ismrmrd(dir + "/channels.h5", xml, channels);
   expect_error(dir + "/channels.h5", "3 active channels");
+
+  // Found by fuzzing: a record whose header claims more samples than it stores made libismrmrd
+  // copy past its buffer. The header's count is rewritten in place (HDF5 writes that member only).
+  write_ismrmrd(dir + "/lengths.h5", xml, lines);
+  {
+    const io::h5::Handle file(H5Fopen((dir + "/lengths.h5").c_str(), H5F_ACC_RDWR, H5P_DEFAULT),
+                              H5Fclose);
+    const io::h5::Handle table(H5Dopen2(file.get(), "dataset/data", H5P_DEFAULT), H5Dclose);
+    const io::h5::Handle head(H5Tcreate(H5T_COMPOUND, sizeof(uint16_t)), H5Tclose);
+    H5Tinsert(head.get(), "number_of_samples", 0, H5T_NATIVE_UINT16);
+    const io::h5::Handle record(H5Tcreate(H5T_COMPOUND, sizeof(uint16_t)), H5Tclose);
+    H5Tinsert(record.get(), "head", 0, head.get());
+    const hsize_t first = 1, one = 1;
+    const io::h5::Handle space(H5Dget_space(table.get()), H5Sclose);
+    H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, &first, nullptr, &one, nullptr);
+    const io::h5::Handle memory(H5Screate_simple(1, &one, nullptr), H5Sclose);
+    const io::h5::Handle keep(H5Pcreate(H5P_DATASET_XFER), H5Pclose);
+    H5Pset_preserve(keep.get(), 1);
+    const uint16_t claimed = 4000;
+    ASSERT_GE(H5Dwrite(table.get(), record.get(), memory.get(), space.get(), keep.get(), &claimed), 0);
+  }
+  expect_error(dir + "/lengths.h5", "acquisition 1 holds 32 data and 0 trajectory values");
 }
 
 }  // namespace

@@ -142,6 +142,21 @@ TEST(Nifti, ClearErrorsForBadFiles) {
 
   testing::write_file(dir + "/tiny.nii", std::vector<char>(100, 0));
   expect_nifti_error(dir + "/tiny.nii", "bad NIfTI header");
+
+  // Found by fuzzing: a NaN vox_offset was converted to an integer (undefined behaviour), and
+  // seven large sizes overflow 64 bits.
+  spec.datatype = 16;
+  std::vector<char> bytes = testing::nifti_bytes(spec, ramp<float>());
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  std::memcpy(bytes.data() + 108, &nan, sizeof(nan));
+  testing::write_file(dir + "/nan_offset.nii", bytes);
+  expect_nifti_error(dir + "/nan_offset.nii", "vox_offset");
+  NiftiSpec huge{{32767, 32767, 32767, 32767, 32767, 32767, 32767}};
+  std::vector<char> header = testing::nifti_bytes(NiftiSpec{{1}}, ramp<float>());
+  const std::vector<char> huge_header = testing::nifti_bytes(huge, {});
+  std::copy(huge_header.begin(), huge_header.begin() + 348, header.begin());
+  testing::write_file(dir + "/huge.nii", header);
+  expect_nifti_error(dir + "/huge.nii", "over 2^63");
 }
 
 }  // namespace

@@ -1,14 +1,14 @@
 // Checkpoint contents round-trip exactly (the float16 loss scale too), Adam's state is keyed by
-// parameter name, and damaged or non-finite weights are refused with the file's name.
+// parameter name, and damaged files or non-finite weights are refused with the file's name.
 #include "train/checkpoint.h"
 
 #include <ATen/ATen.h>
 #include <gtest/gtest.h>
 #include <torch/nn/modules/linear.h>
-#include <torch/serialize/input-archive.h>
-#include <torch/serialize/output-archive.h>
 
 #include <cmath>
+#include <fstream>
+#include <iterator>
 #include <limits>
 
 #include "core/error.h"
@@ -81,46 +81,31 @@ TEST(Checkpoint, AdamStateComesBackByNameAndFilesRepeat) {
   }
 }
 
-// The checkpoint at `path` rewritten with its weights passed through `damage` and everything
-// else, the stored checksum included, as it was.
-void rewrite_weights(const std::string& path, const std::function<void(torch::nn::Linear&)>& damage) {
-  torch::serialize::InputArchive in;
-  in.load_from(path);
-  torch::serialize::OutputArchive out;
-  for (const std::string& key : in.keys()) {
-    torch::serialize::InputArchive sub;
-    if (key == "model" && in.try_read(key, sub)) {
-      torch::nn::Linear model(torch::nn::LinearOptions(3, 2));
-      model->load(sub);
-      damage(model);
-      torch::serialize::OutputArchive weights;
-      model->save(weights);
-      out.write(key, weights);
-    } else if (key == "adam" && in.try_read(key, sub)) {
-      torch::serialize::OutputArchive empty;
-      out.write(key, empty);
-    } else {
-      c10::IValue value;
-      ASSERT_TRUE(in.try_read(key, value)) << key;
-      out.write(key, value);
-    }
-  }
-  out.save_to(path);
-}
-
 TEST(Checkpoint, DamagedOrNonFiniteWeightsAreRefusedNamingTheFile) {
   const std::string dir = testing::temp_dir("checkpoint_damage");
   torch::nn::Linear model(torch::nn::LinearOptions(3, 2));
   torch::optim::Adam adam(model->parameters(), torch::optim::AdamOptions(0.1));
-  // A changed weight that still parses: the stored checksum no longer matches.
-  Trained damaged;
-  save_checkpoint(dir + "/flip.pt", *damaged.model, damaged.adam, sample_state());
-  rewrite_weights(dir + "/flip.pt", [](torch::nn::Linear& m) {
-    at::NoGradGuard no_grad;
-    m->weight[0][0].mul_(1.0001);
-  });
-  testing::expect_error<core::Error>([&] { load_checkpoint(dir + "/flip.pt", *model, adam); },
-                                     dir + "/flip.pt", "checksum");
+  Trained t;
+  save_checkpoint(dir + "/good.pt", *t.model, t.adam, sample_state());
+  std::ifstream in(dir + "/good.pt", std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto write = [&](const std::string& name, const std::string& content) {
+    std::ofstream(dir + "/" + name, std::ios::binary) << content;
+    return dir + "/" + name;
+  };
+  // One flipped bit anywhere after the header, a truncated file, another file type.
+  for (size_t at : {size_t{40}, bytes.size() / 2, bytes.size() - 1}) {
+    std::string flipped = bytes;
+    flipped[at] = static_cast<char>(flipped[at] ^ 0x10);
+    const std::string path = write("flip.pt", flipped);
+    testing::expect_error<core::Error>([&] { load_checkpoint(path, *model, adam); }, path,
+                                       "do not match their checksum");
+  }
+  const std::string cut = write("cut.pt", bytes.substr(0, bytes.size() - 100));
+  testing::expect_error<core::Error>([&] { read_checkpoint_state(cut); }, cut, "damaged checkpoint");
+  const std::string text = write("text.pt", "not a checkpoint at all, nor long enough");
+  testing::expect_error<core::Error>([&] { read_checkpoint_state(text); }, text,
+                                     "not a melrecon checkpoint");
   // Weights saved non-finite (with a matching checksum).
   Trained diverged;
   {

@@ -23,8 +23,11 @@ struct EvalArgs {
 
 void run_eval(EvalArgs a) {
   const auto& m = a.options.methods;
-  if (a.model.empty() && std::find(m.begin(), m.end(), "modl") != m.end()) {
-    throw core::UsageError("eval: --methods modl needs --model (a run folder or checkpoint)");
+  for (const char* trained : {"modl", "varnet"}) {
+    if (a.model.empty() && std::find(m.begin(), m.end(), trained) != m.end()) {
+      throw core::UsageError(std::string("eval: --methods ") + trained +
+                             " needs --model (a run folder or checkpoint)");
+    }
   }
   std::optional<train::TrainedModel> trained;
   if (!a.model.empty()) {
@@ -63,10 +66,12 @@ void add_eval_command(CLI::App& app) {
                   "Test data: dataset folder, fastMRI .h5 file or folder of them")
       ->required();
   cmd->add_option("--model", a->model, "Run folder or checkpoint (omit: baselines only)");
-  cmd->add_option("--methods", a->options.methods,
-                  "Subset of zero-filled,cg-sense,bart-l1,modl (default: all available)")
+  cmd->add_option(
+         "--methods", a->options.methods,
+         "Subset of zero-filled,cg-sense,bart-l1 and the model's modl or varnet (default: all "
+         "available)")
       ->delimiter(',')
-      ->check(CLI::IsMember({"zero-filled", "cg-sense", "bart-l1", "modl"}));
+      ->check(CLI::IsMember({"zero-filled", "cg-sense", "bart-l1", "modl", "varnet"}));
   cmd->add_option("--accel", a->accel, "Acceleration R (default: the model's training value)")
       ->check(CLI::Range(1.0, 1000.0));
   cmd->add_option("--calib", a->calib, "Calibration lines / region side")->check(CLI::Range(0, 4096));

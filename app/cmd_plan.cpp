@@ -7,24 +7,46 @@
 #include "core/error.h"
 #include "io/bart_layout.h"
 #include "train/memory_planner.h"
+#include "train/model_factory.h"
 
 namespace melrecon::app {
 namespace {
 
 struct PlanArgs {
-  std::string kind = "3d", shape, budget, config, device = "cpu";
+  std::string kind = "3d", shape, budget, config, arch, device = "cpu";
   std::vector<std::string> overrides, tiles;
   std::vector<std::string> strategies{"full", "mel", "mel-invertible"};
   std::vector<std::string> precisions{"float32"};
   int64_t coils = 8, unrolls = 0;
+  bool strategies_given = false;
 };
 
+// mel-invertible is compared by default only where the configured network can invert its
+// unrolls; otherwise it is left out with the network's reason.
+std::vector<std::string> applicable_strategies(const PlanArgs& a, const train::TrainConfig& config,
+                                               io::DataKind kind) {
+  std::vector<std::string> out;
+  for (const auto& s : a.strategies) {
+    if (s == "mel-invertible" && !a.strategies_given) {
+      const std::string why = train::build_network(config.model, kind)->inversion_unavailable();
+      if (!why.empty()) {
+        std::cout << fmt::format("mel-invertible left out: {}\n", why);
+        continue;
+      }
+    }
+    out.push_back(s);
+  }
+  return out;
+}
+
 // Every strategy x tiling (untiled first) x precision, on the configured network.
-std::vector<train::PlanCandidate> candidates(const PlanArgs& a, const train::ModelConfig& base) {
+std::vector<train::PlanCandidate> candidates(const PlanArgs& a,
+                                             const std::vector<std::string>& strategies,
+                                             const train::ModelConfig& base) {
   std::vector<std::vector<int64_t>> tilings{{}};
   for (const auto& t : a.tiles) tilings.push_back(parse_shape(t, "--tile", 0));
   std::vector<train::PlanCandidate> out;
-  for (const auto& strategy : a.strategies) {
+  for (const auto& strategy : strategies) {
     for (const auto& tile : tilings) {
       for (const auto& precision : a.precisions) {
         train::ModelConfig model = base;
@@ -39,13 +61,14 @@ std::vector<train::PlanCandidate> candidates(const PlanArgs& a, const train::Mod
 
 void run_plan(const PlanArgs& a) {
   std::vector<std::string> overrides = a.overrides;
+  if (!a.arch.empty()) overrides.push_back("model.arch=\"" + a.arch + "\"");
   if (a.unrolls > 0) overrides.push_back("model.unrolls=" + std::to_string(a.unrolls));
   const train::TrainConfig config = train::load_config(a.config, overrides);
   train::PlanRequest r;
   r.kind = io::parse_data_kind(a.kind);
   r.shape = parse_shape(a.shape);
   r.coils = a.coils;
-  r.candidates = candidates(a, config.model);
+  r.candidates = candidates(a, applicable_strategies(a, config, r.kind), config.model);
   r.budget_bytes = a.budget.empty() ? 0 : train::parse_bytes(a.budget);
   r.device = c10::Device(a.device);
   const train::Plan plan = train::make_plan(r);
@@ -74,7 +97,9 @@ void add_plan_command(CLI::App& app) {
   cmd->add_option("--shape", a->shape, "Image size of one example: Y,X (2d), Z,Y,X (3d), T,Y,X (cine)")
       ->required();
   cmd->add_option("--coils", a->coils, "Receive coils")->capture_default_str()->check(CLI::Range(1, 1024));
-  cmd->add_option("--unrolls", a->unrolls, "MoDL unrolls (model.unrolls)")->check(CLI::Range(1, 1000));
+  cmd->add_option("--arch", a->arch, "Unrolled network (model.arch): modl or varnet")
+      ->check(CLI::IsMember({"modl", "varnet"}));
+  cmd->add_option("--unrolls", a->unrolls, "Unrolls (model.unrolls)")->check(CLI::Range(1, 1000));
   cmd->add_option("--budget", a->budget, "Memory budget, e.g. 8GiB, 512MiB (exit 1 if nothing fits)");
   cmd->add_option("--strategies", a->strategies, "Strategies to compare")
       ->capture_default_str()
@@ -88,7 +113,10 @@ void add_plan_command(CLI::App& app) {
   cmd->add_option("--config", a->config, "JSON configuration file (as for train)");
   cmd->add_option("--set", a->overrides, "Override a key: --set model.features=32 (repeatable)");
   cmd->add_option("--device", a->device, "cpu or cuda[:N]")->capture_default_str();
-  cmd->callback([a] { run_plan(*a); });
+  cmd->callback([a, cmd] {
+    a->strategies_given = cmd->count("--strategies") > 0;
+    run_plan(*a);
+  });
 }
 
 }  // namespace melrecon::app

@@ -12,7 +12,7 @@ namespace melrecon::app {
 namespace {
 
 struct TrainArgs {
-  std::string data, val, run_dir = "runs/modl", config, strategy, dims, device, budget;
+  std::string data, val, run_dir = "runs/modl", config, arch, strategy, dims, device, budget;
   std::vector<std::string> overrides;
   int64_t steps = 0, unrolls = 0;
   bool resume = false;
@@ -24,6 +24,7 @@ void run_train(const TrainArgs& a) {
   const auto quoted = [](const std::string& s) { return nlohmann::json(s).dump(); };
   if (!a.data.empty()) overrides.push_back("data.train=" + quoted(a.data));
   if (!a.val.empty()) overrides.push_back("data.val=" + quoted(a.val));
+  if (!a.arch.empty()) overrides.push_back("model.arch=" + quoted(a.arch));
   if (!a.strategy.empty()) overrides.push_back("optim.strategy=" + a.strategy);
   if (!a.dims.empty()) overrides.push_back("model.dims=" + a.dims);
   if (!a.device.empty()) overrides.push_back("run.device=" + quoted(a.device));
@@ -61,10 +62,12 @@ void add_train_command(CLI::App& app) {
   auto a = std::make_shared<TrainArgs>();
   auto* cmd = app.add_subcommand(
       "train",
-      "Train MoDL on a dataset folder (see `melrecon simulate` / `convert`), a fastMRI .h5 file "
+      "Train an unrolled network (MoDL or a variational network) on a dataset folder (see "
+      "`melrecon simulate` / `convert`), a fastMRI .h5 file "
       "or a folder of .h5 files. Settings come from "
       "defaults, then --config (JSON), then --set section.key=value overrides, then the flags "
-      "below; the effective configuration is saved as <run>/config.json. Keys: see docs/training.md");
+      "below; the effective configuration is saved as <run>/config.json. Keys: see "
+      "docs/training.md");
   cmd->add_option("--data", a->data,
                   "Training data: dataset folder, fastMRI .h5 file or folder of them (data.train)");
   cmd->add_option("--val", a->val, "Separate validation data, the same kinds (data.val)");
@@ -72,6 +75,10 @@ void add_train_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--config", a->config, "JSON configuration file");
   cmd->add_option("--set", a->overrides, "Override a key: --set model.unrolls=10 (repeatable)");
+  cmd->add_option("--arch", a->arch,
+                  "Unrolled network (model.arch): modl (CG data consistency) or varnet "
+                  "(learned gradient steps)")
+      ->check(CLI::IsMember({"modl", "varnet"}));
   cmd->add_option("--strategy", a->strategy, "Gradient strategy (optim.strategy)")
       ->check(CLI::IsMember({"full", "mel", "mel-invertible"}));
   cmd->add_option("--dims", a->dims,
@@ -79,7 +86,7 @@ void add_train_command(CLI::App& app) {
                   "baseline for the 3D / 2D+t networks")
       ->check(CLI::IsMember({"auto", "2d"}));
   cmd->add_option("--steps", a->steps, "Optimiser steps (optim.steps)")->check(CLI::Range(1, 1000000000));
-  cmd->add_option("--unrolls", a->unrolls, "MoDL unrolls (model.unrolls)")->check(CLI::Range(1, 1000));
+  cmd->add_option("--unrolls", a->unrolls, "Unrolls (model.unrolls)")->check(CLI::Range(1, 1000));
   cmd->add_option("--device", a->device, "cpu or cuda[:N] (run.device)");
   cmd->add_option("--budget", a->budget,
                   "Memory budget, e.g. 8GiB: before training, `melrecon plan` on this data picks "

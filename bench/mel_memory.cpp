@@ -17,8 +17,10 @@
 #include "core/device_sync.h"
 #include "core/memory_meter.h"
 #include "mel/gradient_strategy.h"
-#include "modl/random_problem.h"
+#include "modl/modl_net.h"
 #include "nn/residual_cnn.h"
+#include "unrolled/random_problem.h"
+#include "varnet/varnet.h"
 
 using namespace melrecon;
 
@@ -26,7 +28,7 @@ namespace {
 
 struct BenchCase {
   std::string name;
-  modl::RandomProblemSpec spec;
+  unrolled::RandomProblemSpec spec;
   nn::ConvKind conv;
 };
 
@@ -54,13 +56,16 @@ int main(int argc, char** argv) {
   std::vector<std::string> strategies{"full", "mel", "mel-invertible"};
   std::vector<std::string> only;
   std::vector<int64_t> tile;
-  std::string precision = "float32", conv3d = "auto";
+  std::string precision = "float32", conv3d = "auto", arch = "modl";
   bool offload = false;
   int64_t features = 64, layers = 5, cg_iters = 8, coils = 8, repeats = 2, coil_chunk = 0;
   double max_full_bytes = 0;
   app.add_option("--scale", scale, "cpu (scaled-down sizes) or full (256x256, 15x320x256, 20x256x256)")
       ->check(CLI::IsMember({"cpu", "full"}));
   app.add_option("--device", device_name, "cpu or cuda");
+  app.add_option("--arch", arch,
+                 "Unrolled network: modl (CG data consistency) or varnet (gradient steps)")
+      ->check(CLI::IsMember({"modl", "varnet"}));
   app.add_option("--unrolls", unrolls, "Unroll counts")->delimiter(',');
   app.add_option("--strategies", strategies, "Strategies")->delimiter(',');
   app.add_option("--cases", only, "Subset of 2d,3d-slab,cine")->delimiter(',');
@@ -87,16 +92,17 @@ int main(int argc, char** argv) {
   int64_t rss_before = 0;  // before the warm-up of the last configuration
   int configurations = 0;
   fmt::print(
-      "mel_memory: scale={} device={} float32, CNN {} layers x {} features (3x3[x3], ReLU) "
+      "mel_memory: {} scale={} device={} float32, CNN {} layers x {} features (3x3[x3], ReLU) "
       "in {}, 3D convolution {}, tiles [{}], CG {} iterations, {} coils in chunks of {}, "
       "offload {}, lambda learned, implicit CG backward\n",
-      scale, device.str(), layers, features, precision, conv3d, fmt::join(tile, ","), cg_iters, coils,
-      coil_chunk > 0 ? coil_chunk : coils, offload ? "on" : "off");
+      arch, scale, device.str(), layers, features, precision, conv3d, fmt::join(tile, ","),
+      cg_iters, coils, coil_chunk > 0 ? coil_chunk : coils, offload ? "on" : "off");
   fmt::print("{:<8} {:<16} {:>7} {:>12} {:>10} {:>9} {:>9} {:>9}\n", "case", "strategy", "unrolls",
              "peak", "step [s]", "cpu [s]", "drift", "fallbacks");
   for (const auto& c : bench_cases(scale, coils)) {
     if (!only.empty() && std::find(only.begin(), only.end(), c.name) == only.end()) continue;
-    const modl::ModlProblem problem = modl::random_problem(c.spec, 1, at::kComplexFloat, device);
+    const unrolled::Problem problem =
+        unrolled::random_problem(c.spec, 1, at::kComplexFloat, device);
     const at::Tensor target = at::randn_like(problem.aty);
     const size_t image_axes = c.spec.image_shape.size() - 1;
     const std::vector<int64_t> case_tile(
@@ -104,20 +110,31 @@ int main(int argc, char** argv) {
     bool skip_full = false;
     for (int64_t n : unrolls) {
       at::manual_seed(0);
-      modl::Modl model(modl::ModlOptions()
-                           .num_unrolls(n)
-                           .cg_iters(cg_iters)
-                           .coil_chunk(coil_chunk)
-                           .denoiser(nn::DenoiserOptions().tile(case_tile).cnn(
-                               nn::ResidualCnnOptions()
-                                   .kind(c.conv)
-                                   .num_layers(layers)
-                                   .features(features)
-                                   .lipschitz(0.9)
-                                   .compute_dtype(nn::parse_precision(precision))
-                                   .conv3d_path(nn::parse_conv3d_path(conv3d)))));
-      model->to(device);
-      model->update_normalisation();
+      const auto regulariser = nn::DenoiserOptions().tile(case_tile).cnn(
+          nn::ResidualCnnOptions()
+              .kind(c.conv)
+              .num_layers(layers)
+              .features(features)
+              .lipschitz(0.9)
+              .compute_dtype(nn::parse_precision(precision))
+              .conv3d_path(nn::parse_conv3d_path(conv3d)));
+      std::shared_ptr<unrolled::UnrolledModel> network;
+      if (arch == "varnet") {
+        varnet::VarNetOptions o;
+        o.num_unrolls = n;
+        o.regulariser = regulariser;
+        o.coil_chunk = coil_chunk;
+        network = std::make_shared<varnet::VarNetImpl>(o);
+      } else {
+        network = std::make_shared<modl::ModlImpl>(modl::ModlOptions()
+                                                       .num_unrolls(n)
+                                                       .cg_iters(cg_iters)
+                                                       .coil_chunk(coil_chunk)
+                                                       .denoiser(regulariser));
+      }
+      unrolled::UnrolledModel& model = *network;
+      model.module().to(device);
+      model.update_normalisation();
       const mel::LossFn loss = [&](const at::Tensor& x) { return (x - target).abs().mean(); };
       for (const auto& name : strategies) {
         if (name == "full" && skip_full) {
@@ -127,7 +144,7 @@ int main(int argc, char** argv) {
         auto strategy =
             mel::make_gradient_strategy(name, mel::StrategyOptions().offload_to_host(offload));
         mel::StepResult last;
-        model->zero_grad();
+        model.module().zero_grad();
         rss_before = bench::current_rss_bytes();
         strategy->forward_backward(model, problem, loss);  // warm-up; .grad allocated
         core::synchronize(device);

@@ -4,6 +4,7 @@
 // bart runs as a process (file I/O included), so its per-iteration cost is also estimated as
 // (t[-i 10] − t[-i 1]) / 9, next to melrecon's own CLI run the same way.
 #include <ATen/ATen.h>
+#include <ATen/Parallel.h>
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
@@ -13,8 +14,8 @@
 
 #include "bench_util.h"
 #include "io/bart_layout.h"
-#include "modl/random_problem.h"
 #include "recon/cg_sense.h"
+#include "unrolled/random_problem.h"
 
 using namespace melrecon;
 
@@ -52,13 +53,13 @@ int main(int argc, char** argv) {
              "CG10 [ms]", "melrecon CLI", "bart pics -i10", "bart/iter [ms]");
   struct Geometry {
     std::string name;
-    modl::RandomProblemSpec spec;
+    unrolled::RandomProblemSpec spec;
     io::DataKind kind;
   };
   const std::vector<Geometry> geometries{{"2d 256x256 x8", {{1, 256, 256}, 8, {}}, io::DataKind::image2d},
                                          {"3d 64x128x128 x8", {{1, 64, 128, 128}, 8, {}}, io::DataKind::volume3d}};
   for (const auto& g : geometries) {
-    const auto problem = modl::random_problem(g.spec, 1, at::kComplexFloat);
+    const auto problem = unrolled::random_problem(g.spec, 1, at::kComplexFloat);
     const mri::SenseOp& op = problem.op;
     const at::Tensor x = problem.aty;
     const at::Tensor kspace = op.forward(x);

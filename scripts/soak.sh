@@ -14,7 +14,7 @@ W=$(mktemp -d /tmp/melrecon-soak.XXXXXX)
 trap 'mountpoint -q "$W/small" && umount "$W/small"; rm -rf "$W"' EXIT
 args=(--steps 40 --set model.unrolls=2 --set model.features=8 --set model.layers=3
       --set model.cg_iters=4 --set run.checkpoint_every=3 --set run.val_every=10
-      --set run.progress=false --set sampling.calib=8)
+      --set run.progress=false --set sampling.calib=4 --set sampling.accel=3)
 "$B" simulate --kind 2d --shape 32,24 --cases 3 --coils 4 --seed 1 --out "$W/data" >/dev/null
 "$B" train --data "$W/data" --run "$W/reference" "${args[@]}" >/dev/null
 

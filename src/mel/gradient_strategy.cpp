@@ -4,8 +4,8 @@
 
 #include "core/error.h"
 #include "mel/full_backprop.h"
-#include "mel/mel_checkpoint.h"
 #include "mel/mel_invertible.h"
+#include "mel/mel_recompute.h"
 
 namespace melrecon::mel {
 
@@ -17,7 +17,7 @@ const std::vector<std::string>& gradient_strategy_names() {
 std::unique_ptr<GradientStrategy> make_gradient_strategy(const std::string& name,
                                                          const StrategyOptions& options) {
   if (name == "full") return std::make_unique<FullBackprop>();
-  if (name == "mel") return std::make_unique<MelCheckpoint>(options);
+  if (name == "mel") return std::make_unique<MelRecompute>(options);
   if (name == "mel-invertible") return std::make_unique<MelInvertible>(options);
   throw core::UsageError("unknown gradient strategy '" + name +
                          "' (expected full, mel or mel-invertible)");
@@ -31,12 +31,12 @@ std::pair<at::Tensor, at::Tensor> loss_and_output_gradient(const at::Tensor& out
   return {value.detach(), grad};
 }
 
-RebuiltUnroll rebuild_unroll(modl::Modl& model, int64_t k, const at::Tensor& input,
-                             const modl::ModlProblem& problem, const at::Tensor& known_output) {
+RebuiltUnroll rebuild_unroll(unrolled::UnrolledModel& model, int64_t k, const at::Tensor& input,
+                             const unrolled::Problem& problem, const at::Tensor& known_output) {
   torch::AutoGradMode grad_on(true);
   RebuiltUnroll r;
   r.input = input.detach().requires_grad_(true);
-  r.output = model->unroll(k, r.input, problem, known_output);
+  r.output = model.unroll(k, r.input, problem, known_output);
   return r;
 }
 

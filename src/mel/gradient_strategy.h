@@ -1,4 +1,5 @@
-// How a MoDL training step gets its gradients. Three strategies behind one interface:
+// How a training step of an unrolled network (unrolled/unrolled_model.h) gets its gradients. Three
+// strategies behind one interface:
 //   full            plain autograd over all unrolls (the reference; memory grows with N)
 //   mel             memory-efficient learning: forward without a graph keeping each unroll's
 //                   input x_k; backward unroll by unroll from the last, rebuilding one unroll's
@@ -16,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "modl/modl_net.h"
+#include "unrolled/unrolled_model.h"
 
 namespace melrecon::mel {
 
@@ -75,8 +76,8 @@ class GradientStrategy {
  public:
   virtual ~GradientStrategy() = default;
   virtual std::string name() const = 0;
-  virtual StepResult forward_backward(modl::Modl& model, const modl::ModlProblem& problem,
-                                      const LossFn& loss) = 0;
+  virtual StepResult forward_backward(unrolled::UnrolledModel& model,
+                                      const unrolled::Problem& problem, const LossFn& loss) = 0;
 };
 
 // "full" | "mel" | "mel-invertible"; unknown names are a UsageError listing the choices.
@@ -97,8 +98,7 @@ struct RebuiltUnroll {
   at::Tensor backward(const at::Tensor& grad_output);
 };
 // `known_output`: the unroll's output from the forward pass, if kept (see Modl::unroll).
-RebuiltUnroll rebuild_unroll(modl::Modl& model, int64_t k, const at::Tensor& input,
-                             const modl::ModlProblem& problem,
-                             const at::Tensor& known_output = {});
+RebuiltUnroll rebuild_unroll(unrolled::UnrolledModel& model, int64_t k, const at::Tensor& input,
+                             const unrolled::Problem& problem, const at::Tensor& known_output = {});
 
 }  // namespace melrecon::mel

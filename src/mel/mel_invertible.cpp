@@ -1,6 +1,6 @@
 #include "mel/mel_invertible.h"
 
-#include "modl/data_consistency.h"
+#include "core/error.h"
 
 namespace melrecon::mel {
 namespace {
@@ -11,30 +11,27 @@ double relative_difference(const at::Tensor& a, const at::Tensor& b) {
 
 }  // namespace
 
-at::Tensor MelInvertible::invert_unroll(modl::Modl& model, int64_t k, const at::Tensor& next,
-                                           const modl::ModlProblem& problem,
-                                           StepStats& stats) const {
-  torch::NoGradGuard no_grad;
-  const at::Tensor lam = model->lambda();
-  const at::Tensor denoised =
-      (modl::data_consistency_rhs(model->dc_operator(problem), next, lam) - problem.aty) / lam;
-  const auto inverse = model->denoiser(k)->invert(denoised, options_.inversion_tol_,
-                                                  options_.inversion_max_iters_);
-  stats.fixed_point_iterations += inverse.iterations;
-  return inverse.x;
-}
-
-StepResult MelInvertible::forward_backward(modl::Modl& model, const modl::ModlProblem& problem,
-                                           const LossFn& loss) {
-  const int64_t n = model->num_unrolls();
+StepResult MelInvertible::forward_backward(unrolled::UnrolledModel& model,
+                                           const unrolled::Problem& problem, const LossFn& loss) {
+  const std::string unavailable = model.inversion_unavailable();
+  core::check(unavailable.empty(), "mel-invertible with {}: {}", model.arch(), unavailable);
+  const int64_t n = model.num_unrolls();
   const int64_t m = options_.checkpoint_every_ > 0 ? options_.checkpoint_every_ : n;
+  const unrolled::InversionOptions inversion{options_.inversion_tol_,
+                                             options_.inversion_max_iters_};
+  StepStats stats;
+  const auto invert = [&](int64_t k, const at::Tensor& output) {
+    const unrolled::Inversion r = model.invert_unroll(k, output, problem, inversion);
+    stats.fixed_point_iterations += r.iterations;
+    return r.input;
+  };
   std::vector<at::Tensor> checkpoints;  // x_0, x_M, x_2M, ...
-  at::Tensor x = problem.aty;
+  at::Tensor x = model.initial(problem);
   {
     torch::NoGradGuard no_grad;
     for (int64_t k = 0; k < n; ++k) {
       if (k % m == 0) checkpoints.push_back(x);
-      x = model->unroll(k, x, problem);
+      x = model.unroll(k, x, problem);
     }
   }
   StepResult result{x, {}, {}};
@@ -47,18 +44,18 @@ StepResult MelInvertible::forward_backward(modl::Modl& model, const modl::ModlPr
     inputs[0] = checkpoints[s];
     at::Tensor next = end;
     for (int64_t k = last - 1; k > first; --k) {
-      next = invert_unroll(model, k, next, problem, result.stats);
+      next = invert(k, next);
       inputs[k - first] = next;
     }
-    const at::Tensor recovered_first = invert_unroll(model, first, next, problem, result.stats);
+    const at::Tensor recovered_first = invert(first, next);
     const double drift = relative_difference(recovered_first, checkpoints[s]);
-    result.stats.inversion_errors.push_back(drift);
+    stats.inversion_errors.push_back(drift);
     if (!(drift <= options_.fallback_tol_)) {
       torch::NoGradGuard no_grad;
       for (int64_t k = first + 1; k < last; ++k) {
-        inputs[k - first] = model->unroll(k - 1, inputs[k - 1 - first], problem);
+        inputs[k - first] = model.unroll(k - 1, inputs[k - 1 - first], problem);
       }
-      ++result.stats.fallbacks;
+      ++stats.fallbacks;
     }
     for (int64_t k = last - 1; k >= first; --k) {
       grad = rebuild_unroll(model, k, inputs[k - first], problem).backward(grad);
@@ -67,6 +64,7 @@ StepResult MelInvertible::forward_backward(modl::Modl& model, const modl::ModlPr
     end = checkpoints[s];
     checkpoints[s] = at::Tensor();
   }
+  result.stats = stats;
   return result;
 }
 

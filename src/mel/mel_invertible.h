@@ -1,9 +1,7 @@
 // MEL that recovers unroll inputs instead of storing them (Kellman et al. 2020).
 //
-// Unroll k is inverted in two exact steps: the data-consistency step by
-// b = ((AᴴA + λI) x_{k+1} − Aᴴy) / λ = D_w(x_k) (exact when the forward CG converged; a residual
-// is amplified by 1/λ), then the denoiser by the fixed-point iteration z ← b − R_w(z)
-// (converges when R_w is a contraction).
+// Each unroll is inverted by the model (UnrolledModel::invert_unroll; for MoDL an exact
+// data-consistency step and a fixed-point iteration on the contractive denoiser).
 //
 // Inverting is ill-conditioned: errors grow by up to ‖∂x_k/∂x_{k+1}‖ per unroll, so pure
 // inversion blows up with depth. The unrolls are therefore split into segments of M, whose first
@@ -23,13 +21,10 @@ class MelInvertible final : public GradientStrategy {
  public:
   explicit MelInvertible(StrategyOptions options) : options_(options) {}
   std::string name() const override { return "mel-invertible"; }
-  StepResult forward_backward(modl::Modl& model, const modl::ModlProblem& problem,
+  StepResult forward_backward(unrolled::UnrolledModel& model, const unrolled::Problem& problem,
                               const LossFn& loss) override;
 
  private:
-  at::Tensor invert_unroll(modl::Modl& model, int64_t k, const at::Tensor& next,
-                              const modl::ModlProblem& problem, StepStats& stats) const;
-
   StrategyOptions options_;
 };
 

@@ -7,9 +7,6 @@
 
 namespace melrecon::modl {
 
-ModlProblem::ModlProblem(mri::SenseOp o, const at::Tensor& kspace)
-    : op(std::move(o)), aty(op.adjoint(kspace)) {}
-
 ModlImpl::ModlImpl(ModlOptions options) : options_(std::move(options)) {
   core::check(options_.num_unrolls_ >= 1, "MoDL: num_unrolls must be >= 1, found {}",
               options_.num_unrolls_);
@@ -18,11 +15,8 @@ ModlImpl::ModlImpl(ModlOptions options) : options_(std::move(options)) {
               options_.cg_iters_);
   core::check(options_.coil_chunk_ >= 0, "MoDL: coil_chunk must be >= 0, found {}",
               options_.coil_chunk_);
-  const int64_t count = options_.share_weights_ ? 1 : options_.num_unrolls_;
-  for (int64_t i = 0; i < count; ++i) {
-    denoisers_.push_back(
-        register_module("denoiser" + std::to_string(i), nn::Denoiser(options_.denoiser_)));
-  }
+  denoisers_ = nn::register_denoisers(*this, "denoiser", options_.denoiser_,
+                                      options_.share_weights_ ? 1 : options_.num_unrolls_);
   log_lambda_ = torch::full({}, std::log(options_.lambda_));
   if (options_.learn_lambda_) {
     log_lambda_ = register_parameter("log_lambda", log_lambda_);
@@ -56,10 +50,25 @@ at::Tensor ModlImpl::unroll(int64_t k, const at::Tensor& x, const ModlProblem& p
   return data_consistency(dc_operator(problem), rhs, lam, cg_options());
 }
 
-at::Tensor ModlImpl::forward(const ModlProblem& problem) {
-  at::Tensor x = problem.aty;
-  for (int64_t k = 0; k < options_.num_unrolls_; ++k) x = unroll(k, x, problem);
-  return x;
+std::string ModlImpl::inversion_unavailable() const {
+  const auto& d = options_.denoiser_;
+  if (d.use_unet_ || d.cnn_.lipschitz_ <= 0) {
+    return "inverting an unroll needs a contractive CNN: set 'model.lipschitz' (e.g. 0.9)";
+  }
+  return "";
+}
+
+unrolled::Inversion ModlImpl::invert_unroll(int64_t k, const at::Tensor& output,
+                                            const ModlProblem& problem,
+                                            const unrolled::InversionOptions& options) {
+  const std::string why = inversion_unavailable();
+  core::check(why.empty(), "MoDL: {}", why);
+  torch::NoGradGuard no_grad;
+  const at::Tensor lam = lambda();
+  const at::Tensor denoised =
+      (data_consistency_rhs(dc_operator(problem), output, lam) - problem.aty) / lam;
+  const auto inverse = denoiser(k)->invert(denoised, options.tol, options.max_iters);
+  return {inverse.x, inverse.iterations};
 }
 
 void ModlImpl::update_normalisation() {

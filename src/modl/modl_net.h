@@ -8,6 +8,7 @@
 #include "mri/sense_op.h"
 #include "nn/denoiser.h"
 #include "solvers/conjugate_gradient.h"
+#include "unrolled/unrolled_model.h"
 
 namespace melrecon::modl {
 
@@ -56,33 +57,39 @@ struct ModlOptions {
   int64_t coil_chunk_ = 0;
 };
 
-// One batch's data: the operator and Aᴴy (which is also x_0; computed with the operator's own
-// coil chunk).
-struct ModlProblem {
-  ModlProblem(mri::SenseOp op, const at::Tensor& kspace);
-  mri::SenseOp op;
-  at::Tensor aty;
-};
+// One batch's data: the operator and Aᴴy (which is also MoDL's x_0).
+using ModlProblem = unrolled::Problem;
 
-class ModlImpl : public torch::nn::Module {
+class ModlImpl : public torch::nn::Module, public unrolled::UnrolledModel {
  public:
   explicit ModlImpl(ModlOptions options);
 
+  torch::nn::Module& module() override { return *this; }
+  const char* arch() const override { return "modl"; }
+  at::Tensor initial(const ModlProblem& problem) override { return problem.aty; }
   // Unroll k (0-based): x_{k+1} from x_k. Differentiable w.r.t. x_k, λ and the weights.
   // `known_output`: x_{k+1} when already computed (by this model, in this step): data
   // consistency then skips its CG solve and only its backward runs one (what MEL's recompute
   // of an unroll needs).
   at::Tensor unroll(int64_t k, const at::Tensor& x, const ModlProblem& problem,
-                       const at::Tensor& known_output = {});
+                    const at::Tensor& known_output = {}) override;
   // All unrolls from x_0 = Aᴴy (plain autograd when grad mode is on).
-  at::Tensor forward(const ModlProblem& problem);
+  at::Tensor forward(const ModlProblem& problem) { return forward_all(problem); }
+  // Data consistency inverted exactly (b = ((AᴴA+λI)x_{k+1} − Aᴴy)/λ), then the denoiser by the
+  // fixed point z ← b − R_w(z), which converges when R_w is a contraction (model.lipschitz).
+  std::string inversion_unavailable() const override;
+  unrolled::Inversion invert_unroll(int64_t k, const at::Tensor& output, const ModlProblem& problem,
+                                    const unrolled::InversionOptions& options) override;
 
   nn::Denoiser& denoiser(int64_t k);
   at::Tensor lambda() const;  // λ = exp(log λ) > 0
+  std::vector<std::pair<std::string, double>> scalars() const override {
+    return {{"lambda", lambda().item<double>()}};
+  }
   // Refreshes the denoisers' Lipschitz normalisation; call once per training step, before
   // the forward pass, never between an unroll and its recomputation.
-  void update_normalisation();
-  int64_t num_unrolls() const { return options_.num_unrolls_; }
+  void update_normalisation() override;
+  int64_t num_unrolls() const override { return options_.num_unrolls_; }
   const ModlOptions& options() const { return options_; }
   solvers::CgOptions cg_options() const;
   // The operator data consistency uses: the problem's, with this model's coil chunk.

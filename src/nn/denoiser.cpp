@@ -1,7 +1,5 @@
 #include "nn/denoiser.h"
 
-#include <limits>
-
 #include "core/complex_views.h"
 #include "core/error.h"
 #include "core/tensor_checks.h"
@@ -65,26 +63,17 @@ at::Tensor DenoiserImpl::residual(const at::Tensor& x) {
 
 at::Tensor DenoiserImpl::forward(const at::Tensor& x) { return x + residual(x); }
 
-InversionResult DenoiserImpl::invert(const at::Tensor& b, double tol, int64_t max_iters) {
-  torch::NoGradGuard no_grad;
-  // Round-off bounds what the iteration can reach: no tolerance below a few ulps of the dtype.
-  const double eps = b.is_complex() && c10::toRealValueType(b.scalar_type()) == torch::kDouble
-                         ? std::numeric_limits<double>::epsilon()
-                         : std::numeric_limits<float>::epsilon();
-  const double target = std::max(tol, 8 * eps);
-  InversionResult r;
-  r.x = b;
-  double previous = std::numeric_limits<double>::infinity();
-  while (r.iterations < max_iters) {
-    const at::Tensor next = b - residual(r.x);
-    ++r.iterations;
-    r.relative_change = ((next - r.x).norm() / next.norm().clamp_min(1e-30)).item<double>();
-    r.x = next;
-    // Converged, or stagnating at round-off (a contraction's steps shrink until then).
-    if (r.relative_change <= target || r.relative_change >= previous) break;
-    previous = r.relative_change;
+core::FixedPoint DenoiserImpl::invert(const at::Tensor& b, double tol, int64_t max_iters) {
+  return core::fixed_point([&](const at::Tensor& z) { return b - residual(z); }, b, tol, max_iters);
+}
+
+std::vector<Denoiser> register_denoisers(torch::nn::Module& owner, const std::string& prefix,
+                                         const DenoiserOptions& options, int64_t count) {
+  std::vector<Denoiser> out;
+  for (int64_t i = 0; i < count; ++i) {
+    out.push_back(owner.register_module(prefix + std::to_string(i), Denoiser(options)));
   }
-  return r;
+  return out;
 }
 
 }  // namespace melrecon::nn

@@ -14,8 +14,10 @@
 #include <torch/nn/module.h>
 
 #include <memory>
+#include <string>
 #include <vector>
 
+#include "core/fixed_point.h"
 #include "nn/residual_cnn.h"
 #include "nn/tiled_apply.h"
 #include "nn/unet.h"
@@ -50,12 +52,6 @@ struct DenoiserOptions {
   std::vector<int64_t> tile_;
 };
 
-struct InversionResult {
-  at::Tensor x;
-  int64_t iterations = 0;
-  double relative_change = 0.0;  // ‖x_j − x_{j−1}‖ / ‖x_j‖ at the last iteration
-};
-
 class DenoiserImpl : public torch::nn::Module {
  public:
   explicit DenoiserImpl(DenoiserOptions options);
@@ -63,7 +59,7 @@ class DenoiserImpl : public torch::nn::Module {
   at::Tensor residual(const at::Tensor& x);  // R_w(x), complex like x
   // Solves z + R_w(z) = b by the fixed-point iteration z ← b − R_w(z) (no grad). Converges
   // linearly with rate Lip(R_w) when R_w is a contraction (lipschitz < 1).
-  InversionResult invert(const at::Tensor& b, double tol, int64_t max_iters);
+  core::FixedPoint invert(const at::Tensor& b, double tol, int64_t max_iters);
   void update_normalisation() { net_->update_normalisation(); }
   double lipschitz_upper_bound() const { return net_->lipschitz_upper_bound(); }
   const DenoiserOptions& options() const { return options_; }
@@ -78,5 +74,10 @@ class DenoiserImpl : public torch::nn::Module {
   std::vector<TileDim> tile_dims_;
 };
 TORCH_MODULE(Denoiser);
+
+// `count` denoisers registered in `owner` as <prefix>0, <prefix>1, ... (one shared by all
+// unrolls, or one per unroll).
+std::vector<Denoiser> register_denoisers(torch::nn::Module& owner, const std::string& prefix,
+                                         const DenoiserOptions& options, int64_t count);
 
 }  // namespace melrecon::nn

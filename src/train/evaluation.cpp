@@ -48,7 +48,7 @@ at::Tensor preview_plane(const at::Tensor& image) {
 
 class Reconstructor {
  public:
-  Reconstructor(const EvalOptions& o, modl::Modl* model, io::DataKind kind)
+  Reconstructor(const EvalOptions& o, unrolled::UnrolledModel* model, io::DataKind kind)
       : options_(o), model_(model), kind_(kind) {}
 
   at::Tensor run(const std::string& method, const PreparedExample& ex, double lambda) const {
@@ -62,9 +62,10 @@ class Reconstructor {
       return recon::bart_pics_l1(ex.kspace, ex.problem.op.maps(), ex.mask, kind_, lambda, 100,
                                  options_.work_dir);
     }
-    if (method == "modl") return reconstruct(*model_, ex.problem);
-    throw core::UsageError("unknown method '" + method +
-                           "' (expected zero-filled, cg-sense, bart-l1 or modl)");
+    if (model_ != nullptr && method == model_->arch()) return reconstruct(*model_, ex.problem);
+    throw core::UsageError(
+        "unknown method '" + method +
+        "' (expected zero-filled, cg-sense, bart-l1, or the model's modl or varnet)");
   }
 
   // The grid value with the best PSNR on `ex` (methods without a parameter: 0).
@@ -85,7 +86,7 @@ class Reconstructor {
 
  private:
   const EvalOptions& options_;
-  modl::Modl* model_;
+  unrolled::UnrolledModel* model_;
   io::DataKind kind_;
 };
 
@@ -123,7 +124,7 @@ EvalReport evaluate(const EvalOptions& options, TrainedModel* trained) {
   core::check(!trained || trained->kind == source.kind(),
               "the model was trained on {} data, {} is {} data", trained ? io::to_string(trained->kind) : "",
               options.data, io::to_string(source.kind()));
-  modl::Modl* model = trained ? &trained->model : nullptr;
+  unrolled::UnrolledModel* model = trained ? trained->model.get() : nullptr;
   std::vector<int64_t> cases(source.case_names().size());
   std::iota(cases.begin(), cases.end(), 0);
   std::vector<ExampleRef> examples = source.examples(cases);
@@ -131,10 +132,15 @@ EvalReport evaluate(const EvalOptions& options, TrainedModel* trained) {
     examples.resize(options.max_examples);
   }
   std::vector<std::string> methods = options.methods;
-  if (methods.empty()) methods = {"zero-filled", "cg-sense", "bart-l1", "modl"};
+  // The trained model's row is named after its architecture (modl or varnet).
+  if (methods.empty()) {
+    methods = {"zero-filled", "cg-sense", "bart-l1"};
+    if (model != nullptr) methods.push_back(model->arch());
+  }
   methods.erase(std::remove_if(methods.begin(), methods.end(),
                                [&](const std::string& m) {
-                                 return (m == "modl" && model == nullptr) ||
+                                 return ((m == "modl" || m == "varnet") &&
+                                         (model == nullptr || m != model->arch())) ||
                                         (m == "bart-l1" && !recon::bart_available());
                                }),
                 methods.end());
@@ -143,7 +149,7 @@ EvalReport evaluate(const EvalOptions& options, TrainedModel* trained) {
   // The model's coil chunk (if any) serves the baselines too: they see the same operator.
   const auto sense = mri::SenseOptions()
                          .fft_axes(source.fft_axes())
-                         .coil_chunk(model != nullptr ? (*model)->options().coil_chunk_ : 0);
+                         .coil_chunk(trained != nullptr ? trained->config.model.coil_chunk : 0);
   const auto prepare = [&](size_t i) {
     return prepare_example(source.load(examples[i]), options.sampling, source.kind(), sense,
                            core::derive_seed(options.seed, i), device);

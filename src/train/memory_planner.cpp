@@ -14,9 +14,9 @@
 #include "core/error.h"
 #include "core/memory_meter.h"
 #include "io/dataset.h"
-#include "modl/random_problem.h"
 #include "train/model_factory.h"
 #include "train/optimiser_step.h"
+#include "unrolled/random_problem.h"
 
 namespace melrecon::train {
 namespace {
@@ -124,20 +124,21 @@ StepMeasurement measure_training_step(const PlanCandidate& candidate, io::DataKi
   StepMeasurement m;
   {
     at::manual_seed(0);
-    modl::Modl model(modl_options(candidate.model, kind));
-    model->to(device);
-    modl::RandomProblemSpec spec;
+    const Network network = build_network(candidate.model, kind);
+    unrolled::UnrolledModel& model = *network;
+    model.module().to(device);
+    unrolled::RandomProblemSpec spec;
     spec.image_shape = shape;
     spec.image_shape.insert(spec.image_shape.begin(), 1);
     spec.coils = coils;
     spec.fft_axes = fft_axes.empty() ? io::default_fft_axes(kind) : fft_axes;
     spec.coil_chunk = candidate.model.coil_chunk;
-    const modl::ModlProblem problem = modl::random_problem(spec, 1, at::kComplexFloat, device);
+    const unrolled::Problem problem = unrolled::random_problem(spec, 1, at::kComplexFloat, device);
     const at::Tensor target = at::randn_like(problem.aty);
     OptimConfig optim;
     optim.strategy = candidate.strategy;
     auto strategy = gradient_strategy(optim);
-    torch::optim::Adam adam(model->parameters(), torch::optim::AdamOptions(optim.lr));
+    torch::optim::Adam adam(model.module().parameters(), torch::optim::AdamOptions(optim.lr));
     LossScaler scaler(candidate.model.precision == "float16");
     const mel::LossFn loss = [&](const at::Tensor& x) { return (x - target).abs().mean(); };
     for (int step = 0; step < steps; ++step) {  // the last step is timed

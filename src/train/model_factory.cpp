@@ -4,7 +4,10 @@
 
 namespace melrecon::train {
 
-modl::ModlOptions modl_options(const ModelConfig& m, io::DataKind kind) {
+namespace {
+
+// R_w: the CNN or U-Net both architectures use (MoDL's denoiser D = I + R_w, VarNet's R_k).
+nn::DenoiserOptions regulariser_options(const ModelConfig& m, io::DataKind kind) {
   const bool volume = kind != io::DataKind::image2d;
   const bool slice_wise = volume && m.dims == "2d";
   nn::ConvKind conv = nn::ConvKind::conv2d;
@@ -44,6 +47,12 @@ modl::ModlOptions modl_options(const ModelConfig& m, io::DataKind kind) {
                       .compute_dtype(nn::parse_precision(m.precision))
                       .conv3d_path(nn::parse_conv3d_path(m.conv3d)));
   }
+  return denoiser;
+}
+
+}  // namespace
+
+modl::ModlOptions modl_options(const ModelConfig& m, io::DataKind kind) {
   return modl::ModlOptions()
       .num_unrolls(m.unrolls)
       .cg_iters(m.cg_iters)
@@ -52,7 +61,25 @@ modl::ModlOptions modl_options(const ModelConfig& m, io::DataKind kind) {
       .learn_lambda(m.learn_lambda)
       .share_weights(m.share_weights)
       .coil_chunk(m.coil_chunk)
-      .denoiser(denoiser);
+      .denoiser(regulariser_options(m, kind));
+}
+
+varnet::VarNetOptions varnet_options(const ModelConfig& m, io::DataKind kind) {
+  varnet::VarNetOptions o;
+  o.num_unrolls = m.unrolls;
+  o.step_size = m.step_size;
+  o.share_weights = m.share_weights;
+  o.regulariser = regulariser_options(m, kind);
+  o.initial = varnet::parse_initial(m.varnet_start);
+  o.initial_lambda = m.lambda;
+  o.initial_cg_iters = m.cg_iters;
+  o.coil_chunk = m.coil_chunk;
+  return o;
+}
+
+Network build_network(const ModelConfig& m, io::DataKind kind) {
+  if (m.arch == "varnet") return std::make_shared<varnet::VarNetImpl>(varnet_options(m, kind));
+  return std::make_shared<modl::ModlImpl>(modl_options(m, kind));
 }
 
 std::unique_ptr<mel::GradientStrategy> gradient_strategy(const OptimConfig& optim) {

@@ -1,4 +1,5 @@
-// The MoDL network and gradient strategy a configuration describes, for a kind of data.
+// The unrolled network (MoDL or VarNet) and gradient strategy a configuration describes, for a
+// kind of data.
 #pragma once
 
 #include <memory>
@@ -7,12 +8,20 @@
 #include "mel/gradient_strategy.h"
 #include "modl/modl_net.h"
 #include "train/train_config.h"
+#include "unrolled/unrolled_model.h"
+#include "varnet/varnet.h"
 
 namespace melrecon::train {
 
 // conv "auto": 2d for 2D data, 3d for volumes and cine; dims "2d" on 3D/cine data applies a 2D
 // CNN slice by slice (frame by frame).
 modl::ModlOptions modl_options(const ModelConfig& model, io::DataKind kind);
+varnet::VarNetOptions varnet_options(const ModelConfig& model, io::DataKind kind);
+
+// A trained or trainable network; `network->module()` for its parameters and device.
+using Network = std::shared_ptr<unrolled::UnrolledModel>;
+// model.arch: "modl" or "varnet".
+Network build_network(const ModelConfig& model, io::DataKind kind);
 
 std::unique_ptr<mel::GradientStrategy> gradient_strategy(const OptimConfig& optim);
 

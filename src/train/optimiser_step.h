@@ -21,9 +21,9 @@ struct OptimiserStepResult {
 };
 
 // `grad_clip` <= 0: no clipping. The scaler is updated (a disabled one stays as it is).
-OptimiserStepResult optimiser_step(modl::Modl& model, mel::GradientStrategy& strategy,
+OptimiserStepResult optimiser_step(unrolled::UnrolledModel& model, mel::GradientStrategy& strategy,
                                    torch::optim::Optimizer& optimizer,
-                                   const modl::ModlProblem& problem, const mel::LossFn& loss,
+                                   const unrolled::Problem& problem, const mel::LossFn& loss,
                                    LossScaler& scaler, double grad_clip);
 
 }  // namespace melrecon::train

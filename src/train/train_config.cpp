@@ -59,6 +59,7 @@ void for_each_field(TrainConfig& c, F&& f) {
   f("sampling", "accel", c.sampling.accel, in(1, 1000));
   f("sampling", "calib", c.sampling.calib, in(0, 4096));
   f("sampling", "vary_per_epoch", c.sampling.vary_per_epoch, kAny);
+  f("model", "arch", c.model.arch, one_of({"modl", "varnet"}));
   f("model", "unrolls", c.model.unrolls, in(1, 1000));
   f("model", "cg_iters", c.model.cg_iters, in(1, 10000));
   f("model", "cg_tol", c.model.cg_tol, below(0, 1));
@@ -77,6 +78,8 @@ void for_each_field(TrainConfig& c, F&& f) {
   f("model", "coil_chunk", c.model.coil_chunk, in(0, 4096));
   f("model", "precision", c.model.precision, one_of({"float32", "bfloat16", "float16"}));
   f("model", "conv3d", c.model.conv3d, one_of({"auto", "native", "depth-major"}));
+  f("model", "step_size", c.model.step_size, above(0, 100));
+  f("model", "varnet_start", c.model.varnet_start, one_of({"aty", "cg-sense"}));
   f("optim", "strategy", c.optim.strategy, one_of({"full", "mel", "mel-invertible"}));
   f("optim", "steps", c.optim.steps, in(1, kMaxSteps));
   f("optim", "lr", c.optim.lr, above(0, std::numeric_limits<double>::infinity()));

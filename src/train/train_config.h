@@ -25,6 +25,7 @@ struct SamplingConfig {
 };
 
 struct ModelConfig {
+  std::string arch = "modl";  // modl | varnet (the unrolled network; docs/training.md)
   int64_t unrolls = 5;
   int64_t cg_iters = 8;
   double cg_tol = 0.0;
@@ -43,6 +44,8 @@ struct ModelConfig {
   int64_t coil_chunk = 0;         // coils per chunk in data consistency (0: all at once)
   std::string precision = "float32";  // float32 | bfloat16 | float16 (CNN only; CUDA for float16)
   std::string conv3d = "auto";  // auto | native | depth-major: how 3D kernels run (nn/network_body.h)
+  double step_size = 1.0;       // varnet: initial learned step size η_k
+  std::string varnet_start = "aty";  // varnet: x_0 = Aᴴy or "cg-sense" (λ, cg_iters above)
 };
 
 struct OptimConfig {

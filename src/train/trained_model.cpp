@@ -27,17 +27,17 @@ TrainedModel load_trained_model(const std::string& path, c10::Device device) {
     core::fail("{}: stored configuration is not valid JSON ({})", file, e.what());
   }
   TrainedModel t{from_json(config_json, file), io::parse_data_kind(state.data_kind), nullptr};
-  t.model = modl::Modl(modl_options(t.config.model, t.kind));
-  load_checkpoint_weights(file, *t.model);
-  t.model->to(device);
+  t.model = build_network(t.config.model, t.kind);
+  load_checkpoint_weights(file, t.model->module());
+  t.model->module().to(device);
   t.model->update_normalisation();
-  t.model->eval();
+  t.model->module().eval();
   return t;
 }
 
 at::Tensor apply_model(TrainedModel& trained, const at::Tensor& kspace, const at::Tensor& maps,
                        const at::Tensor& mask, const std::vector<int64_t>& fft_axes) {
-  const c10::Device device = trained.model->parameters().front().device();
+  const c10::Device device = trained.model->module().parameters().front().device();
   std::vector<at::Tensor> outputs;
   for (int64_t b = 0; b < kspace.size(0); ++b) {
     const auto entry = [&](const at::Tensor& t) {
@@ -45,7 +45,7 @@ at::Tensor apply_model(TrainedModel& trained, const at::Tensor& kspace, const at
     };
     const mri::SenseOp given(
         entry(maps), entry(mask),
-        mri::SenseOptions().fft_axes(fft_axes).coil_chunk(trained.model->options().coil_chunk_));
+        mri::SenseOptions().fft_axes(fft_axes).coil_chunk(trained.config.model.coil_chunk));
     // MoDL learnt on unit coil maps (root-sum-of-squares at most 1) and data with max |Aᴴy| = 1:
     // maps scaled by `a` are used at unit scale and the image divided by `a` (y = M·F·(aS)·x),
     // so scaled maps neither change the image nor overflow AᴴA in float32.
@@ -62,7 +62,8 @@ at::Tensor apply_model(TrainedModel& trained, const at::Tensor& kspace, const at
       outputs.push_back(at::zeros_like(op.adjoint(k)).cpu());
       continue;
     }
-    const at::Tensor x = reconstruct(trained.model, modl::ModlProblem(op, k / (data_scale * scale)));
+    const at::Tensor x =
+        reconstruct(*trained.model, unrolled::Problem(op, k / (data_scale * scale)));
     outputs.push_back((x * (data_scale * scale / maps_scale)).cpu());
   }
   return at::cat(outputs, 0);

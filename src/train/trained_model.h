@@ -1,11 +1,12 @@
-// A trained MoDL model loaded for reconstruction: from a run folder (its checkpoint.pt) or a
-// checkpoint file; the configuration stored in the checkpoint rebuilds the network.
+// A trained unrolled network (MoDL or VarNet) loaded for reconstruction: from a run folder (its
+// checkpoint.pt) or a checkpoint file; the configuration stored in the checkpoint rebuilds the
+// network.
 #pragma once
 
 #include <string>
 
 #include "io/bart_layout.h"
-#include "modl/modl_net.h"
+#include "train/model_factory.h"
 #include "train/train_config.h"
 
 namespace melrecon::train {
@@ -13,7 +14,7 @@ namespace melrecon::train {
 struct TrainedModel {
   TrainConfig config;
   io::DataKind kind;
-  modl::Modl model{nullptr};
+  Network model;  // built from the recorded configuration (model.arch)
 };
 
 // Errors name the path: not a run folder or checkpoint, weights that do not fit.

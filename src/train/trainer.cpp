@@ -134,15 +134,17 @@ TrainSummary train_model(const TrainConfig& requested, const TrainOptions& optio
                             [&](std::ostream& out) { out << to_json(config).dump(2) << "\n"; });
 
   at::manual_seed(config.run.seed);  // weight initialisation
-  modl::Modl model(modl_options(config.model, kind));
-  model->to(device);
+  const Network network = build_network(config.model, kind);
+  unrolled::UnrolledModel& model = *network;
+  model.module().to(device);
   auto strategy = gradient_strategy(config.optim);
-  torch::optim::Adam optimizer(model->parameters(),
-                               torch::optim::AdamOptions(config.optim.lr).weight_decay(config.optim.weight_decay));
+  torch::optim::Adam optimizer(
+      model.module().parameters(),
+      torch::optim::AdamOptions(config.optim.lr).weight_decay(config.optim.weight_decay));
 
   TrainerState state;
   if (options.resume && has_checkpoint) {
-    state = load_checkpoint(checkpoint_path(run_dir), *model, optimizer);
+    state = load_checkpoint(checkpoint_path(run_dir), model.module(), optimizer);
   } else {
     state.order = epoch_order(static_cast<int64_t>(train_examples.size()), config.run.seed, 0);
   }
@@ -156,9 +158,9 @@ TrainSummary train_model(const TrainConfig& requested, const TrainOptions& optio
   }
 
   const auto validate = [&]() {
-    return validation_metrics(model, vsource, val_examples, config.sampling, kind,
-                              vsource.fft_axes(), core::derive_seed(config.run.seed, kValidationStream),
-                              device);
+    return validation_metrics(model, config.model.coil_chunk, vsource, val_examples,
+                              config.sampling, kind, vsource.fft_axes(),
+                              core::derive_seed(config.run.seed, kValidationStream), device);
   };
   int64_t last_checkpoint = options.resume && has_checkpoint ? state.step : -1;
   TrainSummary summary;
@@ -209,7 +211,6 @@ TrainSummary train_model(const TrainConfig& requested, const TrainOptions& optio
                            {"epoch", state.epoch},
                            {"loss", loss},
                            {"lr", learning_rate(config.optim, state.step - 1)},
-                           {"lambda", model->lambda().item<double>()},
                            {"grad_norm", grad_norm},
                            {"seconds", seconds},
                            {"peak_bytes", peak},
@@ -218,11 +219,14 @@ TrainSummary train_model(const TrainConfig& requested, const TrainOptions& optio
         entry["loss_scale"] = loss_scale;
         entry["skipped"] = skipped;
       }
+      for (const auto& [name, value] : model.scalars()) entry[name] = value;
       log.write(entry);
     }
     if (tensorboard) {
       tensorboard->add_scalar("train/loss", loss, state.step);
-      tensorboard->add_scalar("train/lambda", model->lambda().item<double>(), state.step);
+      for (const auto& [name, value] : model.scalars()) {
+        tensorboard->add_scalar("train/" + name, value, state.step);
+      }
     }
     if (!val_examples.empty() && (state.step % config.run.val_every == 0 || state.step == config.optim.steps)) {
       const ValidationResult v = validate();
@@ -237,7 +241,7 @@ TrainSummary train_model(const TrainConfig& requested, const TrainOptions& optio
       val_text = fmt::format(" val {:.2f} dB / SSIM {:.3f}", v.psnr, v.ssim);
     }
     if (state.step % config.run.checkpoint_every == 0 || state.step == config.optim.steps) {
-      save_checkpoint(checkpoint_path(run_dir), *model, optimizer, state);
+      save_checkpoint(checkpoint_path(run_dir), model.module(), optimizer, state);
       last_checkpoint = state.step;
     }
     progress.update(state.step, fmt::format("loss {:.4g}{} peak {:.0f} MiB", loss, val_text,

@@ -8,22 +8,22 @@
 
 namespace melrecon::train {
 
-at::Tensor reconstruct(modl::Modl& model, const modl::ModlProblem& problem) {
+at::Tensor reconstruct(unrolled::UnrolledModel& model, const unrolled::Problem& problem) {
   torch::NoGradGuard no_grad;
-  return model->forward(problem);
+  return model.forward_all(problem);
 }
 
-ValidationResult validation_metrics(modl::Modl& model, ExampleSource& source,
-                                    const std::vector<ExampleRef>& examples,
+ValidationResult validation_metrics(unrolled::UnrolledModel& model, int64_t coil_chunk,
+                                    ExampleSource& source, const std::vector<ExampleRef>& examples,
                                     const SamplingConfig& sampling, io::DataKind kind,
                                     const std::vector<int64_t>& fft_axes, uint64_t seed,
                                     c10::Device device) {
   ValidationResult r;
   for (size_t i = 0; i < examples.size(); ++i) {
-    const PreparedExample ex = prepare_example(
-        source.load(examples[i]), sampling, kind,
-        mri::SenseOptions().fft_axes(fft_axes).coil_chunk(model->options().coil_chunk_),
-        core::derive_seed(seed, i), device);
+    const PreparedExample ex =
+        prepare_example(source.load(examples[i]), sampling, kind,
+                        mri::SenseOptions().fft_axes(fft_axes).coil_chunk(coil_chunk),
+                        core::derive_seed(seed, i), device);
     const at::Tensor out = reconstruct(model, ex.problem).select(0, 0).cpu();
     const at::Tensor ref = ex.reference.select(0, 0).cpu();
     r.psnr += metrics::psnr(out, ref).item<double>();

@@ -17,11 +17,11 @@ struct ValidationResult {
 };
 
 // The MoDL reconstruction of one problem without a graph.
-at::Tensor reconstruct(modl::Modl& model, const modl::ModlProblem& problem);
+at::Tensor reconstruct(unrolled::UnrolledModel& model, const unrolled::Problem& problem);
 
 // Mask of example i: seed derive_seed(seed, i), the same at every validation.
-ValidationResult validation_metrics(modl::Modl& model, ExampleSource& source,
-                                    const std::vector<ExampleRef>& examples,
+ValidationResult validation_metrics(unrolled::UnrolledModel& model, int64_t coil_chunk,
+                                    ExampleSource& source, const std::vector<ExampleRef>& examples,
                                     const SamplingConfig& sampling, io::DataKind kind,
                                     const std::vector<int64_t>& fft_axes, uint64_t seed,
                                     c10::Device device);

@@ -34,7 +34,8 @@ int logged_steps(const std::string& log) {
 
 std::vector<at::Tensor> weights(const std::string& run) {
   std::vector<at::Tensor> w;
-  for (const auto& p : train::load_trained_model(run, c10::kCPU).model->parameters()) w.push_back(p.detach());
+  for (const auto& p : train::load_trained_model(run, c10::kCPU).model->module().parameters())
+    w.push_back(p.detach());
   return w;
 }
 

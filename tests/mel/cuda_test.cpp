@@ -24,11 +24,11 @@ const c10::Device kCuda(c10::kCUDA, 0);
 
 modl::ModlProblem problem_on(const testing::SmallGeometry& g, c10::ScalarType dtype,
                              c10::Device device) {
-  modl::RandomProblemSpec spec;
+  unrolled::RandomProblemSpec spec;
   spec.image_shape = g.image_shape;
   spec.coils = g.coils;
   spec.fft_axes = g.fft_axes;
-  return modl::random_problem(spec, 1, dtype, device);
+  return unrolled::random_problem(spec, 1, dtype, device);
 }
 
 struct StepOutput {
@@ -45,7 +45,7 @@ StepOutput step(const std::string& strategy, const testing::SmallGeometry& g, c1
   model->to(device);
   const at::Tensor target = testing::random_complex(g.image_shape, 3).to(device);
   const LossFn loss = [&](const at::Tensor& x) { return (x - target).abs().pow(2).sum(); };
-  const StepResult r = make_gradient_strategy(strategy)->forward_backward(model, problem, loss);
+  const StepResult r = make_gradient_strategy(strategy)->forward_backward(*model, problem, loss);
   StepOutput out{r.output.cpu(), {}};
   for (const auto& p : model->parameters()) out.grads.push_back(p.grad().cpu());
   return out;
@@ -93,9 +93,9 @@ int64_t cuda_peak(const std::string& strategy, int64_t unrolls) {
   const at::Tensor target = testing::random_complex(g.image_shape, 3, at::kComplexFloat).to(kCuda);
   const LossFn loss = [&](const at::Tensor& x) { return (x - target).abs().sum(); };
   auto s = make_gradient_strategy(strategy);
-  s->forward_backward(model, problem, loss);  // gradients allocated: steady state
+  s->forward_backward(*model, problem, loss);  // gradients allocated: steady state
   core::PeakScope scope(kCuda);
-  s->forward_backward(model, problem, loss);
+  s->forward_backward(*model, problem, loss);
   return scope.peak_increase();
 }
 
@@ -119,7 +119,7 @@ TEST(Cuda, Float16StepIsFinite) {
   model->to(kCuda);
   const at::Tensor target = testing::random_complex(g.image_shape, 3, at::kComplexFloat).to(kCuda);
   const LossFn loss = [&](const at::Tensor& x) { return (x - target).abs().sum() * 1024.0; };
-  const StepResult r = make_gradient_strategy("mel")->forward_backward(model, problem, loss);
+  const StepResult r = make_gradient_strategy("mel")->forward_backward(*model, problem, loss);
   EXPECT_TRUE(std::isfinite(r.loss.item<double>()));
   for (const auto& p : model->parameters()) EXPECT_TRUE(p.grad().isfinite().all().item<bool>());
 }

@@ -1,5 +1,5 @@
-// MEL gradients against plain backprop: `mel` to round-off, `mel-invertible` to a stated
-// tolerance, on 2D, 3D and 2D+time problems (float64).
+// MEL gradients against plain backprop for MoDL: `mel` to round-off, `mel-invertible` to a stated
+// tolerance, on 2D, 3D and 2D+time problems (float64). VarNet's: tests/varnet.
 #include "mel/gradient_strategy.h"
 
 #include <ATen/ATen.h>
@@ -7,40 +7,20 @@
 
 #include "core/error.h"
 #include "support/small_problem.h"
+#include "support/strategy_gradients.h"
 
 namespace melrecon::mel {
 namespace {
 
 using testing::SmallGeometry;
 
-struct Gradients {
-  std::vector<std::pair<std::string, at::Tensor>> named;
-  at::Tensor output;
-  StepStats stats;
-};
+using testing::expect_same_gradients;
+using testing::Gradients;
 
+// The MoDL holder's network, as the strategies take it.
 Gradients gradients_of(const std::string& strategy, modl::Modl& model,
                        const modl::ModlProblem& problem, const StrategyOptions& options = {}) {
-  const at::Tensor target = testing::random_complex(problem.aty.sizes(), 99);
-  const LossFn loss = [&](const at::Tensor& x) { return (x - target).abs().pow(2).sum(); };
-  model->zero_grad();
-  const StepResult r = make_gradient_strategy(strategy, options)->forward_backward(model, problem, loss);
-  Gradients g{{}, r.output, r.stats};
-  for (const auto& p : model->named_parameters()) {
-    EXPECT_TRUE(p.value().grad().defined()) << strategy << ": no gradient for " << p.key();
-    g.named.emplace_back(p.key(), p.value().grad().clone());
-  }
-  return g;
-}
-
-void expect_same_gradients(const Gradients& a, const Gradients& b, double tol,
-                           const std::string& what) {
-  ASSERT_EQ(a.named.size(), b.named.size());
-  EXPECT_LT(testing::relative_error(a.output, b.output), tol) << what << ": outputs";
-  for (size_t i = 0; i < a.named.size(); ++i) {
-    EXPECT_LT(testing::relative_error(a.named[i].second, b.named[i].second), tol)
-        << what << ": parameter " << a.named[i].first;
-  }
+  return testing::gradients_of(strategy, *model, problem, options);
 }
 
 class Strategies : public ::testing::TestWithParam<SmallGeometry> {};

@@ -23,7 +23,7 @@ std::vector<at::Tensor> gradients(const std::string& strategy, const SmallGeomet
   const at::Tensor target = testing::random_complex(problem.aty.sizes(), 3, at::kComplexFloat);
   const LossFn loss = [&](const at::Tensor& x) { return (x - target).abs().pow(2).sum(); };
   const StepResult result =
-      make_gradient_strategy(strategy)->forward_backward(model, problem, loss);
+      make_gradient_strategy(strategy)->forward_backward(*model, problem, loss);
   // Only the CNN is reduced: its output is cast back, so data consistency (CG) stays complex64.
   EXPECT_EQ(result.output.scalar_type(), at::kComplexFloat);
   std::vector<at::Tensor> grads;

@@ -26,7 +26,7 @@ Step mel_step(const modl::ModlProblem& problem, c10::Device device, bool offload
   core::MemoryMeter::install();
   core::PeakScope scope(device);
   make_gradient_strategy("mel", StrategyOptions().offload_to_host(offload))
-      ->forward_backward(model, problem, loss);
+      ->forward_backward(*model, problem, loss);
   Step s{{}, scope.peak_increase()};
   for (const auto& p : model->parameters()) s.grads.push_back(p.grad().cpu());
   return s;
@@ -46,9 +46,9 @@ TEST(HostOffload, IsANoOpOnTheCpu) {
 TEST(HostOffload, OnTheGpuGivesTheSameGradients) {
   if (!torch::cuda::is_available()) GTEST_SKIP() << "needs a CUDA device";
   const c10::Device cuda(c10::kCUDA, 0);
-  modl::RandomProblemSpec spec;
+  unrolled::RandomProblemSpec spec;
   spec.image_shape = {1, 96, 80};
-  const auto problem = modl::random_problem(spec, 1, at::kComplexDouble, cuda);
+  const auto problem = unrolled::random_problem(spec, 1, at::kComplexDouble, cuda);
   const Step kept = mel_step(problem, cuda, false);
   const Step offloaded = mel_step(problem, cuda, true);
   for (size_t i = 0; i < kept.grads.size(); ++i) {

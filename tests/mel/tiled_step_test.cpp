@@ -29,7 +29,7 @@ std::vector<at::Tensor> step_gradients(const std::string& strategy, const SmallG
   modl::Modl model = testing::small_model(options, 2);
   const at::Tensor target = testing::random_complex(problem.aty.sizes(), 3);
   const LossFn loss = [&](const at::Tensor& x) { return (x - target).abs().pow(2).sum(); };
-  make_gradient_strategy(strategy)->forward_backward(model, problem, loss);
+  make_gradient_strategy(strategy)->forward_backward(*model, problem, loss);
   std::vector<at::Tensor> grads;
   for (const auto& p : model->parameters()) grads.push_back(p.grad().clone());
   return grads;
@@ -64,9 +64,9 @@ int64_t mel_step_peak(std::vector<int64_t> tile) {
   const at::Tensor target = testing::random_complex(problem.aty.sizes(), 3, at::kComplexFloat);
   const LossFn loss = [&](const at::Tensor& x) { return (x - target).abs().sum(); };
   auto mel = make_gradient_strategy("mel");
-  mel->forward_backward(model, problem, loss);  // gradients allocated: steady state
+  mel->forward_backward(*model, problem, loss);  // gradients allocated: steady state
   core::PeakScope scope(c10::Device(c10::kCPU));
-  mel->forward_backward(model, problem, loss);
+  mel->forward_backward(*model, problem, loss);
   return scope.peak_increase();
 }
 

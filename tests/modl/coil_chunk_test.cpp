@@ -60,7 +60,7 @@ TEST(CoilChunk, DataConsistencyHoldsOneChunkOfCoilImages) {
   // 16 coils: the unchunked normal operator holds two sets of 16 coil images (before and after
   // the FFT); with chunks of 1 it holds 2 coil images. Everything else (CG vectors, the gradient
   // buffers) is a few images, so the peak must fall by well over half.
-  modl::RandomProblemSpec spec;
+  unrolled::RandomProblemSpec spec;
   spec.image_shape = {1, 48, 40};
   spec.coils = 16;
   const ModlProblem problem = random_problem(spec, 5, at::kComplexFloat);

@@ -1,14 +1,16 @@
-// Small MoDL problems for tests (header-only: only the suites that link modl include it).
-// float64 / complex128, seeded, for 2D, 3D and 2D+time.
+// Small problems and networks (MoDL, VarNet) for tests (header-only: only the suites that link
+// modl and varnet include it). float64 / complex128, seeded, for 2D, 3D and 2D+time.
 #pragma once
 
 #include <ATen/ATen.h>
 
+#include <ostream>
 #include <string>
 
 #include "modl/modl_net.h"
-#include "modl/random_problem.h"
 #include "support/test_support.h"
+#include "unrolled/random_problem.h"
+#include "varnet/varnet.h"
 
 namespace melrecon::testing {
 
@@ -20,6 +22,9 @@ struct SmallGeometry {
   nn::ConvKind conv;
 };
 
+// GoogleTest names parameterised cases with it (instead of the object's bytes).
+inline void PrintTo(const SmallGeometry& g, std::ostream* os) { *os << g.name; }
+
 inline std::vector<SmallGeometry> small_geometries() {
   return {{"2d", {2, 12, 10}, 3, {}, nn::ConvKind::conv2d},
           {"3d", {1, 4, 8, 6}, 3, {}, nn::ConvKind::conv3d},
@@ -28,11 +33,11 @@ inline std::vector<SmallGeometry> small_geometries() {
 
 inline modl::ModlProblem small_problem(const SmallGeometry& g, uint64_t seed,
                                        c10::ScalarType dtype = at::kComplexDouble) {
-  modl::RandomProblemSpec spec;
+  unrolled::RandomProblemSpec spec;
   spec.image_shape = g.image_shape;
   spec.coils = g.coils;
   spec.fft_axes = g.fft_axes;
-  return modl::random_problem(spec, seed, dtype);
+  return unrolled::random_problem(spec, seed, dtype);
 }
 
 inline modl::ModlOptions small_modl_options(const SmallGeometry& g, int64_t unrolls,
@@ -43,6 +48,34 @@ inline modl::ModlOptions small_modl_options(const SmallGeometry& g, int64_t unro
       .lambda(0.05)
       .denoiser(nn::DenoiserOptions().cnn(
           nn::ResidualCnnOptions().kind(g.conv).num_layers(3).features(6).lipschitz(lipschitz)));
+}
+
+// A VarNet with the same small CNN; step + lipschitz < 1 keeps it invertible.
+inline varnet::VarNetOptions small_varnet_options(const SmallGeometry& g, int64_t unrolls,
+                                                  double lipschitz = 0.0, double step = 0.3) {
+  varnet::VarNetOptions o;
+  o.num_unrolls = unrolls;
+  o.step_size = step;
+  o.regulariser = nn::DenoiserOptions().cnn(
+      nn::ResidualCnnOptions().kind(g.conv).num_layers(3).features(6).lipschitz(lipschitz));
+  return o;
+}
+
+// Either architecture behind the interface the strategies use, weights seeded, in `dtype`.
+inline std::shared_ptr<unrolled::UnrolledModel> small_network(const std::string& arch,
+                                                              const SmallGeometry& g,
+                                                              int64_t unrolls, uint64_t seed,
+                                                              c10::ScalarType dtype = at::kDouble) {
+  at::manual_seed(seed);
+  std::shared_ptr<unrolled::UnrolledModel> model;
+  if (arch == "varnet") {
+    model = std::make_shared<varnet::VarNetImpl>(small_varnet_options(g, unrolls));
+  } else {
+    model = std::make_shared<modl::ModlImpl>(small_modl_options(g, unrolls));
+  }
+  model->module().to(dtype);
+  model->update_normalisation();
+  return model;
 }
 
 inline modl::Modl small_model(const modl::ModlOptions& options, uint64_t seed,

@@ -9,8 +9,10 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "core/error.h"
+#include "io/dataset.h"
 #include "modl/modl_net.h"
 #include "sim/simulate.h"
 #include "support/test_support.h"
@@ -38,7 +40,7 @@ TrainConfig tiny_config(const std::string& data) {
 std::vector<at::Tensor> weights_of(const std::string& run) {
   TrainedModel t = load_trained_model(run, c10::kCPU);
   std::vector<at::Tensor> w;
-  for (const auto& p : t.model->parameters()) w.push_back(p.detach().clone());
+  for (const auto& p : t.model->module().parameters()) w.push_back(p.detach().clone());
   return w;
 }
 
@@ -105,6 +107,54 @@ TEST(Trainer, RefusesToOverwriteOrResumeWithAnotherModel) {
   TrainConfig longer = config;
   longer.optim.steps = 8;  // allowed: more steps
   EXPECT_EQ(train_model(longer, {dir + "/run", true, 0}).steps, 8);
+}
+
+// The variational network trains through the same trainer: a resumed run ends with the weights
+// of an uninterrupted one, the checkpoint records the architecture, and the loaded network
+// reconstructs a case; a run cannot be resumed as the other architecture.
+TEST(Trainer, VarNetResumesBitIdenticallyAndReconstructs) {
+  const std::string dir = tiny_dataset("trainer_varnet");
+  TrainConfig config = tiny_config(dir + "/data");
+  config.model.arch = "varnet";
+  config.model.step_size = 0.5;
+  train_model(config, {dir + "/straight", false, 0});
+  train_model(config, {dir + "/interrupted", false, 3});
+  train_model(config, {dir + "/interrupted", true, 0});
+  const auto a = weights_of(dir + "/straight"), b = weights_of(dir + "/interrupted");
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t i = 0; i < a.size(); ++i) EXPECT_TRUE(at::equal(a[i], b[i])) << "parameter " << i;
+
+  TrainedModel t = load_trained_model(dir + "/straight", c10::kCPU);
+  EXPECT_STREQ(t.model->arch(), "varnet");
+  EXPECT_EQ(t.model->num_unrolls(), 2);
+  const io::CaseData c = io::read_case(dir + "/data", "case_0000", io::DataKind::image2d);
+  const at::Tensor fully_sampled = at::ones({1, 1, 24, 20}, at::kFloat);
+  const at::Tensor x = apply_model(t, c.kspace, c.maps, fully_sampled, {});
+  EXPECT_EQ(x.sizes(), c.reference.sizes());
+  EXPECT_TRUE(at::isfinite(at::real(x)).all().item<bool>());
+
+  TrainConfig as_modl = config;
+  as_modl.model.arch = "modl";
+  EXPECT_THROW(train_model(as_modl, {dir + "/straight", true, 0}), core::Error);
+}
+
+// Checkpoints written before the architecture was recorded hold MoDL and still load as MoDL.
+TEST(Trainer, CheckpointWithoutAnArchitectureLoadsAsModl) {
+  const std::string dir = tiny_dataset("trainer_old_arch");
+  const TrainConfig config = tiny_config(dir + "/data");
+  train_model(config, {dir + "/run", false, 0});
+  TrainedModel t = load_trained_model(dir + "/run", c10::kCPU);
+  torch::optim::Adam adam(t.model->module().parameters(), torch::optim::AdamOptions(0.1));
+  TrainerState state = load_checkpoint(dir + "/run/checkpoint.pt", t.model->module(), adam);
+  nlohmann::json old = nlohmann::json::parse(state.config_json);
+  ASSERT_EQ(old["model"].erase("arch"), 1u);
+  state.config_json = old.dump();
+  save_checkpoint(dir + "/old.pt", t.model->module(), adam, state);
+  TrainedModel loaded = load_trained_model(dir + "/old.pt", c10::kCPU);
+  EXPECT_STREQ(loaded.model->arch(), "modl");
+  const auto a = t.model->module().parameters(), b = loaded.model->module().parameters();
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t i = 0; i < a.size(); ++i) EXPECT_TRUE(at::equal(a[i], b[i])) << "parameter " << i;
 }
 
 TEST(Trainer, DivergenceStopsNamingTheExampleAndKeepsTheCheckpoint) {

@@ -1,19 +1,19 @@
-#include "mel/mel_checkpoint.h"
+#include "mel/mel_recompute.h"
 
 #include "mel/stored_inputs.h"
 
 namespace melrecon::mel {
 
-StepResult MelCheckpoint::forward_backward(modl::Modl& model, const modl::ModlProblem& problem,
-                                           const LossFn& loss) {
-  const int64_t n = model->num_unrolls();
+StepResult MelRecompute::forward_backward(unrolled::UnrolledModel& model,
+                                          const unrolled::Problem& problem, const LossFn& loss) {
+  const int64_t n = model.num_unrolls();
   StoredInputs inputs(options_.offload_to_host_, problem.aty.device());
-  at::Tensor x = problem.aty;
+  at::Tensor x = model.initial(problem);
   {
     torch::NoGradGuard no_grad;
     for (int64_t k = 0; k + 1 < n; ++k) {
       inputs.push(x);
-      x = model->unroll(k, x, problem);
+      x = model.unroll(k, x, problem);
     }
   }
   // Offloaded inputs come back one unroll ahead: x_{N−2} while the last unroll runs.

@@ -1,5 +1,5 @@
-// A seeded random MoDL problem (maps with unit root-sum-of-squares, a random line mask with a
-// fully sampled readout, k-space of a random image plus noise), for self-checks, tests and
+// A seeded random reconstruction problem (maps with unit root-sum-of-squares, a random line mask
+// with a fully sampled readout, k-space of a random image plus noise), for self-checks, tests and
 // benchmarks, whose results do not depend on image content.
 #pragma once
 
@@ -9,9 +9,9 @@
 #include <cstdint>
 #include <vector>
 
-#include "modl/modl_net.h"
+#include "unrolled/problem.h"
 
-namespace melrecon::modl {
+namespace melrecon::unrolled {
 
 struct RandomProblemSpec {
   std::vector<int64_t> image_shape;  // [B, *S]
@@ -23,8 +23,8 @@ struct RandomProblemSpec {
 };
 
 // Drawn on the CPU from `seed` (the same numbers on every device), then moved to `device`.
-ModlProblem random_problem(const RandomProblemSpec& spec, uint64_t seed,
-                           c10::ScalarType complex_dtype = c10::kComplexDouble,
-                           c10::Device device = c10::kCPU);
+Problem random_problem(const RandomProblemSpec& spec, uint64_t seed,
+                       c10::ScalarType complex_dtype = c10::kComplexDouble,
+                       c10::Device device = c10::kCPU);
 
-}  // namespace melrecon::modl
+}  // namespace melrecon::unrolled

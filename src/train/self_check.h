@@ -1,0 +1,32 @@
+// `melrecon selftest`: the gradient strategies on a small random problem (float64) for each
+// architecture (MoDL, VarNet) and 2D, 3D and 2D+time, each compared with plain backprop:
+// relative gradient error, peak live bytes of the step (counting allocator), time.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace melrecon::train {
+
+struct SelfCheckOptions {
+  int64_t num_unrolls = 5;
+  uint64_t seed = 1;
+};
+
+struct SelfCheckRow {
+  std::string arch;             // "modl" | "varnet"
+  std::string data;             // "2d" | "3d" | "cine"
+  std::string strategy;         // "full" | "mel" | "mel-invertible"
+  double gradient_error = 0.0;  // max over parameters of ‖g − g_full‖ / ‖g_full‖
+  double tolerance = 0.0;       // what the strategy promises (0 for the reference)
+  int64_t peak_bytes = 0;
+  double seconds = 0.0;
+  int64_t fallbacks = 0;   // mel-invertible: segments recomputed instead of inverted
+  double max_drift = 0.0;  // mel-invertible: largest measured inversion drift
+  bool ok() const { return gradient_error <= tolerance; }
+};
+
+std::vector<SelfCheckRow> run_self_check(const SelfCheckOptions& options);
+std::string format_self_check(const std::vector<SelfCheckRow>& rows);
+
+}  // namespace melrecon::train

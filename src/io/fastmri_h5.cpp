@@ -36,13 +36,27 @@ h5::Handle complex_memory_type(hid_t dataset, const std::string& path) {
   const int members = compound ? H5Tget_nmembers(type.get()) : 0;
   core::check(compound && members == 2 && H5Tget_size(type.get()) <= 2 * sizeof(double),
               "{}: 'kspace' must be complex (a compound of two floats), found another type", path);
+  // HDF5 1.10 converts a compound member by member, by name, and trusts the file's layout: a
+  // member outside the compound or one name twice must not reach its converter.
+  const size_t size = H5Tget_size(type.get());
   h5::Handle memory(H5Tcreate(H5T_COMPOUND, 2 * sizeof(float)), H5Tclose);
+  std::string names[2];
   for (unsigned m = 0; m < 2; ++m) {
-    core::check(H5Tget_member_class(type.get(), m) == H5T_FLOAT,
-                "{}: 'kspace' member {} is not a float", path, m);
+    const h5::Handle member(H5Tget_member_type(type.get(), m), H5Tclose);
+    const size_t bytes = member.get() >= 0 ? H5Tget_size(member.get()) : 0;
+    const size_t offset = H5Tget_member_offset(type.get(), m);
+    core::check(H5Tget_member_class(type.get(), m) == H5T_FLOAT &&
+                    (bytes == sizeof(float) || bytes == sizeof(double)) && offset + bytes <= size,
+                "{}: 'kspace' member {} is not a float or double inside the {}-byte element", path,
+                m, size);
     char* name = H5Tget_member_name(type.get(), m);
-    H5Tinsert(memory.get(), name, m * sizeof(float), H5T_NATIVE_FLOAT);
+    names[m] = name ? name : "";
     H5free_memory(name);
+    core::check(m == 0 || names[1] != names[0], "{}: 'kspace' has two members named '{}'", path,
+                names[0]);
+    core::check(H5Tinsert(memory.get(), names[m].c_str(), m * sizeof(float), H5T_NATIVE_FLOAT) >= 0,
+                "{}: 'kspace' member {} ('{}') cannot be read ({})", path, m, names[m],
+                h5::last_error());
   }
   return memory;
 }

@@ -97,6 +97,17 @@ TEST(FastmriH5, BadFilesAreOneLineErrorsNamingTheFile) {
             std::string::npos);
 }
 
+// Found by fuzzing (fuzz/fastmri_fuzz.cpp): a file whose 'kspace' compound declares a member
+// reaching past its element; HDF5 1.10 read it out of bounds (heap use after free).
+TEST(FastmriH5, CompoundMemberOutsideItsElementIsRefused) {
+  const std::string path = MELRECON_TEST_DATA "/fastmri_member_outside_compound.h5";
+  const std::string error = testing::reader_error(path, [&] {
+    const FastmriFile f(path);
+    f.read_slice(0);
+  });
+  EXPECT_NE(error.find("'kspace' member"), std::string::npos) << error;
+}
+
 }  // namespace
 }  // namespace melrecon::io
 #endif  // MELRECON_HAVE_HDF5

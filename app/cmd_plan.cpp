@@ -74,7 +74,7 @@ void run_plan(const PlanArgs& a) {
   const train::Plan plan = train::make_plan(r);
   std::cout << plan.table();
   if (r.budget_bytes > 0) {
-    core::check(plan.chosen >= 0, "plan: no configuration fits the budget of {}", a.budget);
+    MELRECON_CHECK(plan.chosen >= 0, "plan: no configuration fits the budget of {}", a.budget);
     std::cout << fmt::format("fastest under {}: {}\n", a.budget,
                              plan.rows[plan.chosen].candidate.label);
   }

@@ -20,14 +20,14 @@ struct ReconArgs {
 void run_recon(const ReconArgs& a) {
   const io::Case c = io::load_case(a.data.files());
   train::TrainedModel trained = train::load_trained_model(a.model, c10::Device(a.device));
-  core::check(trained.kind == c.kind, "{}: the model was trained on {} data, {} is {} data",
-              a.model, io::to_string(trained.kind), a.data.kspace, io::to_string(c.kind));
+  MELRECON_CHECK(trained.kind == c.kind, "{}: the model was trained on {} data, {} is {} data",
+                 a.model, io::to_string(trained.kind), a.data.kspace, io::to_string(c.kind));
   const auto fft_axes = a.data.sense_options(c.kind).fft_axes_;
   const at::Tensor image = train::apply_model(trained, c.kspace, c.maps, c.mask, fft_axes);
-  core::check(at::isfinite(image).all().item<bool>(),
-              "{}: the reconstruction of {} is not finite (k-space max {:g}, coil maps max {:g})",
-              a.model, a.data.kspace, c.kspace.abs().max().item<double>(),
-              c.maps.abs().max().item<double>());
+  MELRECON_CHECK(
+      at::isfinite(image).all().item<bool>(),
+      "{}: the reconstruction of {} is not finite (k-space max {:g}, coil maps max {:g})", a.model,
+      a.data.kspace, c.kspace.abs().max().item<double>(), c.maps.abs().max().item<double>());
   io::write_bart(a.out, image, io::Role::image, c.kind);
   std::cout << "MoDL (" << trained.config.model.unrolls << " unrolls): " << a.data.kspace << " -> "
             << a.out << "\n";

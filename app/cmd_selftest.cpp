@@ -23,8 +23,8 @@ void add_selftest_command(CLI::App& app) {
     const auto rows = train::run_self_check(*options);
     std::cout << train::format_self_check(rows);
     for (const auto& r : rows) {
-      core::check(r.ok(), "selftest: {} {} {} gradient error {:.2e} exceeds {:.0e}", r.arch, r.data,
-                  r.strategy, r.gradient_error, r.tolerance);
+      MELRECON_CHECK(r.ok(), "selftest: {} {} {} gradient error {:.2e} exceeds {:.0e}", r.arch,
+                     r.data, r.strategy, r.gradient_error, r.tolerance);
     }
   });
 }

@@ -33,10 +33,13 @@ void run_train(const TrainArgs& a) {
   const std::string config_file =
       a.resume && a.config.empty() ? a.run_dir + "/config.json" : a.config;
   train::TrainConfig config = train::load_config(config_file, overrides);
-  core::check(!config.data.train.empty(), "no training data: give --data or data.train in the config");
+  MELRECON_CHECK(!config.data.train.empty(),
+                 "no training data: give --data or data.train in the config");
   if (!a.budget.empty()) {
-    core::check(!a.resume, "train: --budget chooses a new run's configuration; a resumed run keeps "
-                           "the strategy and tiling saved in {}/config.json", a.run_dir);
+    MELRECON_CHECK(!a.resume,
+                   "train: --budget chooses a new run's configuration; a resumed run keeps "
+                   "the strategy and tiling saved in {}/config.json",
+                   a.run_dir);
     const int64_t budget = train::parse_bytes(a.budget);
     std::vector<std::string> strategies{"full", "mel"};
     if (!a.strategy.empty() || config.optim.strategy == "mel-invertible") {
@@ -44,7 +47,7 @@ void run_train(const TrainArgs& a) {
     }
     const train::BudgetChoice choice = train::choose_for_budget(config, budget, strategies);
     std::cout << choice.plan.table();
-    core::check(choice.fits(), "train: no configuration fits the budget of {}", a.budget);
+    MELRECON_CHECK(choice.fits(), "train: no configuration fits the budget of {}", a.budget);
     std::cout << fmt::format("fastest under {}: {}\n", a.budget,
                              choice.plan.rows[choice.plan.chosen].candidate.label);
     config = choice.config;

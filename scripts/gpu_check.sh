@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# The GPU validation, as two device-tool calls of under 10 minutes each, after
-# scripts/gpu_deps.sh ran here:
-#   run(command="bash scripts/gpu_check.sh build", carry=[".deps"], timeout_s=590)
-#   run(command="bash scripts/gpu_check.sh bench", carry=[".deps"], timeout_s=590)
+# The GPU validation, in two stages of under 10 minutes each, on a machine with an NVIDIA GPU, a
+# pip-installed CUDA torch and no network: run scripts/gpu_deps.sh where Debian's packages are
+# reachable, copy the tree with its .deps folder to the GPU machine, then there
+#   bash scripts/gpu_check.sh build
+#   bash scripts/gpu_check.sh bench
 # build: configure against the Python torch's CUDA LibTorch, build, run the CUDA tests and the
 #        gradient/tiling/precision suites on the GPU machine.
-# bench: melrecon's bench/mel_memory at the issues' full sizes (native conv3d and the
+# bench: melrecon's bench/mel_memory at full sizes (native conv3d and the
 #        depth-major node), `melrecon plan` for the whole
 #        knee, and the PyTorch reference (bench/pytorch_modl.py) in the same call.
-# Everything is written to $OUT (the device tool's output folder) or runs/gpu.
+# Everything is written to $OUT (default runs/gpu).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 OUT=${OUT:-runs/gpu}

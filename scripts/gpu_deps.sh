@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Run here (Debian): fetches what the GPU machine's build needs besides LibTorch and unpacks it
-# into .deps/root (ignored by git): CLI11 and nlohmann-json with their CMake packages, and
-# GoogleTest's sources (the GPU build compiles them with LibTorch's flags). fmt comes with LibTorch. The device tool then
-# carries it: run(command="bash scripts/gpu_check.sh build", carry=[".deps"]).
+# Run on a Debian machine: fetches what an offline GPU machine's build needs besides LibTorch and
+# unpacks it into .deps/root (ignored by git): CLI11 and nlohmann-json with their CMake packages,
+# and GoogleTest's sources (the GPU build compiles them with LibTorch's flags). fmt comes with
+# LibTorch. Copy .deps with the tree; scripts/gpu_check.sh finds it there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rm -rf .deps/debs .deps/root

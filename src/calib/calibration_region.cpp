@@ -38,31 +38,33 @@ at::Tensor sampled_positions(const at::Tensor& data) {
 
 at::Tensor calibration_region(const at::Tensor& data, int64_t max_size, int64_t min_a,
                               int64_t min_b) {
-  core::check(data.dim() >= 3, "calibration: expected k-space [C, A, B, ...], found shape {}",
-              core::shape_string(data.sizes()));
+  MELRECON_CHECK(data.dim() >= 3, "calibration: expected k-space [C, A, B, ...], found shape {}",
+                 core::shape_string(data.sizes()));
   const int64_t size_a = data.size(1);
   const int64_t size_b = data.size(2);
   const at::Tensor sampled = sampled_positions(data);
   const int64_t na = centred_extent(sampled.select(1, size_b / 2), max_size);
   const int64_t nb = centred_extent(sampled.select(0, size_a / 2), max_size);
-  core::check(na >= min_a && nb >= min_b,
-              "calibration: the fully sampled k-space centre is {}x{}, smaller than the {}x{} the "
-              "kernel needs (is the centre of k-space acquired?)",
-              na, nb, min_a, min_b);
+  MELRECON_CHECK(
+      na >= min_a && nb >= min_b,
+      "calibration: the fully sampled k-space centre is {}x{}, smaller than the {}x{} the "
+      "kernel needs (is the centre of k-space acquired?)",
+      na, nb, min_a, min_b);
   const int64_t start_a = size_a / 2 - na / 2;
   const int64_t start_b = size_b / 2 - nb / 2;
   const int64_t holes =
       na * nb - sampled.narrow(0, start_a, na).narrow(1, start_b, nb).sum().item<int64_t>();
-  core::check(holes == 0,
-              "calibration: the central {}x{} calibration region has {} unsampled "
-              "positions",
-              na, nb, holes);
+  MELRECON_CHECK(holes == 0,
+                 "calibration: the central {}x{} calibration region has {} unsampled "
+                 "positions",
+                 na, nb, holes);
   return data.narrow(1, start_a, na).narrow(2, start_b, nb);
 }
 
 at::Tensor time_average(const at::Tensor& kspace) {
-  core::check(kspace.dim() == 4, "calibration: expected cine k-space [C, T, Y, X], found shape {}",
-              core::shape_string(kspace.sizes()));
+  MELRECON_CHECK(kspace.dim() == 4,
+                 "calibration: expected cine k-space [C, T, Y, X], found shape {}",
+                 core::shape_string(kspace.sizes()));
   const at::Tensor frames = kspace.abs().gt(0).any(0, /*keepdim=*/true).sum(1);  // [1, Y, X]
   return kspace.sum(1) / frames.clamp_min(1).to(kspace.scalar_type());
 }

@@ -76,13 +76,13 @@ void estimate_entry(const at::Tensor& k, Kind kind, at::Tensor out, const CoilMa
 at::Tensor estimate_coil_maps(const at::Tensor& kspace, Kind kind, const CoilMapOptions& options) {
   options.validate();
   const int64_t rank = kind == Kind::image2d ? 4 : 5;
-  core::check(kspace.dim() == rank, "coil maps: expected {} k-space of rank {}, found shape {}",
-              kind == Kind::image2d ? "2D"
-              : kind == Kind::cine  ? "cine"
-                                    : "3D",
-              rank, core::shape_string(kspace.sizes()));
-  core::check(kspace.is_complex(), "coil maps: expected complex k-space, found {}",
-              c10::toString(kspace.scalar_type()));
+  MELRECON_CHECK(kspace.dim() == rank, "coil maps: expected {} k-space of rank {}, found shape {}",
+                 kind == Kind::image2d ? "2D"
+                 : kind == Kind::cine  ? "cine"
+                                       : "3D",
+                 rank, core::shape_string(kspace.sizes()));
+  MELRECON_CHECK(kspace.is_complex(), "coil maps: expected complex k-space, found {}",
+                 c10::toString(kspace.scalar_type()));
   // A preprocessing step: computed on the CPU, returned where the k-space lives.
   const at::Tensor k = kspace.cpu();
   at::Tensor maps = at::zeros_like(k, at::MemoryFormat::Contiguous);

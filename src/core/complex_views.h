@@ -12,8 +12,4 @@ at::Tensor complex_to_channels(const at::Tensor& x);
 // [B, 2, *S] real -> [B, *S] complex (copies once to make the real/imag pair contiguous).
 at::Tensor channels_to_complex(const at::Tensor& x);
 
-// Matching dtypes: complex64 <-> float32, complex128 <-> float64.
-c10::ScalarType real_dtype_of(c10::ScalarType complex_dtype);
-c10::ScalarType complex_dtype_of(c10::ScalarType real_dtype);
-
 }  // namespace melrecon::core

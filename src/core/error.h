@@ -28,9 +28,30 @@ template <typename... Args>
   throw Error(fmt::format(format, std::forward<Args>(args)...));
 }
 
+// A user's error, checked: MELRECON_CHECK(condition, "format {}", args...). The arguments are
+// evaluated only when the condition fails (after it: an argument may read state the condition
+// just set, such as HDF5's error stack), so passing checks cost nothing on hot paths.
+#define MELRECON_CHECK(condition, ...)                     \
+  do {                                                     \
+    if (!(condition)) ::melrecon::core::fail(__VA_ARGS__); \
+  } while (0)
+
+// A bug in melrecon, not the user's doing: says so, with the file and line.
+class InternalError : public std::logic_error {
+ public:
+  using std::logic_error::logic_error;
+};
+
 template <typename... Args>
-void check(bool condition, fmt::format_string<Args...> format, Args&&... args) {
-  if (!condition) throw Error(fmt::format(format, std::forward<Args>(args)...));
+[[noreturn]] void fail_internal(const char* file, int line, fmt::format_string<Args...> format,
+                                Args&&... args) {
+  throw InternalError(fmt::format("internal error (a bug in melrecon) at {}:{}: {}", file, line,
+                                  fmt::format(format, std::forward<Args>(args)...)));
 }
+
+#define MELRECON_ASSERT(condition, ...)                                                 \
+  do {                                                                                  \
+    if (!(condition)) ::melrecon::core::fail_internal(__FILE__, __LINE__, __VA_ARGS__); \
+  } while (0)
 
 }  // namespace melrecon::core

@@ -107,8 +107,8 @@ struct Counts {
 };
 
 void require_cpu_meter() {
-  check(MemoryMeter::installed(),
-        "MemoryMeter: call MemoryMeter::install() before measuring CPU memory");
+  MELRECON_ASSERT(MemoryMeter::installed(),
+                  "MemoryMeter: call MemoryMeter::install() before measuring CPU memory");
 }
 
 #if MELRECON_HAVE_CUDA

@@ -10,7 +10,7 @@ namespace melrecon::core {
 
 void check_finite(const at::Tensor& t, const std::string& what) {
   const int64_t bad = (~at::isfinite(t)).sum().item<int64_t>();
-  check(bad == 0, "{}: contains {} non-finite values (NaN or Inf)", what, bad);
+  MELRECON_CHECK(bad == 0, "{}: contains {} non-finite values (NaN or Inf)", what, bad);
 }
 
 int64_t checked_bytes(at::IntArrayRef sizes, int64_t element_bytes, int64_t limit_bytes,
@@ -18,18 +18,14 @@ int64_t checked_bytes(at::IntArrayRef sizes, int64_t element_bytes, int64_t limi
   int64_t bytes = element_bytes;
   bool overflow = false;
   for (int64_t s : sizes) {
-    check(s >= 0, "{}: shape {} has a negative size", what, shape_string(sizes));
+    MELRECON_CHECK(s >= 0, "{}: shape {} has a negative size", what, shape_string(sizes));
     overflow = overflow || __builtin_mul_overflow(bytes, s, &bytes);
   }
-  check(!overflow && bytes <= limit_bytes, "{}: shape {} needs {} bytes, more than the {} its file allows",
-        what, shape_string(sizes), overflow ? std::string("over 2^63") : std::to_string(bytes),
-        limit_bytes);
+  MELRECON_CHECK(!overflow && bytes <= limit_bytes,
+                 "{}: shape {} needs {} bytes, more than the {} its file allows", what,
+                 shape_string(sizes), overflow ? std::string("over 2^63") : std::to_string(bytes),
+                 limit_bytes);
   return bytes;
-}
-
-void check_rank(const at::Tensor& t, int64_t lo, int64_t hi, const std::string& what) {
-  check(t.dim() >= lo && t.dim() <= hi, "{}: expected rank in [{}, {}], found {} (shape {})", what,
-        lo, hi, t.dim(), shape_string(t.sizes()));
 }
 
 std::string shape_string(at::IntArrayRef shape) {

@@ -10,9 +10,6 @@ namespace melrecon::core {
 // Throws "<what>: contains N non-finite values (NaN or Inf)" if any element is not finite.
 void check_finite(const at::Tensor& t, const std::string& what);
 
-// Throws "<what>: expected rank in [lo, hi], found R (shape [...])".
-void check_rank(const at::Tensor& t, int64_t lo, int64_t hi, const std::string& what);
-
 // Bytes of `sizes` elements of `element_bytes` each, computed without overflow; throws
 // "<what>: shape [...] needs ... bytes, more than ..." when that passes `limit_bytes` (what a
 // file's size allows), so a corrupt header never reaches the allocator.

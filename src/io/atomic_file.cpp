@@ -49,14 +49,14 @@ void write_file_atomically(const std::string& path,
   const std::string tmp = path + ".tmp." + std::to_string(::getpid());
   try {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    core::check(out.good(), "{}: cannot open for writing ({})", path, std::strerror(errno));
+    MELRECON_CHECK(out.good(), "{}: cannot open for writing ({})", path, std::strerror(errno));
     write(out);
     out.flush();
-    core::check(out.good(), "{}: write failed ({})", path, std::strerror(errno));
+    MELRECON_CHECK(out.good(), "{}: write failed ({})", path, std::strerror(errno));
     out.close();
-    core::check(!out.fail(), "{}: write failed ({})", path, std::strerror(errno));
+    MELRECON_CHECK(!out.fail(), "{}: write failed ({})", path, std::strerror(errno));
     const int synced = fsync_path(tmp, false);
-    core::check(synced == 0, "{}: write failed ({})", path, std::strerror(synced));
+    MELRECON_CHECK(synced == 0, "{}: write failed ({})", path, std::strerror(synced));
   } catch (...) {
     std::error_code ignored;
     std::filesystem::remove(tmp, ignored);  // no partial file is left behind

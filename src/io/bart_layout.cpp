@@ -27,9 +27,9 @@ std::vector<int> bart_axes(Role role, DataKind kind, int batch_dim) {
 }
 
 int batch_dim_of(const std::vector<int64_t>& dims, const std::string& file) {
-  core::check(dims[kSlice] == 1 || dims[kBatch] == 1,
-              "{}: both SLICE ({}) and BATCH ({}) are > 1; melrecon has one batch axis", file,
-              dims[kSlice], dims[kBatch]);
+  MELRECON_CHECK(dims[kSlice] == 1 || dims[kBatch] == 1,
+                 "{}: both SLICE ({}) and BATCH ({}) are > 1; melrecon has one batch axis", file,
+                 dims[kSlice], dims[kBatch]);
   return dims[kSlice] > 1 ? kSlice : kBatch;
 }
 
@@ -52,9 +52,9 @@ DataKind parse_data_kind(const std::string& name) {
 }
 
 DataKind infer_kind(const std::vector<int64_t>& dims, const std::string& file) {
-  core::check(!(dims[kPhs2] > 1 && dims[kTime] > 1),
-              "{}: both PHS2 ({}) and TIME ({}) are > 1; 3D+time data is not supported", file,
-              dims[kPhs2], dims[kTime]);
+  MELRECON_CHECK(!(dims[kPhs2] > 1 && dims[kTime] > 1),
+                 "{}: both PHS2 ({}) and TIME ({}) are > 1; 3D+time data is not supported", file,
+                 dims[kPhs2], dims[kTime]);
   if (dims[kTime] > 1) return DataKind::cine;
   if (dims[kPhs2] > 1) return DataKind::volume3d;
   return DataKind::image2d;
@@ -65,10 +65,13 @@ at::Tensor from_bart(const CflArray& array, Role role, DataKind kind, const std:
   const std::vector<int> axes = bart_axes(role, kind, batch_dim_of(dims, file));
   for (int d = 0; d < kBartDims; ++d) {
     if (std::find(axes.begin(), axes.end(), d) != axes.end()) continue;
-    core::check(dims[d] == 1, "{}: BART dimension {} ({}) is {}, but {} {} data needs it to be 1",
-                file, d, kBartNames[d], dims[d], to_string(kind),
-                role == Role::kspace ? "k-space" : role == Role::maps ? "coil-map"
-                                                 : role == Role::image ? "image" : "mask");
+    MELRECON_CHECK(dims[d] == 1,
+                   "{}: BART dimension {} ({}) is {}, but {} {} data needs it to be 1", file, d,
+                   kBartNames[d], dims[d], to_string(kind),
+                   role == Role::kspace  ? "k-space"
+                   : role == Role::maps  ? "coil-map"
+                   : role == Role::image ? "image"
+                                         : "mask");
   }
   // array.data has shape reverse(dims): BART dim d is tensor axis 15 - d. Bring the layout's
   // axes to the front in melrecon order; the rest are all 1 and vanish in the reshape.
@@ -86,9 +89,9 @@ at::Tensor from_bart(const CflArray& array, Role role, DataKind kind, const std:
 
 CflArray to_bart(const at::Tensor& tensor, Role role, DataKind kind) {
   const std::vector<int> axes = bart_axes(role, kind, kBatch);
-  core::check(tensor.dim() == static_cast<int64_t>(axes.size()),
-              "to_bart: a {} tensor must have rank {}, found shape {}", to_string(kind),
-              axes.size(), core::shape_string(tensor.sizes()));
+  MELRECON_CHECK(tensor.dim() == static_cast<int64_t>(axes.size()),
+                 "to_bart: a {} tensor must have rank {}, found shape {}", to_string(kind),
+                 axes.size(), core::shape_string(tensor.sizes()));
   CflArray array;
   array.dims.assign(kBartDims, 1);
   for (size_t i = 0; i < axes.size(); ++i) array.dims[axes[i]] = tensor.size(i);

@@ -17,19 +17,21 @@ at::Tensor mask_from_kspace(const at::Tensor& kspace) {
 }
 
 void check_mask_fits(const at::Tensor& mask, const at::Tensor& kspace, const std::string& file) {
-  core::check(mask.dim() == kspace.dim(), "{}: mask has rank {}, k-space has rank {}", file,
-              mask.dim(), kspace.dim());
+  MELRECON_CHECK(mask.dim() == kspace.dim(), "{}: mask has rank {}, k-space has rank {}", file,
+                 mask.dim(), kspace.dim());
   for (int64_t d = 0; d < mask.dim(); ++d) {
-    core::check(mask.size(d) == 1 || mask.size(d) == kspace.size(d),
-                "{}: mask shape {} does not fit k-space shape {} (axis {})", file,
-                core::shape_string(mask.sizes()), core::shape_string(kspace.sizes()), d);
+    MELRECON_CHECK(mask.size(d) == 1 || mask.size(d) == kspace.size(d),
+                   "{}: mask shape {} does not fit k-space shape {} (axis {})", file,
+                   core::shape_string(mask.sizes()), core::shape_string(kspace.sizes()), d);
   }
   core::check_finite(mask, file);
   // A sampling pattern or sampling weights: 0..1. Larger values only scale the data and make
   // AᴴA overflow float32.
   const double largest = mask.abs().max().item<double>();
-  core::check(largest <= 1.0, "{}: mask values must lie in [0, 1] (a sampling pattern or weights), "
-              "found {:g}", file, largest);
+  MELRECON_CHECK(largest <= 1.0,
+                 "{}: mask values must lie in [0, 1] (a sampling pattern or weights), "
+                 "found {:g}",
+                 file, largest);
 }
 
 Case load_case(const CaseFiles& files) {
@@ -42,13 +44,13 @@ Case load_case(const CaseFiles& files) {
   c.maps = read_bart(files.maps, Role::maps, c.kind);
   const std::string maps_file = cfl_file(files.maps);
   core::check_finite(c.maps, maps_file);
-  core::check(c.maps.size(0) == 1 || c.maps.size(0) == c.kspace.size(0),
-              "{}: maps have {} batch entries, k-space has {}", maps_file, c.maps.size(0),
-              c.kspace.size(0));
+  MELRECON_CHECK(c.maps.size(0) == 1 || c.maps.size(0) == c.kspace.size(0),
+                 "{}: maps have {} batch entries, k-space has {}", maps_file, c.maps.size(0),
+                 c.kspace.size(0));
   for (int64_t d = 1; d < c.kspace.dim(); ++d) {
-    core::check(c.maps.size(d) == c.kspace.size(d),
-                "{}: maps shape {} does not match k-space shape {} (axis {})", maps_file,
-                core::shape_string(c.maps.sizes()), core::shape_string(c.kspace.sizes()), d);
+    MELRECON_CHECK(c.maps.size(d) == c.kspace.size(d),
+                   "{}: maps shape {} does not match k-space shape {} (axis {})", maps_file,
+                   core::shape_string(c.maps.sizes()), core::shape_string(c.kspace.sizes()), d);
   }
 
   if (files.mask.empty()) {

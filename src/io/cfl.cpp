@@ -41,15 +41,16 @@ std::vector<int64_t> parse_dims_line(const std::string& line, const std::string&
     } catch (const std::exception&) {
       used = 0;
     }
-    core::check(used == token.size(), "{}: corrupt header: dimension '{}' is not an integer", hdr,
-                token);
-    core::check(value > 0, "{}: corrupt header: dimension {} is {}, must be positive", hdr,
-                dims.size(), value);
+    MELRECON_CHECK(used == token.size(), "{}: corrupt header: dimension '{}' is not an integer",
+                   hdr, token);
+    MELRECON_CHECK(value > 0, "{}: corrupt header: dimension {} is {}, must be positive", hdr,
+                   dims.size(), value);
     dims.push_back(value);
   }
-  core::check(!dims.empty(), "{}: corrupt header: no sizes after '# Dimensions'", hdr);
-  core::check(dims.size() <= kBartDims, "{}: corrupt header: {} dimensions, BART allows at most {}",
-              hdr, dims.size(), kBartDims);
+  MELRECON_CHECK(!dims.empty(), "{}: corrupt header: no sizes after '# Dimensions'", hdr);
+  MELRECON_CHECK(dims.size() <= kBartDims,
+                 "{}: corrupt header: {} dimensions, BART allows at most {}", hdr, dims.size(),
+                 kBartDims);
   dims.resize(kBartDims, 1);
   return dims;
 }
@@ -64,13 +65,13 @@ std::string cfl_base_name(const std::string& path) {
 std::vector<int64_t> read_cfl_dims(const std::string& path) {
   const std::string hdr = cfl_base_name(path) + ".hdr";
   std::ifstream in(hdr);
-  core::check(in.good(), "{}: cannot open header (missing file?)", hdr);
+  MELRECON_CHECK(in.good(), "{}: cannot open header (missing file?)", hdr);
   std::string line;
   while (std::getline(in, line)) {
     if (line.rfind("# Dimensions", 0) == 0) {
       std::string sizes;
-      core::check(static_cast<bool>(std::getline(in, sizes)),
-                  "{}: corrupt header: nothing after '# Dimensions'", hdr);
+      MELRECON_CHECK(static_cast<bool>(std::getline(in, sizes)),
+                     "{}: corrupt header: nothing after '# Dimensions'", hdr);
       return parse_dims_line(sizes, hdr);
     }
   }
@@ -84,27 +85,29 @@ CflArray read_cfl(const std::string& path) {
   const std::string cfl = base + ".cfl";
   std::error_code ec;
   const auto found = std::filesystem::file_size(cfl, ec);
-  core::check(!ec, "{}: cannot open data file (missing file?)", cfl);
+  MELRECON_CHECK(!ec, "{}: cannot open data file (missing file?)", cfl);
   // Overflow-checked; then it must equal the file's size.
   const int64_t expected =
       core::checked_bytes(array.dims, 8, std::numeric_limits<int64_t>::max(), cfl);
-  core::check(static_cast<int64_t>(found) == expected,
-              "{}: data file has {} bytes but its header {} asks for {} (truncated or mismatched)",
-              cfl, found, core::shape_string(array.dims), expected);
+  MELRECON_CHECK(
+      static_cast<int64_t>(found) == expected,
+      "{}: data file has {} bytes but its header {} asks for {} (truncated or mismatched)", cfl,
+      found, core::shape_string(array.dims), expected);
   array.data = at::empty(reversed(array.dims), at::kComplexFloat);
   std::ifstream in(cfl, std::ios::binary);
   in.read(static_cast<char*>(array.data.data_ptr()), expected);
-  core::check(in.gcount() == expected, "{}: read only {} of {} bytes", cfl, in.gcount(), expected);
+  MELRECON_CHECK(in.gcount() == expected, "{}: read only {} of {} bytes", cfl, in.gcount(),
+                 expected);
   return array;
 }
 
 void write_cfl(const std::string& path, const std::vector<int64_t>& dims, const at::Tensor& data) {
   const std::string base = cfl_base_name(path);
-  core::check(!dims.empty() && dims.size() <= kBartDims,
-              "{}.hdr: cannot write {} dimensions (BART allows 1 to {})", base, dims.size(),
-              kBartDims);
-  core::check(product(dims) == data.numel(), "{}.cfl: dimensions {} hold {} values, data has {}",
-              base, core::shape_string(dims), product(dims), data.numel());
+  MELRECON_CHECK(!dims.empty() && dims.size() <= kBartDims,
+                 "{}.hdr: cannot write {} dimensions (BART allows 1 to {})", base, dims.size(),
+                 kBartDims);
+  MELRECON_CHECK(product(dims) == data.numel(), "{}.cfl: dimensions {} hold {} values, data has {}",
+                 base, core::shape_string(dims), product(dims), data.numel());
   const at::Tensor values = data.to(at::kCPU, at::kComplexFloat).contiguous();
   std::vector<int64_t> padded = dims;
   padded.resize(kBartDims, 1);

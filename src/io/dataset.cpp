@@ -27,9 +27,9 @@ void check_same_spatial(const at::Tensor& t, const at::Tensor& kspace, int64_t f
                         const std::string& file) {
   for (int64_t d = 2; d < kspace.dim(); ++d) {
     const int64_t td = d - 2 + first_axis;
-    core::check(td < t.dim() && t.size(td) == kspace.size(d),
-                "{}: shape {} does not match k-space {}", file, core::shape_string(t.sizes()),
-                core::shape_string(kspace.sizes()));
+    MELRECON_CHECK(td < t.dim() && t.size(td) == kspace.size(d),
+                   "{}: shape {} does not match k-space {}", file, core::shape_string(t.sizes()),
+                   core::shape_string(kspace.sizes()));
   }
 }
 
@@ -59,7 +59,7 @@ void write_dataset_info(const std::string& dir, const DatasetInfo& info) {
 DatasetInfo read_dataset_info(const std::string& dir) {
   const std::string file = (fs::path(dir) / "dataset.json").string();
   std::ifstream in(file);
-  core::check(in.good(), "{}: cannot open (is {} a melrecon dataset folder?)", file, dir);
+  MELRECON_CHECK(in.good(), "{}: cannot open (is {} a melrecon dataset folder?)", file, dir);
   nlohmann::json j;
   try {
     in >> j;
@@ -68,10 +68,10 @@ DatasetInfo read_dataset_info(const std::string& dir) {
   }
   DatasetInfo info;
   try {
-    core::check(j.is_object() && j.value("format", "") == kFormat,
-                "{}: not a melrecon dataset index (\"format\" must be \"{}\")", file, kFormat);
-    core::check(j.value("version", 0) == kVersion, "{}: unsupported version {} (expected {})", file,
-                j.value("version", 0), kVersion);
+    MELRECON_CHECK(j.is_object() && j.value("format", "") == kFormat,
+                   "{}: not a melrecon dataset index (\"format\" must be \"{}\")", file, kFormat);
+    MELRECON_CHECK(j.value("version", 0) == kVersion, "{}: unsupported version {} (expected {})",
+                   file, j.value("version", 0), kVersion);
     info.kind = parse_data_kind(j.at("kind").get<std::string>());
     info.cases = j.at("cases").get<std::vector<std::string>>();
     info.fft_axes = j.value("fft_axes", default_fft_axes(info.kind));
@@ -80,20 +80,22 @@ DatasetInfo read_dataset_info(const std::string& dir) {
   } catch (const core::UsageError& e) {
     core::fail("{}: {}", file, e.what());
   }
-  core::check(!info.cases.empty(), "{}: lists no cases", file);
+  MELRECON_CHECK(!info.cases.empty(), "{}: lists no cases", file);
   const int64_t rank = info.kind == DataKind::image2d ? 2 : 3;
   std::vector<bool> seen(rank, false);
   for (int64_t axis : info.fft_axes) {
-    core::check(axis >= 0 && axis < rank && !seen[axis],
-                "{}: fft_axes must be distinct spatial axes in [0, {}), found {}", file, rank, axis);
+    MELRECON_CHECK(axis >= 0 && axis < rank && !seen[axis],
+                   "{}: fft_axes must be distinct spatial axes in [0, {}), found {}", file, rank,
+                   axis);
     seen[axis] = true;
   }
   for (const auto& name : info.cases) {
     // A plain folder name: nothing outside the dataset folder is read.
-    core::check(!name.empty() && name != "." && name != ".." && name.find('/') == std::string::npos,
-                "{}: case '{}' is not a folder name inside the dataset", file, name);
-    core::check(fs::is_directory(fs::path(dir) / name), "{}: case folder '{}' is missing", file,
-                name);
+    MELRECON_CHECK(
+        !name.empty() && name != "." && name != ".." && name.find('/') == std::string::npos,
+        "{}: case '{}' is not a folder name inside the dataset", file, name);
+    MELRECON_CHECK(fs::is_directory(fs::path(dir) / name), "{}: case folder '{}' is missing", file,
+                   name);
   }
   for (const auto& key : {"format", "version", "kind", "cases", "fft_axes"}) j.erase(key);
   info.extra = j;
@@ -102,7 +104,7 @@ DatasetInfo read_dataset_info(const std::string& dir) {
 
 void write_case(const std::string& dir, const std::string& name, const CaseData& data,
                 DataKind kind) {
-  core::check(data.kspace.defined(), "write_case {}: k-space is required", name);
+  MELRECON_CHECK(data.kspace.defined(), "write_case {}: k-space is required", name);
   fs::create_directories(fs::path(dir) / name);
   write_bart(part(dir, name, "kspace"), data.kspace, Role::kspace, kind);
   if (data.maps.defined()) write_bart(part(dir, name, "maps"), data.maps, Role::maps, kind);
@@ -120,8 +122,8 @@ CaseData read_case(const std::string& dir, const std::string& name, DataKind kin
   const std::string maps = part(dir, name, "maps");
   if (exists(maps)) {
     c.maps = read_bart(maps, Role::maps, kind);
-    core::check(c.maps.size(1) == c.kspace.size(1), "{}.cfl: {} coils, k-space has {}", maps,
-                c.maps.size(1), c.kspace.size(1));
+    MELRECON_CHECK(c.maps.size(1) == c.kspace.size(1), "{}.cfl: {} coils, k-space has {}", maps,
+                   c.maps.size(1), c.kspace.size(1));
     check_same_spatial(c.maps, c.kspace, 2, maps + ".cfl");
     core::check_finite(c.maps, maps + ".cfl");
   }

@@ -34,8 +34,9 @@ h5::Handle complex_memory_type(hid_t dataset, const std::string& path) {
   const h5::Handle type(H5Dget_type(dataset), H5Tclose);
   const bool compound = H5Tget_class(type.get()) == H5T_COMPOUND;
   const int members = compound ? H5Tget_nmembers(type.get()) : 0;
-  core::check(compound && members == 2 && H5Tget_size(type.get()) <= 2 * sizeof(double),
-              "{}: 'kspace' must be complex (a compound of two floats), found another type", path);
+  MELRECON_CHECK(compound && members == 2 && H5Tget_size(type.get()) <= 2 * sizeof(double),
+                 "{}: 'kspace' must be complex (a compound of two floats), found another type",
+                 path);
   // HDF5 1.10 converts a compound member by member, by name, and trusts the file's layout: a
   // member outside the compound or one name twice must not reach its converter.
   const size_t size = H5Tget_size(type.get());
@@ -45,18 +46,19 @@ h5::Handle complex_memory_type(hid_t dataset, const std::string& path) {
     const h5::Handle member(H5Tget_member_type(type.get(), m), H5Tclose);
     const size_t bytes = member.get() >= 0 ? H5Tget_size(member.get()) : 0;
     const size_t offset = H5Tget_member_offset(type.get(), m);
-    core::check(H5Tget_member_class(type.get(), m) == H5T_FLOAT &&
-                    (bytes == sizeof(float) || bytes == sizeof(double)) && offset + bytes <= size,
-                "{}: 'kspace' member {} is not a float or double inside the {}-byte element", path,
-                m, size);
+    MELRECON_CHECK(H5Tget_member_class(type.get(), m) == H5T_FLOAT &&
+                       (bytes == sizeof(float) || bytes == sizeof(double)) &&
+                       offset + bytes <= size,
+                   "{}: 'kspace' member {} is not a float or double inside the {}-byte element",
+                   path, m, size);
     char* name = H5Tget_member_name(type.get(), m);
     names[m] = name ? name : "";
     H5free_memory(name);
-    core::check(m == 0 || names[1] != names[0], "{}: 'kspace' has two members named '{}'", path,
-                names[0]);
-    core::check(H5Tinsert(memory.get(), names[m].c_str(), m * sizeof(float), H5T_NATIVE_FLOAT) >= 0,
-                "{}: 'kspace' member {} ('{}') cannot be read ({})", path, m, names[m],
-                h5::last_error());
+    MELRECON_CHECK(m == 0 || names[1] != names[0], "{}: 'kspace' has two members named '{}'", path,
+                   names[0]);
+    MELRECON_CHECK(
+        H5Tinsert(memory.get(), names[m].c_str(), m * sizeof(float), H5T_NATIVE_FLOAT) >= 0,
+        "{}: 'kspace' member {} ('{}') cannot be read ({})", path, m, names[m], h5::last_error());
   }
   return memory;
 }
@@ -69,10 +71,11 @@ FastmriFile::FastmriFile(const std::string& path) : impl_(std::make_unique<Impl>
   impl_->kspace = h5::open_dataset(impl_->file.get(), "kspace", path);
   const std::vector<hsize_t> dims = h5::shape_of(impl_->kspace.get());
   impl_->shape.assign(dims.begin(), dims.end());
-  core::check(impl_->shape.size() == 4,
-              "{}: 'kspace' has rank {} (shape {}), expected 4: [slices, coils, readout, phase] multicoil",
-              path, impl_->shape.size(), core::shape_string(impl_->shape));
-  for (int64_t d : impl_->shape) core::check(d > 0, "{}: 'kspace' is empty", path);
+  MELRECON_CHECK(
+      impl_->shape.size() == 4,
+      "{}: 'kspace' has rank {} (shape {}), expected 4: [slices, coils, readout, phase] multicoil",
+      path, impl_->shape.size(), core::shape_string(impl_->shape));
+  for (int64_t d : impl_->shape) MELRECON_CHECK(d > 0, "{}: 'kspace' is empty", path);
   // k-space barely compresses: a declared size far beyond the file's is a corrupt header.
   core::checked_bytes(impl_->shape, 8, h5::kMaxExpansion * static_cast<int64_t>(std::filesystem::file_size(path)),
                       path + ": 'kspace'");
@@ -100,18 +103,18 @@ at::Tensor FastmriFile::Impl::read_slices(int64_t first, int64_t count) const {
   const h5::Handle file_space(H5Dget_space(kspace.get()), H5Sclose);
   H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start, nullptr, extent, nullptr);
   const h5::Handle memory_space(H5Screate_simple(4, extent, nullptr), H5Sclose);
-  core::check(H5Dread(kspace.get(), complex_type.get(), memory_space.get(), file_space.get(),
-                      H5P_DEFAULT, out.data_ptr()) >= 0,
-              "{}: cannot read 'kspace' slices {}..{} ({})", path, first, first + count - 1,
-              h5::last_error());
+  MELRECON_CHECK(H5Dread(kspace.get(), complex_type.get(), memory_space.get(), file_space.get(),
+                         H5P_DEFAULT, out.data_ptr()) >= 0,
+                 "{}: cannot read 'kspace' slices {}..{} ({})", path, first, first + count - 1,
+                 h5::last_error());
   return phase_then_readout(out);
 }
 
 at::Tensor FastmriFile::read_kspace() const { return impl_->read_slices(0, num_slices()); }
 
 at::Tensor FastmriFile::read_slice(int64_t slice) const {
-  core::check(slice >= 0 && slice < num_slices(), "{}: slice {} is outside [0, {})", impl_->path,
-              slice, num_slices());
+  MELRECON_CHECK(slice >= 0 && slice < num_slices(), "{}: slice {} is outside [0, {})", impl_->path,
+                 slice, num_slices());
   return impl_->read_slices(slice, 1);
 }
 
@@ -125,17 +128,18 @@ at::Tensor FastmriFile::reconstruction_rss() const {
   if (!h5::has_path(impl_->file.get(), "reconstruction_rss")) return {};
   const h5::Handle dataset = h5::open_dataset(impl_->file.get(), "reconstruction_rss", impl_->path);
   const h5::Handle stored_type(H5Dget_type(dataset.get()), H5Tclose);
-  core::check(H5Tget_class(stored_type.get()) == H5T_FLOAT && H5Tget_size(stored_type.get()) <= sizeof(double),
-              "{}: 'reconstruction_rss' must hold floats", impl_->path);
+  MELRECON_CHECK(H5Tget_class(stored_type.get()) == H5T_FLOAT &&
+                     H5Tget_size(stored_type.get()) <= sizeof(double),
+                 "{}: 'reconstruction_rss' must hold floats", impl_->path);
   const std::vector<hsize_t> dims = h5::shape_of(dataset.get());
   const std::vector<int64_t> shape(dims.begin(), dims.end());
   core::checked_bytes(shape, 4, h5::kMaxExpansion * static_cast<int64_t>(std::filesystem::file_size(impl_->path)),
                       impl_->path + ": 'reconstruction_rss'");
-  core::check(shape.size() == 3 && shape[0] == num_slices(),
-              "{}: 'reconstruction_rss' has shape {}, expected [{}, y, x]", impl_->path,
-              core::shape_string(shape), num_slices());
+  MELRECON_CHECK(shape.size() == 3 && shape[0] == num_slices(),
+                 "{}: 'reconstruction_rss' has shape {}, expected [{}, y, x]", impl_->path,
+                 core::shape_string(shape), num_slices());
   at::Tensor out = at::empty(shape, at::kFloat);
-  core::check(
+  MELRECON_CHECK(
       H5Dread(dataset.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data_ptr()) >= 0,
       "{}: cannot read 'reconstruction_rss' ({})", impl_->path, h5::last_error());
   return phase_then_readout(out);

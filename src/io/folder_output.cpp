@@ -18,20 +18,22 @@ void write_folder_atomically(const std::string& dir, bool overwrite,
                              const std::function<void(const std::string& tmp)>& fill) {
   const fs::path target = fs::absolute(fs::path(dir)).lexically_normal();
   const fs::path where = target.filename().empty() ? target.parent_path() : target;
-  core::check(!fs::exists(where) || fs::is_directory(where), "{}: exists and is not a folder", dir);
+  MELRECON_CHECK(!fs::exists(where) || fs::is_directory(where), "{}: exists and is not a folder",
+                 dir);
   const bool had_target = fs::exists(where);
-  core::check(!had_target || overwrite || fs::is_empty(where),
-              "{}: exists and is not empty; write to a new folder, or pass --overwrite to replace "
-              "it whole",
-              dir);
+  MELRECON_CHECK(
+      !had_target || overwrite || fs::is_empty(where),
+      "{}: exists and is not empty; write to a new folder, or pass --overwrite to replace "
+      "it whole",
+      dir);
   std::error_code error;
   fs::create_directories(where.parent_path(), error);
-  core::check(!error, "{}: cannot create its parent folder: {}", dir, error.message());
+  MELRECON_CHECK(!error, "{}: cannot create its parent folder: {}", dir, error.message());
   remove_stale_temporaries(where);
   const fs::path tmp = where.string() + ".tmp." + std::to_string(::getpid());
   fs::remove_all(tmp, error);
   fs::create_directory(tmp, error);
-  core::check(!error, "{}: cannot create a folder beside it: {}", tmp.string(), error.message());
+  MELRECON_CHECK(!error, "{}: cannot create a folder beside it: {}", tmp.string(), error.message());
   try {
     fill(tmp.string());
   } catch (...) {

@@ -41,12 +41,12 @@ std::string last_error() {
 
 Handle open_file(const std::string& path) {
   silence_hdf5();
-  core::check(std::filesystem::is_regular_file(path), "{}: cannot open (no such file)", path);
+  MELRECON_CHECK(std::filesystem::is_regular_file(path), "{}: cannot open (no such file)", path);
   const htri_t is_hdf5 = H5Fis_hdf5(path.c_str());
-  core::check(is_hdf5 != 0, "{}: not an HDF5 file", path);
+  MELRECON_CHECK(is_hdf5 != 0, "{}: not an HDF5 file", path);
   Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
-  core::check(file.valid(), "{}: cannot open as HDF5, truncated or corrupt ({})", path,
-              last_error());
+  MELRECON_CHECK(file.valid(), "{}: cannot open as HDF5, truncated or corrupt ({})", path,
+                 last_error());
   return file;
 }
 
@@ -61,9 +61,10 @@ bool has_path(hid_t loc, const std::string& name) {
 }
 
 Handle open_dataset(hid_t loc, const std::string& name, const std::string& file) {
-  core::check(has_path(loc, name), "{}: no dataset '{}'", file, name);
+  MELRECON_CHECK(has_path(loc, name), "{}: no dataset '{}'", file, name);
   Handle dataset(H5Dopen2(loc, name.c_str(), H5P_DEFAULT), H5Dclose);
-  core::check(dataset.valid(), "{}: '{}' is not a readable dataset ({})", file, name, last_error());
+  MELRECON_CHECK(dataset.valid(), "{}: '{}' is not a readable dataset ({})", file, name,
+                 last_error());
   return dataset;
 }
 
@@ -77,15 +78,15 @@ std::vector<hsize_t> shape_of(hid_t dataset) {
 
 std::string read_string(hid_t dataset, const std::string& what) {
   const Handle type(H5Dget_type(dataset), H5Tclose);
-  core::check(H5Tget_class(type.get()) == H5T_STRING, "{}: expected a string", what);
+  MELRECON_CHECK(H5Tget_class(type.get()) == H5T_STRING, "{}: expected a string", what);
   const Handle space(H5Dget_space(dataset), H5Sclose);
-  core::check(H5Sget_simple_extent_npoints(space.get()) == 1, "{}: expected one string", what);
+  MELRECON_CHECK(H5Sget_simple_extent_npoints(space.get()) == 1, "{}: expected one string", what);
   if (H5Tis_variable_str(type.get()) > 0) {
     const Handle memory(H5Tcopy(H5T_C_S1), H5Tclose);
     H5Tset_size(memory.get(), H5T_VARIABLE);
     char* text = nullptr;
-    core::check(H5Dread(dataset, memory.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, &text) >= 0,
-                "{}: cannot read ({})", what, last_error());
+    MELRECON_CHECK(H5Dread(dataset, memory.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, &text) >= 0,
+                   "{}: cannot read ({})", what, last_error());
     std::string result = text != nullptr ? text : "";
     H5free_memory(text);
     return result;
@@ -94,8 +95,8 @@ std::string read_string(hid_t dataset, const std::string& what) {
   std::string buffer(size, '\0');
   const Handle memory(H5Tcopy(H5T_C_S1), H5Tclose);
   H5Tset_size(memory.get(), size);
-  core::check(H5Dread(dataset, memory.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()) >= 0,
-              "{}: cannot read ({})", what, last_error());
+  MELRECON_CHECK(H5Dread(dataset, memory.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()) >= 0,
+                 "{}: cannot read ({})", what, last_error());
   return buffer.substr(0, buffer.find('\0'));
 }
 

@@ -51,11 +51,11 @@ bool skipped(const ISMRMRD::AcquisitionHeader& head) {
 // opens files read-write and creates missing groups) only ever sees a well-formed one.
 void check_structure(const std::string& path, const std::string& group) {
   const h5::Handle file = h5::open_file(path);
-  core::check(h5::has_path(file.get(), group), "{}: no ISMRMRD group '{}'", path, group);
-  core::check(h5::has_path(file.get(), group + "/xml"), "{}: no ISMRMRD header '{}/xml'", path,
-              group);
-  core::check(h5::has_path(file.get(), group + "/data"), "{}: no acquisitions '{}/data'", path,
-              group);
+  MELRECON_CHECK(h5::has_path(file.get(), group), "{}: no ISMRMRD group '{}'", path, group);
+  MELRECON_CHECK(h5::has_path(file.get(), group + "/xml"), "{}: no ISMRMRD header '{}/xml'", path,
+                 group);
+  MELRECON_CHECK(h5::has_path(file.get(), group + "/data"), "{}: no acquisitions '{}/data'", path,
+                 group);
 }
 
 // What libismrmrd trusts of an acquisition record: the sample and channel counts of its header
@@ -84,7 +84,7 @@ void check_acquisition_records(const std::string& path, const std::string& group
   H5Tinsert(record_type.get(), "traj", offsetof(Record, traj), floats.get());
   H5Tinsert(record_type.get(), "data", offsetof(Record, data), floats.get());
   const std::vector<hsize_t> shape = h5::shape_of(table.get());
-  core::check(shape.size() == 1, "{}: '{}/data' is not a table of acquisitions", path, group);
+  MELRECON_CHECK(shape.size() == 1, "{}: '{}/data' is not a table of acquisitions", path, group);
   const h5::Handle file_space(H5Dget_space(table.get()), H5Sclose);
   const hsize_t one = 1;
   const h5::Handle memory_space(H5Screate_simple(1, &one, nullptr), H5Sclose);
@@ -93,26 +93,28 @@ void check_acquisition_records(const std::string& path, const std::string& group
     H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, &i, nullptr, &one, nullptr);
     // HDF5 allocates what a record's stored lengths declare before it reads them.
     hsize_t declared = 0;
-    core::check(H5Dvlen_get_buf_size(table.get(), record_type.get(), file_space.get(), &declared) >= 0 &&
-                    declared <= limit,
-                "{}: acquisition {} of '{}/data' declares {} bytes of samples, more than the file "
-                "allows ({})",
-                path, i, group, declared, h5::last_error());
+    MELRECON_CHECK(
+        H5Dvlen_get_buf_size(table.get(), record_type.get(), file_space.get(), &declared) >= 0 &&
+            declared <= limit,
+        "{}: acquisition {} of '{}/data' declares {} bytes of samples, more than the file "
+        "allows ({})",
+        path, i, group, declared, h5::last_error());
     Record r{};
-    core::check(H5Dread(table.get(), record_type.get(), memory_space.get(), file_space.get(),
-                        H5P_DEFAULT, &r) >= 0,
-                "{}: acquisition {} of '{}/data' cannot be read ({})", path, i, group,
-                h5::last_error());
+    MELRECON_CHECK(H5Dread(table.get(), record_type.get(), memory_space.get(), file_space.get(),
+                           H5P_DEFAULT, &r) >= 0,
+                   "{}: acquisition {} of '{}/data' cannot be read ({})", path, i, group,
+                   h5::last_error());
     const uint64_t samples = r.head.number_of_samples;
     const bool fits = r.data.len == 2 * samples * r.head.active_channels &&
                       r.traj.len == samples * r.head.trajectory_dimensions &&
                       (r.data.len == 0 || r.data.p != nullptr) && (r.traj.len == 0 || r.traj.p != nullptr);
     H5Dvlen_reclaim(record_type.get(), memory_space.get(), H5P_DEFAULT, &r);
-    core::check(fits,
-                "{}: acquisition {} holds {} data and {} trajectory values, its header ({} samples, "
-                "{} channels, {} trajectory dimensions) says otherwise",
-                path, i, r.data.len, r.traj.len, samples, r.head.active_channels,
-                r.head.trajectory_dimensions);
+    MELRECON_CHECK(
+        fits,
+        "{}: acquisition {} holds {} data and {} trajectory values, its header ({} samples, "
+        "{} channels, {} trajectory dimensions) says otherwise",
+        path, i, r.data.len, r.traj.len, samples, r.head.active_channels,
+        r.head.trajectory_dimensions);
   }
 }
 
@@ -126,25 +128,25 @@ void add_acquisition(Accumulator& acc, ISMRMRD::Acquisition& acq, const IsmrmrdL
                      const std::string& path, uint32_t index) {
   const ISMRMRD::AcquisitionHeader& head = acq.getHead();
   const int64_t coils = acc.sum.size(1);
-  core::check(head.active_channels == coils,
-              "{}: acquisition {} has {} active channels, the first imaging one had {}", path,
-              index, head.active_channels, coils);
-  core::check(head.idx.contrast == 0 && head.idx.set == 0,
-              "{}: acquisition {} has contrast {} and set {}; only one contrast and set are "
-              "supported",
-              path, index, head.idx.contrast, head.idx.set);
-  core::check(!head.isFlagSet(ISMRMRD::ISMRMRD_ACQ_IS_REVERSE),
-              "{}: acquisition {} is a reversed (EPI) readout, which is not supported", path,
-              index);
+  MELRECON_CHECK(head.active_channels == coils,
+                 "{}: acquisition {} has {} active channels, the first imaging one had {}", path,
+                 index, head.active_channels, coils);
+  MELRECON_CHECK(head.idx.contrast == 0 && head.idx.set == 0,
+                 "{}: acquisition {} has contrast {} and set {}; only one contrast and set are "
+                 "supported",
+                 path, index, head.idx.contrast, head.idx.set);
+  MELRECON_CHECK(!head.isFlagSet(ISMRMRD::ISMRMRD_ACQ_IS_REVERSE),
+                 "{}: acquisition {} is a reversed (EPI) readout, which is not supported", path,
+                 index);
   const auto p = layout.place(head.idx, path, index);
   const int64_t samples = head.number_of_samples;
   const int64_t first = head.discard_pre;
   const int64_t used = samples - head.discard_pre - head.discard_post;
   const int64_t x0 = first - head.center_sample + layout.nx / 2;
-  core::check(used > 0 && x0 >= 0 && x0 + used <= layout.nx,
-              "{}: acquisition {} readout (samples {}..{}, centre {}) does not fit the encoded "
-              "matrix x = {}",
-              path, index, first, first + used - 1, head.center_sample, layout.nx);
+  MELRECON_CHECK(used > 0 && x0 >= 0 && x0 + used <= layout.nx,
+                 "{}: acquisition {} readout (samples {}..{}, centre {}) does not fit the encoded "
+                 "matrix x = {}",
+                 path, index, first, first + used - 1, head.center_sample, layout.nx);
   const at::Tensor data =
       at::from_blob(acq.getDataPtr(), {coils, samples}, at::kComplexFloat).narrow(1, first, used);
   acc.sum[p.b].select(1, p.lead).select(1, p.y).narrow(1, x0, used).add_(data);
@@ -182,7 +184,7 @@ IsmrmrdData read_ismrmrd(const std::string& path, const std::string& group) {
     if (skipped(acq.getHead())) continue;
     if (!acc.sum.defined()) {
       const int64_t coils = acq.active_channels();
-      core::check(coils > 0, "{}: acquisition {} has no active channels", path, i);
+      MELRECON_CHECK(coils > 0, "{}: acquisition {} has no active channels", path, i);
       core::checked_bytes({layout.slices, coils, layout.lead(), layout.ny, layout.nx}, 8,
                           h5::kMaxExpansion * static_cast<int64_t>(std::filesystem::file_size(path)),
                           path + ": the encoded matrix of the header");
@@ -193,7 +195,7 @@ IsmrmrdData read_ismrmrd(const std::string& path, const std::string& group) {
     add_acquisition(acc, acq, layout, path, i);
     ++used;
   }
-  core::check(used > 0, "{}: no imaging acquisitions among {} in '{}/data'", path, total, group);
+  MELRECON_CHECK(used > 0, "{}: no imaging acquisitions among {} in '{}/data'", path, total, group);
 
   // In place: the k-space of a whole 3D knee is gigabytes.
   at::Tensor k = acc.sum.div_(acc.lines.clamp_min(1).unsqueeze(1).unsqueeze(-1).to(at::kFloat));

@@ -26,16 +26,16 @@ int64_t centre_of(const Optional<Limit>& limit, int64_t size) {
 int64_t step_index(int64_t counter, int64_t centre, int64_t size, const char* name,
                    const std::string& file, uint32_t acquisition) {
   const int64_t index = counter - centre + size / 2;
-  core::check(index >= 0 && index < size,
-              "{}: acquisition {} has {} {}, outside the encoded matrix of {} (centre {})", file,
-              acquisition, name, counter, size, centre);
+  MELRECON_CHECK(index >= 0 && index < size,
+                 "{}: acquisition {} has {} {}, outside the encoded matrix of {} (centre {})", file,
+                 acquisition, name, counter, size, centre);
   return index;
 }
 
 int64_t counter_index(int64_t counter, int64_t count, const char* name, const std::string& file,
                       uint32_t acquisition) {
-  core::check(counter < count, "{}: acquisition {} has {} {}, outside the header's limits 0..{}",
-              file, acquisition, name, counter, count - 1);
+  MELRECON_CHECK(counter < count, "{}: acquisition {} has {} {}, outside the header's limits 0..{}",
+                 file, acquisition, name, counter, count - 1);
   return counter;
 }
 
@@ -65,30 +65,30 @@ IsmrmrdLayout layout_from_header(const std::string& xml, const std::string& file
   } catch (const std::exception& e) {
     core::fail("{}: invalid ISMRMRD XML header ({})", file, core::first_line(e.what()));
   }
-  core::check(!header.encoding.empty(), "{}: the ISMRMRD header has no encoding", file);
+  MELRECON_CHECK(!header.encoding.empty(), "{}: the ISMRMRD header has no encoding", file);
   const ISMRMRD::Encoding& e = header.encoding[0];
-  core::check(e.trajectory == ISMRMRD::TrajectoryType::CARTESIAN,
-              "{}: only Cartesian trajectories are supported", file);
+  MELRECON_CHECK(e.trajectory == ISMRMRD::TrajectoryType::CARTESIAN,
+                 "{}: only Cartesian trajectories are supported", file);
   const ISMRMRD::EncodingLimits& limits = e.encodingLimits;
 
   IsmrmrdLayout l;
   l.nx = e.encodedSpace.matrixSize.x;
   l.ny = e.encodedSpace.matrixSize.y;
   l.nz = e.encodedSpace.matrixSize.z;
-  core::check(l.nx > 0 && l.ny > 0 && l.nz > 0, "{}: encoded matrix {}x{}x{} is empty", file, l.nx,
-              l.ny, l.nz);
+  MELRECON_CHECK(l.nx > 0 && l.ny > 0 && l.nz > 0, "{}: encoded matrix {}x{}x{} is empty", file,
+                 l.nx, l.ny, l.nz);
   l.centre_y = centre_of(limits.kspace_encoding_step_1, l.ny);
   l.centre_z = centre_of(limits.kspace_encoding_step_2, l.nz);
   l.slices = count_of(limits.slice);
   const int64_t phases = count_of(limits.phase);
   const int64_t repetitions = count_of(limits.repetition);
-  core::check(phases == 1 || repetitions == 1,
-              "{}: both phase ({}) and repetition ({}) vary; melrecon has one time axis", file,
-              phases, repetitions);
+  MELRECON_CHECK(phases == 1 || repetitions == 1,
+                 "{}: both phase ({}) and repetition ({}) vary; melrecon has one time axis", file,
+                 phases, repetitions);
   l.frames_from_phase = phases > 1;
   l.frames = std::max(phases, repetitions);
-  core::check(l.nz == 1 || l.frames == 1, "{}: 3D data with {} frames (3D+time) is not supported",
-              file, l.frames);
+  MELRECON_CHECK(l.nz == 1 || l.frames == 1,
+                 "{}: 3D data with {} frames (3D+time) is not supported", file, l.frames);
   l.kind = l.nz > 1 ? DataKind::volume3d : l.frames > 1 ? DataKind::cine : DataKind::image2d;
 
   // Readout oversampling: crop only when the recon grid has the encoded grid's resolution.

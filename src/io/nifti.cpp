@@ -28,7 +28,7 @@ constexpr int64_t kMaxBytes = int64_t{8} << 30;
 std::vector<char> read_bytes(const std::string& path) {
 #if MELRECON_HAVE_ZLIB
   gzFile file = gzopen(path.c_str(), "rb");
-  core::check(file != nullptr, "{}: cannot open (missing file?)", path);
+  MELRECON_CHECK(file != nullptr, "{}: cannot open (missing file?)", path);
   std::vector<char> bytes;
   char chunk[1 << 16];
   int n = 0;
@@ -44,15 +44,15 @@ std::vector<char> read_bytes(const std::string& path) {
   const char* reason = gzerror(file, &status);
   const std::string message = reason ? reason : "";
   gzclose(file);
-  core::check(n == 0 && (status == Z_OK || status == Z_STREAM_END),
-              "{}: corrupt or truncated gzip data ({})", path, message);
+  MELRECON_CHECK(n == 0 && (status == Z_OK || status == Z_STREAM_END),
+                 "{}: corrupt or truncated gzip data ({})", path, message);
   return bytes;
 #else
   const bool gz = path.size() >= 3 && path.compare(path.size() - 3, 3, ".gz") == 0;
-  core::check(!gz, "{}: .nii.gz needs zlib, which was not found when melrecon was configured",
-              path);
+  MELRECON_CHECK(!gz, "{}: .nii.gz needs zlib, which was not found when melrecon was configured",
+                 path);
   std::ifstream in(path, std::ios::binary);
-  core::check(in.good(), "{}: cannot open (missing file?)", path);
+  MELRECON_CHECK(in.good(), "{}: cannot open (missing file?)", path);
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 #endif
 }
@@ -112,26 +112,26 @@ bool nifti_gz_supported() { return MELRECON_HAVE_ZLIB != 0; }
 
 NiftiImage read_nifti(const std::string& path) {
   const std::vector<char> bytes = read_bytes(path);
-  core::check(bytes.size() >= static_cast<size_t>(kHeaderSize),
-              "{}: bad NIfTI header: the file has {} bytes, a header needs {}", path, bytes.size(),
-              kHeaderSize);
+  MELRECON_CHECK(bytes.size() >= static_cast<size_t>(kHeaderSize),
+                 "{}: bad NIfTI header: the file has {} bytes, a header needs {}", path,
+                 bytes.size(), kHeaderSize);
   int32_t sizeof_hdr = 0;
   std::memcpy(&sizeof_hdr, bytes.data(), 4);
   const bool swap = sizeof_hdr != kHeaderSize && byte_swapped(sizeof_hdr) == kHeaderSize;
-  core::check(sizeof_hdr == kHeaderSize || swap,
-              "{}: bad NIfTI header: sizeof_hdr is {}, expected 348 (not a NIfTI-1 file?)", path,
-              sizeof_hdr);
-  core::check(std::memcmp(bytes.data() + 344, "n+1\0", 4) == 0,
-              "{}: bad NIfTI header: magic is not \"n+1\" (only single-file .nii is supported)",
-              path);
+  MELRECON_CHECK(sizeof_hdr == kHeaderSize || swap,
+                 "{}: bad NIfTI header: sizeof_hdr is {}, expected 348 (not a NIfTI-1 file?)", path,
+                 sizeof_hdr);
+  MELRECON_CHECK(std::memcmp(bytes.data() + 344, "n+1\0", 4) == 0,
+                 "{}: bad NIfTI header: magic is not \"n+1\" (only single-file .nii is supported)",
+                 path);
   const Header h(bytes, swap);
   const int16_t rank = h.get<int16_t>(40);
-  core::check(rank >= 1 && rank <= 7, "{}: bad NIfTI header: dim[0] = {} (expected 1 to 7)", path,
-              rank);
+  MELRECON_CHECK(rank >= 1 && rank <= 7, "{}: bad NIfTI header: dim[0] = {} (expected 1 to 7)",
+                 path, rank);
   NiftiImage image;
   for (int d = 1; d <= rank; ++d) {
     const int16_t n = h.get<int16_t>(40 + 2 * d);
-    core::check(n >= 1, "{}: bad NIfTI header: dim[{}] = {}", path, d, n);
+    MELRECON_CHECK(n >= 1, "{}: bad NIfTI header: dim[{}] = {}", path, d, n);
     image.dims.push_back(n);
   }
   for (int d = 0; d < 3; ++d) image.spacing[d] = h.get<float>(80 + 4 * d);
@@ -139,18 +139,20 @@ NiftiImage read_nifti(const std::string& path) {
   const Datatype type = datatype_of(code, path);
   const float vox_offset = h.get<float>(108);
   const auto file_bytes = static_cast<int64_t>(bytes.size());
-  core::check(std::isfinite(vox_offset) && vox_offset >= 0 && vox_offset <= static_cast<float>(file_bytes),
-              "{}: bad NIfTI header: vox_offset {} is outside the file ({} bytes)", path, vox_offset,
-              file_bytes);
+  MELRECON_CHECK(
+      std::isfinite(vox_offset) && vox_offset >= 0 && vox_offset <= static_cast<float>(file_bytes),
+      "{}: bad NIfTI header: vox_offset {} is outside the file ({} bytes)", path, vox_offset,
+      file_bytes);
   const int64_t offset = std::max<int64_t>(352, static_cast<int64_t>(vox_offset));
   // Overflow-checked: seven int16 sizes can multiply past 2^63; then compared with the file.
   const int64_t needed =
       core::checked_bytes(image.dims, type.bytes, std::numeric_limits<int64_t>::max(), path);
   const int64_t count = needed / type.bytes;
-  core::check(static_cast<int64_t>(bytes.size()) >= offset + needed,
-              "{}: truncated NIfTI data: {} {} voxels need {} bytes after offset {}, the file has "
-              "{}",
-              path, count, type.name, needed, offset, static_cast<int64_t>(bytes.size()) - offset);
+  MELRECON_CHECK(
+      static_cast<int64_t>(bytes.size()) >= offset + needed,
+      "{}: truncated NIfTI data: {} {} voxels need {} bytes after offset {}, the file has "
+      "{}",
+      path, count, type.name, needed, offset, static_cast<int64_t>(bytes.size()) - offset);
 
   std::vector<char> raw(bytes.begin() + offset, bytes.begin() + offset + needed);
   if (swap && type.bytes > 1) {
@@ -162,7 +164,7 @@ NiftiImage read_nifti(const std::string& path) {
   if (code == 512) values = values.remainder(65536.0);  // uint16 read as int16
   const float slope = h.get<float>(112), inter = h.get<float>(116);
   if (slope != 0.0f && std::isfinite(slope)) {
-    core::check(std::isfinite(inter), "{}: bad NIfTI header: scl_inter is {}", path, inter);
+    MELRECON_CHECK(std::isfinite(inter), "{}: bad NIfTI header: scl_inter is {}", path, inter);
     values = values * slope + inter;
   }
   image.data =

@@ -22,8 +22,8 @@ namespace melrecon::io {
 bool png_supported() { return MELRECON_HAVE_PNG != 0; }
 
 void write_png_preview(const std::string& path, const at::Tensor& image, MagnitudeWindow window) {
-  core::check(image.dim() == 2, "{}: a preview needs an [H, W] image, found shape {}", path,
-              core::shape_string(image.sizes()));
+  MELRECON_CHECK(image.dim() == 2, "{}: a preview needs an [H, W] image, found shape {}", path,
+                 core::shape_string(image.sizes()));
   const at::Tensor magnitude = image.detach().to(at::kCPU).abs().to(at::kFloat);
   if (window.hi <= window.lo) {
     window.hi = at::quantile(magnitude.flatten(), 0.995).item<double>();
@@ -89,7 +89,7 @@ bool decode(FILE* file, ReadError& error, std::vector<uint8_t>& pixels, png_uint
 
 at::Tensor read_png(const std::string& path) {
   FILE* file = std::fopen(path.c_str(), "rb");
-  core::check(file != nullptr, "{}: cannot open (missing file?)", path);
+  MELRECON_CHECK(file != nullptr, "{}: cannot open (missing file?)", path);
   png_byte signature[8] = {};
   const size_t got = std::fread(signature, 1, 8, file);
   if (got != 8 || png_sig_cmp(signature, 0, 8) != 0) {
@@ -103,7 +103,7 @@ at::Tensor read_png(const std::string& path) {
   int channels = 0, bit_depth = 0;
   const bool ok = decode(file, error, pixels, width, height, channels, bit_depth);
   std::fclose(file);
-  core::check(ok, "{}: corrupt PNG ({})", path, error.message);
+  MELRECON_CHECK(ok, "{}: corrupt PNG ({})", path, error.message);
   const auto type = bit_depth == 16 ? at::kShort : at::kByte;
   const double full_scale = bit_depth == 16 ? 65535.0 : 255.0;
   at::Tensor samples = at::from_blob(pixels.data(), {height, width, channels}, type).to(at::kFloat);
@@ -117,9 +117,9 @@ at::Tensor read_png(const std::string& path) {
 }
 
 void write_png(const std::string& path, const at::Tensor& gray) {
-  core::check(gray.dim() == 2 && !gray.is_complex(),
-              "{}: write_png needs a real [H, W] image, found {} {}", path,
-              c10::toString(gray.scalar_type()), core::shape_string(gray.sizes()));
+  MELRECON_CHECK(gray.dim() == 2 && !gray.is_complex(),
+                 "{}: write_png needs a real [H, W] image, found {} {}", path,
+                 c10::toString(gray.scalar_type()), core::shape_string(gray.sizes()));
   const at::Tensor bytes = (gray.detach().to(at::kCPU, at::kFloat).clamp(0, 1) * 255.0)
                                .round()
                                .to(at::kByte)
@@ -131,12 +131,12 @@ void write_png(const std::string& path, const at::Tensor& gray) {
   image.height = static_cast<png_uint_32>(gray.size(0));
   image.format = PNG_FORMAT_GRAY;
   png_alloc_size_t size = 0;
-  core::check(png_image_write_get_memory_size(image, size, 0, bytes.data_ptr(), 0, nullptr) != 0,
-              "{}: cannot encode PNG ({})", path, image.message);
+  MELRECON_CHECK(png_image_write_get_memory_size(image, size, 0, bytes.data_ptr(), 0, nullptr) != 0,
+                 "{}: cannot encode PNG ({})", path, image.message);
   std::vector<char> encoded(size);
-  core::check(png_image_write_to_memory(&image, encoded.data(), &size, 0, bytes.data_ptr(), 0,
-                                        nullptr) != 0,
-              "{}: cannot encode PNG ({})", path, image.message);
+  MELRECON_CHECK(png_image_write_to_memory(&image, encoded.data(), &size, 0, bytes.data_ptr(), 0,
+                                           nullptr) != 0,
+                 "{}: cannot encode PNG ({})", path, image.message);
   write_file_atomically(path, [&](std::ostream& out) { out.write(encoded.data(), size); });
 }
 

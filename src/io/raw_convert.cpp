@@ -59,9 +59,9 @@ RawCase read_ismrmrd_case(const std::string& path) {
 
 RawCase read_raw(const std::string& path, RawFormat requested) {
   const RawFormat format = requested == RawFormat::automatic ? detect_raw_format(path) : requested;
-  core::check(raw_format_available(format),
-              "{}: {} files cannot be read by this build (melrecon was built without {})", path,
-              to_string(format), format == RawFormat::fastmri ? "HDF5" : "libismrmrd");
+  MELRECON_CHECK(raw_format_available(format),
+                 "{}: {} files cannot be read by this build (melrecon was built without {})", path,
+                 to_string(format), format == RawFormat::fastmri ? "HDF5" : "libismrmrd");
 #if MELRECON_HAVE_HDF5
   if (format == RawFormat::fastmri) return read_fastmri_case(path);
 #endif
@@ -126,8 +126,9 @@ DatasetInfo convert_into(const std::vector<std::string>& inputs, const std::stri
     const std::string& path = inputs[i];
     RawCase c = read_raw(path, format);
     if (i == 0) info.kind = c.kind;
-    core::check(c.kind == info.kind, "{}: holds {} data, but {} holds {}; a dataset has one kind",
-                path, to_string(c.kind), inputs[0], to_string(info.kind));
+    MELRECON_CHECK(c.kind == info.kind,
+                   "{}: holds {} data, but {} holds {}; a dataset has one kind", path,
+                   to_string(c.kind), inputs[0], to_string(info.kind));
     core::check_finite(c.data.kspace, path);
     const std::string name = fmt::format("case_{:04d}", i);
     write_case(dir, name, c.data, c.kind);
@@ -154,7 +155,7 @@ DatasetInfo convert_into(const std::vector<std::string>& inputs, const std::stri
 
 DatasetInfo convert_raw_files(const std::vector<std::string>& inputs, const std::string& out,
                               RawFormat format, bool overwrite) {
-  core::check(!inputs.empty(), "convert: no input files");
+  MELRECON_CHECK(!inputs.empty(), "convert: no input files");
   DatasetInfo written;
   write_folder_atomically(out, overwrite, [&](const std::string& dir) {
     written = convert_into(inputs, dir, format);

@@ -14,7 +14,7 @@ double relative_difference(const at::Tensor& a, const at::Tensor& b) {
 StepResult MelInvertible::forward_backward(unrolled::UnrolledModel& model,
                                            const unrolled::Problem& problem, const LossFn& loss) {
   const std::string unavailable = model.inversion_unavailable();
-  core::check(unavailable.empty(), "mel-invertible with {}: {}", model.arch(), unavailable);
+  MELRECON_CHECK(unavailable.empty(), "mel-invertible with {}: {}", model.arch(), unavailable);
   const int64_t n = model.num_unrolls();
   const int64_t m = options_.checkpoint_every_ > 0 ? options_.checkpoint_every_ : n;
   const unrolled::InversionOptions inversion{options_.inversion_tol_,

@@ -49,8 +49,8 @@ void StoredInputs::push(const at::Tensor& x) {
 
 void StoredInputs::prefetch(int64_t k) {
   if (!offload_ || k < 0) return;
-  core::check(k < static_cast<int64_t>(stored_.size()) && stored_[k].defined(),
-              "stored inputs: input {} is not stored", k);
+  MELRECON_ASSERT(k < static_cast<int64_t>(stored_.size()) && stored_[k].defined(),
+                  "stored inputs: input {} is not stored", k);
 #if MELRECON_HAVE_CUDA
   CopyStream& c = *copies_;
   const c10::cuda::CUDAStream current = c10::cuda::getCurrentCUDAStream(device_.index());
@@ -68,8 +68,8 @@ void StoredInputs::prefetch(int64_t k) {
 }
 
 at::Tensor StoredInputs::take(int64_t k) {
-  core::check(k >= 0 && k < static_cast<int64_t>(stored_.size()) && stored_[k].defined(),
-              "stored inputs: input {} is not stored", k);
+  MELRECON_ASSERT(k >= 0 && k < static_cast<int64_t>(stored_.size()) && stored_[k].defined(),
+                  "stored inputs: input {} is not stored", k);
   at::Tensor x = std::move(stored_[k]);
   if (!offload_) return x;
 #if MELRECON_HAVE_CUDA

@@ -14,12 +14,12 @@ constexpr int64_t kWindow = 11;
 constexpr double kSigma = 1.5, kK1 = 0.01, kK2 = 0.03;
 
 void check_pair(const at::Tensor& image, const at::Tensor& reference) {
-  core::check(image.sizes() == reference.sizes(),
-              "metrics: image shape {} differs from reference shape {}",
-              core::shape_string(image.sizes()), core::shape_string(reference.sizes()));
-  core::check(image.dim() == 2 || image.dim() == 3,
-              "metrics: expected one example [Y, X] or [Z|T, Y, X], found shape {}",
-              core::shape_string(image.sizes()));
+  MELRECON_CHECK(image.sizes() == reference.sizes(),
+                 "metrics: image shape {} differs from reference shape {}",
+                 core::shape_string(image.sizes()), core::shape_string(reference.sizes()));
+  MELRECON_CHECK(image.dim() == 2 || image.dim() == 3,
+                 "metrics: expected one example [Y, X] or [Z|T, Y, X], found shape {}",
+                 core::shape_string(image.sizes()));
 }
 
 at::Tensor gaussian_1d(const at::TensorOptions& options) {
@@ -70,8 +70,9 @@ at::Tensor ssim_real(const at::Tensor& x, const at::Tensor& y, double data_range
     return (t.dim() == 2 ? t.unsqueeze(0) : t).unsqueeze(1);
   };
   for (int64_t d = x.dim() - dims; d < x.dim(); ++d) {
-    core::check(x.size(d) >= kWindow, "SSIM: image axis of size {} is smaller than the {}-pixel window",
-                x.size(d), kWindow);
+    MELRECON_CHECK(x.size(d) >= kWindow,
+                   "SSIM: image axis of size {} is smaller than the {}-pixel window", x.size(d),
+                   kWindow);
   }
   const at::Tensor a = batched(x), b = batched(y);
   const at::Tensor mu_a = filter_valid(a, dims), mu_b = filter_valid(b, dims);

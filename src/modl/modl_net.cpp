@@ -8,13 +8,13 @@
 namespace melrecon::modl {
 
 ModlImpl::ModlImpl(ModlOptions options) : options_(std::move(options)) {
-  core::check(options_.num_unrolls_ >= 1, "MoDL: num_unrolls must be >= 1, found {}",
-              options_.num_unrolls_);
-  core::check(options_.lambda_ > 0, "MoDL: lambda must be > 0, found {}", options_.lambda_);
-  core::check(options_.cg_iters_ >= 1, "MoDL: cg_iters must be >= 1, found {}",
-              options_.cg_iters_);
-  core::check(options_.coil_chunk_ >= 0, "MoDL: coil_chunk must be >= 0, found {}",
-              options_.coil_chunk_);
+  MELRECON_CHECK(options_.num_unrolls_ >= 1, "MoDL: num_unrolls must be >= 1, found {}",
+                 options_.num_unrolls_);
+  MELRECON_CHECK(options_.lambda_ > 0, "MoDL: lambda must be > 0, found {}", options_.lambda_);
+  MELRECON_CHECK(options_.cg_iters_ >= 1, "MoDL: cg_iters must be >= 1, found {}",
+                 options_.cg_iters_);
+  MELRECON_CHECK(options_.coil_chunk_ >= 0, "MoDL: coil_chunk must be >= 0, found {}",
+                 options_.coil_chunk_);
   denoisers_ = nn::register_denoisers(*this, "denoiser", options_.denoiser_,
                                       options_.share_weights_ ? 1 : options_.num_unrolls_);
   log_lambda_ = torch::full({}, std::log(options_.lambda_));
@@ -62,7 +62,7 @@ unrolled::Inversion ModlImpl::invert_unroll(int64_t k, const at::Tensor& output,
                                             const ModlProblem& problem,
                                             const unrolled::InversionOptions& options) {
   const std::string why = inversion_unavailable();
-  core::check(why.empty(), "MoDL: {}", why);
+  MELRECON_CHECK(why.empty(), "MoDL: {}", why);
   torch::NoGradGuard no_grad;
   const at::Tensor lam = lambda();
   const at::Tensor denoised =

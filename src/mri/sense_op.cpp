@@ -22,17 +22,17 @@ at::Tensor narrow_unless_broadcast(const at::Tensor& t, int64_t dim, int64_t sta
 
 SenseOp::SenseOp(at::Tensor maps, at::Tensor mask, SenseOptions options)
     : maps_(std::move(maps)), mask_(std::move(mask)), options_(std::move(options)) {
-  core::check(maps_.dim() == 4 || maps_.dim() == 5,
-              "coil maps: expected [B, C, Y, X] or [B, C, Z|T, Y, X], found shape {}",
-              core::shape_string(maps_.sizes()));
-  core::check(maps_.is_complex(), "coil maps: expected complex values, found {}",
-              c10::toString(maps_.scalar_type()));
+  MELRECON_CHECK(maps_.dim() == 4 || maps_.dim() == 5,
+                 "coil maps: expected [B, C, Y, X] or [B, C, Z|T, Y, X], found shape {}",
+                 core::shape_string(maps_.sizes()));
+  MELRECON_CHECK(maps_.is_complex(), "coil maps: expected complex values, found {}",
+                 c10::toString(maps_.scalar_type()));
   const int64_t rank = spatial_rank();
   if (options_.fft_axes_.empty()) {
     for (int64_t a = 0; a < rank; ++a) options_.fft_axes_.push_back(a);
   }
   for (int64_t a : options_.fft_axes_) {
-    core::check(a >= 0 && a < rank, "fft axes: axis {} is outside the {} spatial axes", a, rank);
+    MELRECON_CHECK(a >= 0 && a < rank, "fft axes: axis {} is outside the {} spatial axes", a, rank);
     fft_dims_.push_back(a - rank);
   }
   modulated_ = true;
@@ -53,24 +53,25 @@ SenseOp::SenseOp(at::Tensor maps, at::Tensor mask, SenseOptions options)
     kspace_weight_ = half_sum % 2 == 0 ? checkerboard_ : -checkerboard_;
   }
   if (mask_.defined()) {
-    core::check(mask_.dim() == maps_.dim(),
-                "mask: expected rank {} (broadcastable to k-space {}), found shape {}",
-                maps_.dim(), core::shape_string(maps_.sizes()), core::shape_string(mask_.sizes()));
+    MELRECON_CHECK(mask_.dim() == maps_.dim(),
+                   "mask: expected rank {} (broadcastable to k-space {}), found shape {}",
+                   maps_.dim(), core::shape_string(maps_.sizes()),
+                   core::shape_string(mask_.sizes()));
     for (int64_t d = 0; d < mask_.dim(); ++d) {
-      core::check(mask_.size(d) == 1 || mask_.size(d) == maps_.size(d) || d == 0,
-                  "mask: shape {} does not fit k-space {} (axis {})",
-                  core::shape_string(mask_.sizes()), core::shape_string(maps_.sizes()), d);
+      MELRECON_CHECK(mask_.size(d) == 1 || mask_.size(d) == maps_.size(d) || d == 0,
+                     "mask: shape {} does not fit k-space {} (axis {})",
+                     core::shape_string(mask_.sizes()), core::shape_string(maps_.sizes()), d);
     }
     if (!mask_.is_complex()) mask_ = mask_.to(maps_.scalar_type());
     mask_power_ = at::real(mask_ * mask_.conj()).to(maps_.scalar_type());
     kspace_weight_ = kspace_weight_.defined() ? mask_ * kspace_weight_ : mask_;
   }
-  core::check(options_.coil_chunk_ >= 0, "coil chunk must be >= 0, found {}",
-              options_.coil_chunk_);
+  MELRECON_CHECK(options_.coil_chunk_ >= 0, "coil chunk must be >= 0, found {}",
+                 options_.coil_chunk_);
 }
 
 SenseOp SenseOp::with_coil_chunk(int64_t coils) const {
-  core::check(coils >= 0, "coil chunk must be >= 0, found {}", coils);
+  MELRECON_CHECK(coils >= 0, "coil chunk must be >= 0, found {}", coils);
   SenseOp op = *this;
   op.options_.coil_chunk_ = coils;
   return op;

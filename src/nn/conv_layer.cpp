@@ -12,8 +12,9 @@
 namespace melrecon::nn {
 ConvLayerImpl::ConvLayerImpl(ConvLayerOptions options) : options_(std::move(options)) {
   const auto& k = options_.kernel_;
-  core::check(k.size() == 2 || k.size() == 3, "conv layer: kernel must have 2 or 3 sizes");
-  for (int64_t s : k) core::check(s % 2 == 1, "conv layer: kernel sizes must be odd, found {}", s);
+  MELRECON_CHECK(k.size() == 2 || k.size() == 3, "conv layer: kernel must have 2 or 3 sizes");
+  for (int64_t s : k)
+    MELRECON_CHECK(s % 2 == 1, "conv layer: kernel sizes must be odd, found {}", s);
   std::vector<int64_t> shape{options_.out_, options_.in_};
   shape.insert(shape.end(), k.begin(), k.end());
   for (int64_t s : k) taps_ *= s;
@@ -64,7 +65,7 @@ at::Tensor ConvLayerImpl::forward_layer(const at::Tensor& x, bool depth_major, b
     // In place: the convolution's backward needs its input, not its output.
     return relu ? torch::relu_(h) : h;
   }
-  core::check(options_.kernel_.size() == 3, "conv layer: depth-major input needs a 3D kernel");
+  MELRECON_CHECK(options_.kernel_.size() == 3, "conv layer: depth-major input needs a 3D kernel");
   const auto [w, b] = parameters_as(x.scalar_type());
   return conv3d_depth_major(x, w, b, options_.replicate_padding_, relu);
 }

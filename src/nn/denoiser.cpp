@@ -8,15 +8,16 @@ namespace melrecon::nn {
 
 DenoiserImpl::DenoiserImpl(DenoiserOptions options) : options_(options) {
   const ConvKind kind = options_.cnn_.kind_;
-  core::check(!options_.slice_wise_ || kind == ConvKind::conv2d,
-              "denoiser: slice-wise application needs a 2D CNN");
+  MELRECON_CHECK(!options_.slice_wise_ || kind == ConvKind::conv2d,
+                 "denoiser: slice-wise application needs a 2D CNN");
   const auto& tile = options_.tile_;
   std::vector<int64_t> radius;
   if (options_.use_unet_) {
-    core::check(kind != ConvKind::conv2p1d, "denoiser: the U-Net has 2D or 3D convolutions, not 2+1d");
-    core::check(tile.empty(), "denoiser: the U-Net cannot be tiled (unset the tile sizes)");
-    core::check(options_.cnn_.lipschitz_ <= 0,
-                "denoiser: the U-Net has no Lipschitz bound (needed by mel-invertible)");
+    MELRECON_CHECK(kind != ConvKind::conv2p1d,
+                   "denoiser: the U-Net has 2D or 3D convolutions, not 2+1d");
+    MELRECON_CHECK(tile.empty(), "denoiser: the U-Net cannot be tiled (unset the tile sizes)");
+    MELRECON_CHECK(options_.cnn_.lipschitz_ <= 0,
+                   "denoiser: the U-Net has no Lipschitz bound (needed by mel-invertible)");
     UNetOptions unet = options_.unet_;
     unet.spatial_rank(kind == ConvKind::conv2d ? 2 : 3);
     net_ = register_module("cnn", std::make_shared<UNetImpl>(unet));
@@ -26,10 +27,10 @@ DenoiserImpl::DenoiserImpl(DenoiserOptions options) : options_(options) {
     net_ = register_module("cnn", std::move(cnn));
   }
   const int64_t rank = options_.slice_wise_ ? 3 : net_->spatial_rank();
-  core::check(tile.empty() || static_cast<int64_t>(tile.size()) == rank,
-              "denoiser: tile needs {} sizes (one per image axis), found {}", rank, tile.size());
+  MELRECON_CHECK(tile.empty() || static_cast<int64_t>(tile.size()) == rank,
+                 "denoiser: tile needs {} sizes (one per image axis), found {}", rank, tile.size());
   for (size_t a = 0; a < tile.size(); ++a) {
-    core::check(tile[a] >= 0, "denoiser: tile sizes must be >= 0, found {}", tile[a]);
+    MELRECON_CHECK(tile[a] >= 0, "denoiser: tile sizes must be >= 0, found {}", tile[a]);
     if (tile[a] == 0) continue;
     if (options_.slice_wise_) {
       // The CNN sees [B·Z, 2, Y, X]: image axis 0 is the batch of slices, the others shift by 1.
@@ -50,14 +51,15 @@ at::Tensor DenoiserImpl::cnn_output(const at::Tensor& channels) {
 at::Tensor DenoiserImpl::residual(const at::Tensor& x) {
   const int64_t rank = net_->spatial_rank();
   if (options_.slice_wise_) {
-    core::check(x.dim() == 4, "denoiser: slice-wise needs images [B, Z|T, Y, X], found {}",
-                core::shape_string(x.sizes()));
+    MELRECON_CHECK(x.dim() == 4, "denoiser: slice-wise needs images [B, Z|T, Y, X], found {}",
+                   core::shape_string(x.sizes()));
     const auto shape = x.sizes().vec();
     const at::Tensor slices = x.reshape({shape[0] * shape[1], shape[2], shape[3]});
     return core::channels_to_complex(cnn_output(core::complex_to_channels(slices))).reshape(shape);
   }
-  core::check(x.dim() == rank + 1, "denoiser: a {}D network needs images of rank {}, found shape {}",
-              rank, rank + 1, core::shape_string(x.sizes()));
+  MELRECON_CHECK(x.dim() == rank + 1,
+                 "denoiser: a {}D network needs images of rank {}, found shape {}", rank, rank + 1,
+                 core::shape_string(x.sizes()));
   return core::channels_to_complex(cnn_output(core::complex_to_channels(x)));
 }
 

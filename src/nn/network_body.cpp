@@ -20,8 +20,8 @@ at::Tensor run_network_body(const at::Tensor& x, int64_t spatial_rank,
                             const std::function<at::Tensor(const at::Tensor&, bool)>& body) {
   const bool depth_major = spatial_rank == 3 && path == Conv3dPath::depth_major;
   const auto compute = compute_dtype.value_or(x.scalar_type());
-  core::check(compute != c10::kHalf || !x.device().is_cpu(),
-              "{}: float16 needs a CUDA device; use bfloat16 on the CPU", network);
+  MELRECON_CHECK(compute != c10::kHalf || !x.device().is_cpu(),
+                 "{}: float16 needs a CUDA device; use bfloat16 on the CPU", network);
   // The cast (a differentiable copy) comes first so the depth-major copy is in the compute dtype.
   at::Tensor h = x.to(compute);
   if (depth_major) {

@@ -32,9 +32,9 @@ const char* to_string(ConvKind kind) {
 }
 
 ResidualCnnImpl::ResidualCnnImpl(ResidualCnnOptions options) : options_(options) {
-  core::check(options_.num_layers_ >= 2, "CNN: need at least 2 layers, found {}",
-              options_.num_layers_);
-  core::check(options_.features_ >= 1, "CNN: features must be >= 1");
+  MELRECON_CHECK(options_.num_layers_ >= 2, "CNN: need at least 2 layers, found {}",
+                 options_.num_layers_);
+  MELRECON_CHECK(options_.features_ >= 1, "CNN: features must be >= 1");
   const int64_t k = options_.kernel_size_;
   convs_per_layer_ = options_.kind_ == ConvKind::conv2p1d ? 2 : 1;
   const int64_t total = options_.num_layers_ * convs_per_layer_;
@@ -62,8 +62,8 @@ ResidualCnnImpl::ResidualCnnImpl(ResidualCnnOptions options) : options_(options)
 }
 
 at::Tensor ResidualCnnImpl::forward(const at::Tensor& x) {
-  core::check(x.dim() == spatial_rank() + 2, "CNN ({}): expected input of rank {}, found {}",
-              to_string(options_.kind_), spatial_rank() + 2, x.dim());
+  MELRECON_CHECK(x.dim() == spatial_rank() + 2, "CNN ({}): expected input of rank {}, found {}",
+                 to_string(options_.kind_), spatial_rank() + 2, x.dim());
   return run_network_body(x, spatial_rank(), options_.compute_dtype_, options_.conv3d_path_, "CNN",
                           [&](const at::Tensor& input, bool depth_major) {
                             at::Tensor h = input;

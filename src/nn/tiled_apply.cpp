@@ -67,9 +67,9 @@ at::Tensor tile_core_output(const TileFn& fn, const at::Tensor& input,
   at::Tensor y = fn(input);
   for (size_t i = 0; i < dims.size(); ++i) {
     const int64_t d = dims[i].dim;
-    core::check(y.dim() == input.dim() && y.size(d) == input.size(d),
-                "tiled application: the network changed the size of dim {} ({} -> {})", d,
-                input.size(d), y.dim() == input.dim() ? y.size(d) : -1);
+    MELRECON_CHECK(y.dim() == input.dim() && y.size(d) == input.size(d),
+                   "tiled application: the network changed the size of dim {} ({} -> {})", d,
+                   input.size(d), y.dim() == input.dim() ? y.size(d) : -1);
     y = y.narrow(d, tile[i].core_start - tile[i].in_start, tile[i].core_length);
   }
   return y;
@@ -163,11 +163,11 @@ int64_t tile_count(at::IntArrayRef sizes, const std::vector<TileDim>& dims) {
 at::Tensor tiled_apply(const TileFn& fn, const at::Tensor& x, const std::vector<at::Tensor>& params,
                        const std::vector<TileDim>& dims) {
   for (const TileDim& d : dims) {
-    core::check(d.dim >= 0 && d.dim < x.dim(),
-                "tiled application: dim {} is outside a rank-{} input", d.dim, x.dim());
-    core::check(d.size >= 1 && d.halo >= 0,
-                "tiled application: tile size must be >= 1 and halo >= 0 (dim {}: {}, {})", d.dim,
-                d.size, d.halo);
+    MELRECON_CHECK(d.dim >= 0 && d.dim < x.dim(),
+                   "tiled application: dim {} is outside a rank-{} input", d.dim, x.dim());
+    MELRECON_CHECK(d.size >= 1 && d.halo >= 0,
+                   "tiled application: tile size must be >= 1 and halo >= 0 (dim {}: {}, {})",
+                   d.dim, d.size, d.halo);
   }
   // A TensorList (not a vector) so that `apply` sees each parameter as a differentiable input.
   return TiledApply::apply(x, at::TensorList(params), fn, dims);

@@ -54,10 +54,10 @@ at::Tensor pad_to_multiple(const at::Tensor& x, const std::vector<int64_t>& dims
 
 UNetImpl::UNetImpl(UNetOptions options) : options_(options) {
   const int64_t rank = options_.spatial_rank_;
-  core::check(rank == 2 || rank == 3, "U-Net: spatial rank must be 2 or 3, found {}", rank);
-  core::check(options_.levels_ >= 1 && options_.levels_ <= 6, "U-Net: levels must be 1..6, found {}",
-              options_.levels_);
-  core::check(options_.features_ >= 1, "U-Net: features must be >= 1");
+  MELRECON_CHECK(rank == 2 || rank == 3, "U-Net: spatial rank must be 2 or 3, found {}", rank);
+  MELRECON_CHECK(options_.levels_ >= 1 && options_.levels_ <= 6,
+                 "U-Net: levels must be 1..6, found {}", options_.levels_);
+  MELRECON_CHECK(options_.features_ >= 1, "U-Net: features must be >= 1");
   const std::vector<int64_t> k3(rank, 3), k1(rank, 1);
   auto conv = [&](int64_t in, int64_t out, const std::vector<int64_t>& kernel) {
     return ConvLayer(ConvLayerOptions(in, out, kernel).replicate_padding(options_.replicate_padding_));
@@ -81,8 +81,8 @@ UNetImpl::UNetImpl(UNetOptions options) : options_(options) {
 
 at::Tensor UNetImpl::forward(const at::Tensor& x) {
   const int64_t rank = options_.spatial_rank_;
-  core::check(x.dim() == rank + 2, "U-Net ({}D): expected input of rank {}, found {}", rank,
-              rank + 2, x.dim());
+  MELRECON_CHECK(x.dim() == rank + 2, "U-Net ({}D): expected input of rank {}, found {}", rank,
+                 rank + 2, x.dim());
   return run_network_body(
       x, rank, options_.compute_dtype_, options_.conv3d_path_, "U-Net",
       [&](const at::Tensor& input, bool depth_major) { return body(input, depth_major); });

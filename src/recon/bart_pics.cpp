@@ -24,7 +24,7 @@ at::Tensor bart_pics_l1(const at::Tensor& kspace, const at::Tensor& maps, const 
                  io::Role::mask, kind);
   const std::string command = fmt::format("bart pics -l1 -r {} -w 1 -i {} -p {} {} {} {} > {}/log 2>&1",
                                           lambda, iters, m, k, s, x, work_dir);
-  core::check(std::system(command.c_str()) == 0, "bart pics failed (see {}/log)", work_dir);
+  MELRECON_CHECK(std::system(command.c_str()) == 0, "bart pics failed (see {}/log)", work_dir);
   return io::read_bart(x, io::Role::image, kind).to(kspace.device());
 }
 

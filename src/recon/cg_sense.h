@@ -9,8 +9,6 @@
 
 namespace melrecon::recon {
 
-at::Tensor zero_filled(const mri::SenseOp& op, const at::Tensor& kspace);
-
 // λ up to this: beyond it the image is below float32's resolution of the data.
 constexpr double kMaxLambda = 1e6;
 

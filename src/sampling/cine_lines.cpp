@@ -35,9 +35,9 @@ std::vector<int64_t> lines_per_frame(int64_t total, int64_t frames) {
 
 std::vector<uint8_t> cine_lines(int64_t frames, int64_t ny, int64_t total, int64_t calib, double vd,
                                 CinePattern pattern, core::Rng& rng) {
-  core::check(frames >= 1 && ny >= 1 && calib >= 0 && calib <= ny,
-              "cine mask: bad grid {} frames x {} lines with {} calibration lines", frames, ny,
-              calib);
+  MELRECON_CHECK(frames >= 1 && ny >= 1 && calib >= 0 && calib <= ny,
+                 "cine mask: bad grid {} frames x {} lines with {} calibration lines", frames, ny,
+                 calib);
   const std::vector<int64_t> counts = lines_per_frame(total, frames);
   std::vector<std::vector<uint8_t>> taken(frames, std::vector<uint8_t>(ny, 0));
   std::vector<int64_t> dealt(frames, 0);
@@ -52,9 +52,9 @@ std::vector<uint8_t> cine_lines(int64_t frames, int64_t ny, int64_t total, int64
   out.reserve(frames * ny);
   for (int64_t t = 0; t < frames; ++t) {
     const int64_t more = counts[t] - dealt[t];
-    core::check(more >= 0 && counts[t] <= ny,
-                "cine mask: frame {} has {} lines, fewer than its {} calibration lines", t,
-                counts[t], dealt[t]);
+    MELRECON_CHECK(more >= 0 && counts[t] <= ny,
+                   "cine mask: frame {} has {} lines, fewer than its {} calibration lines", t,
+                   counts[t], dealt[t]);
     if (pattern == CinePattern::vista) {
       // Slot centre, jittered within the slot: the union over frames stays a uniform lattice.
       const double offset = (slot[t] + 0.5) / frames;

@@ -33,8 +33,8 @@ int64_t nearest_free(const std::vector<uint8_t>& taken, int64_t i) {
 
 void add_random_lines(std::vector<uint8_t>& taken, int64_t count, double vd, core::Rng& rng) {
   const int64_t n = static_cast<int64_t>(taken.size());
-  core::check(count >= 0 && count <= free_lines(taken),
-              "sampling: cannot add {} lines, {} of {} are free", count, free_lines(taken), n);
+  MELRECON_CHECK(count >= 0 && count <= free_lines(taken),
+                 "sampling: cannot add {} lines, {} of {} are free", count, free_lines(taken), n);
   std::vector<std::pair<double, int64_t>> keys;
   for (int64_t i = 0; i < n; ++i) {
     const double u = 1.0 - rng.uniform();  // (0, 1]: the draw happens for every line
@@ -48,8 +48,8 @@ void add_random_lines(std::vector<uint8_t>& taken, int64_t count, double vd, cor
 void add_lattice_lines(std::vector<uint8_t>& taken, int64_t count, double offset, double jitter,
                        double vd, core::Rng& rng) {
   const int64_t n = static_cast<int64_t>(taken.size());
-  core::check(count >= 0 && count <= free_lines(taken),
-              "sampling: cannot add {} lines, {} of {} are free", count, free_lines(taken), n);
+  MELRECON_CHECK(count >= 0 && count <= free_lines(taken),
+                 "sampling: cannot add {} lines, {} of {} are free", count, free_lines(taken), n);
   std::vector<double> cumulative(n);
   double total = 0.0;
   for (int64_t i = 0; i < n; ++i) cumulative[i] = (total += line_weight(i, n, vd));
@@ -64,8 +64,8 @@ void add_lattice_lines(std::vector<uint8_t>& taken, int64_t count, double offset
 
 std::vector<uint8_t> random_lines(int64_t n, int64_t count, int64_t calib, double vd,
                                   core::Rng& rng) {
-  core::check(calib <= count && count <= n, "sampling: {} lines with {} calibration lines of {}",
-              count, calib, n);
+  MELRECON_CHECK(calib <= count && count <= n, "sampling: {} lines with {} calibration lines of {}",
+                 count, calib, n);
   std::vector<uint8_t> taken(n, 0);
   for (int64_t i = band_start(n, calib); i < band_start(n, calib) + calib; ++i) taken[i] = 1;
   add_random_lines(taken, count - calib, vd, rng);

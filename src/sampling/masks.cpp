@@ -136,10 +136,11 @@ std::vector<uint8_t> pattern(const MaskOptions& o) {
       p.seed = o.seed_;
       PoissonMask m = poisson_disc_mask(p);
       const double r = static_cast<double>(grid[0] * grid[1]) / m.sampled;
-      core::check(std::abs(r / o.accel_ - 1.0) <= kPoissonTolerance,
-                  "{} mask: the closest Poisson-disc R on a {}x{} grid is {:.3f}, not within {}% "
-                  "of the requested {} (elliptical scanning cannot go below R = 4/pi)",
-                  to_string(o.kind_), grid[0], grid[1], r, 100 * kPoissonTolerance, o.accel_);
+      MELRECON_CHECK(
+          std::abs(r / o.accel_ - 1.0) <= kPoissonTolerance,
+          "{} mask: the closest Poisson-disc R on a {}x{} grid is {:.3f}, not within {}% "
+          "of the requested {} (elliptical scanning cannot go below R = 4/pi)",
+          to_string(o.kind_), grid[0], grid[1], r, 100 * kPoissonTolerance, o.accel_);
       return m.samples;
     }
     case MaskKind::lines2d:
@@ -193,7 +194,7 @@ Mask make_mask(const MaskOptions& options) {
 
 double acceleration(const at::Tensor& mask) {
   const int64_t sampled = (mask != 0).sum().item<int64_t>();
-  core::check(sampled > 0, "acceleration: the mask samples nothing");
+  MELRECON_CHECK(sampled > 0, "acceleration: the mask samples nothing");
   return static_cast<double>(mask.numel()) / static_cast<double>(sampled);
 }
 

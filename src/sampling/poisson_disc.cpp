@@ -85,11 +85,12 @@ double PoissonDiscField::distance(int64_t a0, int64_t a1, int64_t b0, int64_t b1
 }
 
 std::vector<uint8_t> poisson_disc(const PoissonDiscField& field, core::Rng& rng) {
-  core::check(field.size[0] >= 1 && field.size[1] >= 1, "poisson_disc: empty grid {}x{}",
-              field.size[0], field.size[1]);
-  core::check(field.min_radius > 0 && field.vd >= 0 && field.scale[0] > 0 && field.scale[1] > 0 &&
-                  field.extent[0] > 0 && field.extent[1] > 0 && field.candidates > 0,
-              "poisson_disc: radius, scales and extents must be positive and vd >= 0");
+  MELRECON_CHECK(field.size[0] >= 1 && field.size[1] >= 1, "poisson_disc: empty grid {}x{}",
+                 field.size[0], field.size[1]);
+  MELRECON_CHECK(field.min_radius > 0 && field.vd >= 0 && field.scale[0] > 0 &&
+                     field.scale[1] > 0 && field.extent[0] > 0 && field.extent[1] > 0 &&
+                     field.candidates > 0,
+                 "poisson_disc: radius, scales and extents must be positive and vd >= 0");
   Sampler grid(field);
   std::vector<std::array<int64_t, 2>> active;
   const int64_t c0 = center_index(field.size[0]), c1 = center_index(field.size[1]);

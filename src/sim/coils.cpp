@@ -21,7 +21,7 @@ std::array<double, 3> cross(const std::array<double, 3>& a, const std::array<dou
 }  // namespace
 
 std::vector<Loop> coil_array(int64_t coils, double rotation) {
-  core::check(coils >= 1, "coil array: need at least one coil, found {}", coils);
+  MELRECON_CHECK(coils >= 1, "coil array: need at least one coil, found {}", coils);
   const int64_t rings = (coils + kCoilsPerRing - 1) / kCoilsPerRing;
   std::vector<Loop> loops;
   for (int64_t r = 0; r < rings; ++r) {
@@ -42,7 +42,7 @@ std::vector<Loop> coil_array(int64_t coils, double rotation) {
 }
 
 at::Tensor loop_field(const Loop& loop, const at::Tensor& points, int64_t segments) {
-  core::check(points.dim() == 2 && points.size(1) == 3, "loop_field: points must be [N, 3]");
+  MELRECON_CHECK(points.dim() == 2 && points.size(1) == 3, "loop_field: points must be [N, 3]");
   // Two unit vectors u, v spanning the loop plane, then the wire's segment ends.
   const std::array<double, 3>& n = loop.normal;
   const std::array<double, 3> helper =

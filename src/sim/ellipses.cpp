@@ -34,10 +34,10 @@ void paint(at::Tensor& canvas, const std::vector<Ellipsoid>& shapes, const at::T
 
 at::Tensor rasterize(const std::vector<Ellipsoid>& shapes, at::IntArrayRef shape,
                      int64_t supersample) {
-  core::check(shape.size() == 2 || shape.size() == 3,
-              "rasterize: expected a [Y, X] or [Z, Y, X] shape, found {}",
-              core::shape_string(shape));
-  core::check(supersample >= 1, "rasterize: supersample must be >= 1, found {}", supersample);
+  MELRECON_CHECK(shape.size() == 2 || shape.size() == 3,
+                 "rasterize: expected a [Y, X] or [Z, Y, X] shape, found {}",
+                 core::shape_string(shape));
+  MELRECON_CHECK(supersample >= 1, "rasterize: supersample must be >= 1, found {}", supersample);
   const bool volume = shape.size() == 3;
   const int64_t s = supersample;
   const int64_t nz = volume ? shape[0] : 1, ny = shape[shape.size() - 2], nx = shape.back();

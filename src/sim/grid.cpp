@@ -13,8 +13,8 @@ at::Tensor axis_coordinates(int64_t n, int64_t supersample) {
 }
 
 at::Tensor grid_points(at::IntArrayRef shape) {
-  core::check(shape.size() == 2 || shape.size() == 3,
-              "expected a [Y, X] or [Z, Y, X] grid, found {}", core::shape_string(shape));
+  MELRECON_CHECK(shape.size() == 2 || shape.size() == 3,
+                 "expected a [Y, X] or [Z, Y, X] grid, found {}", core::shape_string(shape));
   const bool volume = shape.size() == 3;
   const at::Tensor z = volume ? axis_coordinates(shape[0]) : at::zeros({1}, at::kDouble);
   const at::Tensor y = axis_coordinates(shape[shape.size() - 2]).flip(0);

@@ -75,8 +75,8 @@ std::vector<Ellipsoid> heart_frame(const HeartParameters& p, double frame) {
 
 at::Tensor heart_phantom(at::IntArrayRef shape, const HeartPhantomOptions& options,
                          core::Rng& rng) {
-  core::check(shape.size() == 3 && shape[0] >= 1,
-              "heart phantom: expected a [T, Y, X] shape, found {}", core::shape_string(shape));
+  MELRECON_CHECK(shape.size() == 3 && shape[0] >= 1,
+                 "heart phantom: expected a [T, Y, X] shape, found {}", core::shape_string(shape));
   const HeartParameters p = random_heart(shape[0], options, rng);
   at::Tensor out = at::empty(shape, at::kFloat);
   for (int64_t t = 0; t < shape[0]; ++t) {

@@ -13,12 +13,12 @@ at::Tensor object_support(const at::Tensor& image) {
 
 double object_rms(const at::Tensor& image) {
   const at::Tensor inside = image.abs().masked_select(object_support(image));
-  core::check(inside.numel() > 0, "SNR: the reference image is empty (all zero)");
+  MELRECON_CHECK(inside.numel() > 0, "SNR: the reference image is empty (all zero)");
   return inside.pow(2).mean().sqrt().item<double>();
 }
 
 double noise_sigma(const at::Tensor& image, double snr) {
-  core::check(snr > 0, "SNR must be positive, found {}", snr);
+  MELRECON_CHECK(snr > 0, "SNR must be positive, found {}", snr);
   return object_rms(image) / snr;
 }
 

@@ -36,16 +36,16 @@ at::Tensor resampling_matrix(int64_t n_in, int64_t n_out) {
 }  // namespace
 
 at::Tensor resample_axis(const at::Tensor& x, int64_t axis, int64_t n) {
-  core::check(n >= 1, "resample: target size {} must be positive", n);
+  MELRECON_CHECK(n >= 1, "resample: target size {} must be positive", n);
   if (x.size(axis) == n) return x;
   const at::Tensor w = resampling_matrix(x.size(axis), n).to(x.scalar_type());
   return at::tensordot(x.movedim(axis, -1), w, {-1}, {1}).movedim(-1, axis);
 }
 
 at::Tensor fit_to_shape(const at::Tensor& x, at::IntArrayRef shape, int64_t first_axis) {
-  core::check(x.dim() == static_cast<int64_t>(shape.size()),
-              "resample: source of shape {} does not have the rank of the target {}",
-              core::shape_string(x.sizes()), core::shape_string(shape));
+  MELRECON_CHECK(x.dim() == static_cast<int64_t>(shape.size()),
+                 "resample: source of shape {} does not have the rank of the target {}",
+                 core::shape_string(x.sizes()), core::shape_string(shape));
   // The largest crop with the target's proportions: scale = min over axes of source/target.
   double scale = INFINITY;
   for (int64_t a = first_axis; a < x.dim(); ++a) {

@@ -23,8 +23,8 @@ SourceImage from_nifti(const std::string& path) {
   const io::NiftiImage nii = io::read_nifti(path);
   at::Tensor v = nii.data;  // [..., t, z, y, x]
   while (v.dim() > 4) {
-    core::check(v.size(0) == 1, "{}: NIfTI with {} dimensions > 1 beyond t is not supported", path,
-                v.dim() - 4);
+    MELRECON_CHECK(v.size(0) == 1, "{}: NIfTI with {} dimensions > 1 beyond t is not supported",
+                   path, v.dim() - 4);
     v = v[0];
   }
   while (v.dim() > 2 && v.size(0) == 1) v = v[0];
@@ -61,15 +61,15 @@ at::Tensor fit_source(const SourceImage& source, io::DataKind kind, at::IntArray
   if (kind == io::DataKind::image2d && source.kind != io::DataKind::image2d) {
     x = pick_slice(x, rng);
   }
-  core::check(kind == io::DataKind::image2d || source.kind == kind,
-              "{}: a {} simulation needs a {} source, this file holds {} data of shape {}",
-              source.file, io::to_string(kind),
-              kind == io::DataKind::volume3d ? "3D volume" : "2D+time", io::to_string(source.kind),
-              fmt::join(source.data.sizes(), "x"));
+  MELRECON_CHECK(kind == io::DataKind::image2d || source.kind == kind,
+                 "{}: a {} simulation needs a {} source, this file holds {} data of shape {}",
+                 source.file, io::to_string(kind),
+                 kind == io::DataKind::volume3d ? "3D volume" : "2D+time",
+                 io::to_string(source.kind), fmt::join(source.data.sizes(), "x"));
   // Cine: time is resampled, not cropped.
   x = fit_to_shape(x.to(at::kFloat), shape, kind == io::DataKind::cine ? 1 : 0).clamp_min(0);
   const double peak = x.max().item<double>();
-  core::check(peak > 0, "{}: the source image is empty (all zero)", source.file);
+  MELRECON_CHECK(peak > 0, "{}: the source image is empty (all zero)", source.file);
   return x / peak;
 }
 

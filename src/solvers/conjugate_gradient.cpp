@@ -27,8 +27,9 @@ struct Updates {
 
 CgResult conjugate_gradient(const LinearOperator& op, const at::Tensor& b,
                             const CgOptions& options, const at::Tensor& x0) {
-  core::check(options.max_iters_ >= 0, "CG: max_iters must be >= 0, found {}", options.max_iters_);
-  core::check(b.dim() >= 1, "CG: right-hand side must have a batch axis");
+  MELRECON_CHECK(options.max_iters_ >= 0, "CG: max_iters must be >= 0, found {}",
+                 options.max_iters_);
+  MELRECON_CHECK(b.dim() >= 1, "CG: right-hand side must have a batch axis");
   const Updates update{!at::GradMode::is_enabled()};
   const int64_t rank = b.dim();
   at::Tensor x = x0.defined() ? x0.clone() : at::zeros_like(b);

@@ -30,8 +30,8 @@ void read_adam_state(torch::serialize::InputArchive& archive, const torch::nn::M
     // A fresh tensor per key: try_read into a defined tensor reinterprets its storage.
     const auto read = [&](const char* key) {
       at::Tensor t;
-      core::check(entry.try_read(key, t), "{}: optimiser state of '{}' has no '{}'", path,
-                  item.key(), key);
+      MELRECON_CHECK(entry.try_read(key, t), "{}: optimiser state of '{}' has no '{}'", path,
+                     item.key(), key);
       return t.to(item.value().device());
     };
     auto s = std::make_unique<torch::optim::AdamParamState>();
@@ -41,9 +41,9 @@ void read_adam_state(torch::serialize::InputArchive& archive, const torch::nn::M
     at::Tensor max_sq;
     if (entry.try_read("max_exp_avg_sq", max_sq)) s->max_exp_avg_sq(max_sq.to(item.value().device()));
     const at::Tensor& p = item.value();
-    core::check(s->exp_avg().sizes() == p.sizes() && s->exp_avg_sq().sizes() == p.sizes(),
-                "{}: optimiser state of '{}' has shape {}, the parameter {}", path, item.key(),
-                core::shape_string(s->exp_avg().sizes()), core::shape_string(p.sizes()));
+    MELRECON_CHECK(s->exp_avg().sizes() == p.sizes() && s->exp_avg_sq().sizes() == p.sizes(),
+                   "{}: optimiser state of '{}' has shape {}, the parameter {}", path, item.key(),
+                   core::shape_string(s->exp_avg().sizes()), core::shape_string(p.sizes()));
     adam.state()[p.unsafeGetTensorImpl()] = std::move(s);
   }
 }

@@ -33,7 +33,7 @@ BudgetChoice choose_for_budget(const TrainConfig& config, int64_t budget_bytes,
                                const std::vector<std::string>& strategies) {
   ExampleSource source(config.data.train);
   const std::vector<ExampleRef> refs = source.examples({0});
-  core::check(!refs.empty(), "{}: no examples to plan the memory for", config.data.train);
+  MELRECON_CHECK(!refs.empty(), "{}: no examples to plan the memory for", config.data.train);
   const LoadedExample first = source.load(refs.front());
 
   PlanRequest request;

@@ -55,19 +55,19 @@ uint64_t get_u64(const std::string& in, size_t at) {
 }
 
 torch::serialize::InputArchive open_archive(const std::string& path) {
-  core::check(std::filesystem::exists(path), "{}: checkpoint not found", path);
-  core::check(!std::filesystem::is_directory(path), "{}: is a folder, not a checkpoint", path);
+  MELRECON_CHECK(std::filesystem::exists(path), "{}: checkpoint not found", path);
+  MELRECON_CHECK(!std::filesystem::is_directory(path), "{}: is a folder, not a checkpoint", path);
   std::ifstream in(path, std::ios::binary);
   const std::string file((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  core::check(file.size() >= kPreamble && std::equal(kMagic, kMagic + sizeof(kMagic), file.begin()),
-              "{}: not a melrecon checkpoint (or one written before checkpoints carried a checksum)",
-              path);
+  MELRECON_CHECK(
+      file.size() >= kPreamble && std::equal(kMagic, kMagic + sizeof(kMagic), file.begin()),
+      "{}: not a melrecon checkpoint (or one written before checkpoints carried a checksum)", path);
   const uint64_t length = get_u64(file, sizeof(kMagic));
-  core::check(length == file.size() - kPreamble,
-              "{}: damaged checkpoint: it holds {} bytes after its header, the header says {}", path,
-              file.size() - kPreamble, length);
-  core::check(get_u64(file, sizeof(kMagic) + 8) == fnv1a(file.data() + kPreamble, length),
-              "{}: damaged checkpoint: its contents do not match their checksum", path);
+  MELRECON_CHECK(length == file.size() - kPreamble,
+                 "{}: damaged checkpoint: it holds {} bytes after its header, the header says {}",
+                 path, file.size() - kPreamble, length);
+  MELRECON_CHECK(get_u64(file, sizeof(kMagic) + 8) == fnv1a(file.data() + kPreamble, length),
+                 "{}: damaged checkpoint: its contents do not match their checksum", path);
   torch::serialize::InputArchive archive;
   try {
     std::istringstream archive_bytes(file.substr(kPreamble));
@@ -77,16 +77,16 @@ torch::serialize::InputArchive open_archive(const std::string& path) {
                core::first_line(e.what_without_backtrace()).substr(0, 120));
   }
   at::Tensor version;
-  core::check(try_read_tensor(archive, "format_version", version) && version.numel() == 1 &&
-                  version.item<int64_t>() == kFormatVersion,
-              "{}: not a melrecon checkpoint of format version {}", path, kFormatVersion);
+  MELRECON_CHECK(try_read_tensor(archive, "format_version", version) && version.numel() == 1 &&
+                     version.item<int64_t>() == kFormatVersion,
+                 "{}: not a melrecon checkpoint of format version {}", path, kFormatVersion);
   return archive;
 }
 
 void load_module(torch::serialize::InputArchive& archive, torch::nn::Module& model,
                  const std::string& path) {
   torch::serialize::InputArchive weights;
-  core::check(archive.try_read("model", weights), "{}: checkpoint has no model weights", path);
+  MELRECON_CHECK(archive.try_read("model", weights), "{}: checkpoint has no model weights", path);
   try {
     model.load(weights);
   } catch (const c10::Error& e) {
@@ -138,14 +138,14 @@ TrainerState read_state(torch::serialize::InputArchive& archive, const std::stri
   TrainerState state;
   at::Tensor t;
   const auto read_int = [&](const char* key) {
-    core::check(try_read_tensor(archive, key, t), "{}: checkpoint has no '{}'", path, key);
+    MELRECON_CHECK(try_read_tensor(archive, key, t), "{}: checkpoint has no '{}'", path, key);
     return t.item<int64_t>();
   };
   state.step = read_int("step");
   state.epoch = read_int("epoch");
   state.position = read_int("position");
-  core::check(try_read_tensor(archive, "order", t) && t.scalar_type() == at::kLong,
-              "{}: checkpoint has no data order", path);
+  MELRECON_CHECK(try_read_tensor(archive, "order", t) && t.scalar_type() == at::kLong,
+                 "{}: checkpoint has no data order", path);
   state.order.assign(t.data_ptr<int64_t>(), t.data_ptr<int64_t>() + t.numel());
   state.config_json = read_string(archive, "config");
   state.data_kind = read_string(archive, "data_kind");
@@ -167,7 +167,8 @@ TrainerState load_checkpoint(const std::string& path, torch::nn::Module& model,
   if (archive.try_read("adam", optim)) {
     read_adam_state(optim, model, optimizer, path);
   } else {  // checkpoints before the state was keyed by name: LibTorch's own format
-    core::check(archive.try_read("optimizer", optim), "{}: checkpoint has no optimiser state", path);
+    MELRECON_CHECK(archive.try_read("optimizer", optim), "{}: checkpoint has no optimiser state",
+                   path);
     optimizer.load(optim);
   }
   return read_state(archive, path);

@@ -29,9 +29,9 @@ SourceIndex dataset_index(const std::string& dir) {
     const auto dims = io::read_cfl_dims(kspace);
     // A 3D or cine axis where dataset.json says otherwise (a single-slice 3D case looks 2D).
     const io::DataKind seen = io::infer_kind(dims, kspace + ".hdr");
-    core::check(seen == io::DataKind::image2d || seen == info.kind,
-                "{}/dataset.json: kind '{}', but {}.hdr holds {} data", dir,
-                io::to_string(info.kind), kspace, io::to_string(seen));
+    MELRECON_CHECK(seen == io::DataKind::image2d || seen == info.kind,
+                   "{}/dataset.json: kind '{}', but {}.hdr holds {} data", dir,
+                   io::to_string(info.kind), kspace, io::to_string(seen));
     index.case_sizes.push_back(dims[13] * dims[15]);  // SLICE or BATCH (at most one is > 1)
     if (index.spatial_shape.empty()) index.spatial_shape = spatial_shape_of(dims, info.kind);
   }

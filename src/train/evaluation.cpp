@@ -121,9 +121,9 @@ nlohmann::json EvalReport::to_json() const {
 
 EvalReport evaluate(const EvalOptions& options, TrainedModel* trained) {
   ExampleSource source(options.data);
-  core::check(!trained || trained->kind == source.kind(),
-              "the model was trained on {} data, {} is {} data", trained ? io::to_string(trained->kind) : "",
-              options.data, io::to_string(source.kind()));
+  MELRECON_CHECK(
+      !trained || trained->kind == source.kind(), "the model was trained on {} data, {} is {} data",
+      trained ? io::to_string(trained->kind) : "", options.data, io::to_string(source.kind()));
   unrolled::UnrolledModel* model = trained ? trained->model.get() : nullptr;
   std::vector<int64_t> cases(source.case_names().size());
   std::iota(cases.begin(), cases.end(), 0);
@@ -170,16 +170,16 @@ EvalReport evaluate(const EvalOptions& options, TrainedModel* trained) {
   for (size_t i = 0; i < examples.size(); ++i) {
     const PreparedExample ex = prepare(i);
     const at::Tensor ref = ex.reference.select(0, 0).cpu();
-    core::check(ref.abs().max().item<double>() > 0,
-                "{}: the reference image is all zero, so PSNR, SSIM and NRMSE are undefined",
-                ex.name);
+    MELRECON_CHECK(ref.abs().max().item<double>() > 0,
+                   "{}: the reference image is all zero, so PSNR, SSIM and NRMSE are undefined",
+                   ex.name);
     std::vector<at::Tensor> panels{preview_plane(ex.reference.cpu())};
     at::Tensor last;
     for (size_t m = 0; m < methods.size(); ++m) {
       last = recon.run(methods[m], ex, lambdas[m]).cpu();
       const at::Tensor out = last.select(0, 0);
-      core::check(at::isfinite(out).all().item<bool>(), "{}: {} gave a non-finite image", ex.name,
-                  methods[m]);
+      MELRECON_CHECK(at::isfinite(out).all().item<bool>(), "{}: {} gave a non-finite image",
+                     ex.name, methods[m]);
       report.methods[m].psnr.push_back(metrics::psnr(out, ref).item<double>());
       report.methods[m].ssim.push_back(metrics::ssim(out, ref).item<double>());
       report.methods[m].nrmse.push_back(metrics::nrmse(out, ref).item<double>());

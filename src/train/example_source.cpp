@@ -23,7 +23,7 @@ namespace {
 std::vector<std::string> h5_files_in(const fs::path& dir) {
   std::error_code error;
   fs::directory_iterator it(dir, error);
-  core::check(!error, "{}: cannot list the folder ({})", dir.string(), error.message());
+  MELRECON_CHECK(!error, "{}: cannot list the folder ({})", dir.string(), error.message());
   std::vector<std::string> files;
   for (const auto& entry : it) {
     if (entry.is_regular_file() && entry.path().extension() == ".h5") {
@@ -54,10 +54,10 @@ std::unique_ptr<ExampleBackend> open_backend(const std::string& path, int64_t ca
   }
   if (fs::is_directory(p) && !fs::exists(p / "dataset.json")) {
     const std::vector<std::string> files = h5_files_in(p);
-    core::check(!files.empty(),
-                "{}: neither a melrecon dataset (no dataset.json) nor a folder of fastMRI files "
-                "(no .h5 files)",
-                path);
+    MELRECON_CHECK(!files.empty(),
+                   "{}: neither a melrecon dataset (no dataset.json) nor a folder of fastMRI files "
+                   "(no .h5 files)",
+                   path);
     return fastmri_backend(files, cache_bytes);
   }
   return std::make_unique<DatasetExamples>(path, cache_bytes);

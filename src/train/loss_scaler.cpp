@@ -8,8 +8,8 @@ namespace melrecon::train {
 
 LossScaler::LossScaler(bool enabled, LossScalerState state, int64_t growth_interval)
     : enabled_(enabled), state_(state), growth_interval_(growth_interval) {
-  core::check(state_.scale > 0 && growth_interval_ >= 1,
-              "loss scaler: the scale must be > 0 and the growth interval >= 1");
+  MELRECON_CHECK(state_.scale > 0 && growth_interval_ >= 1,
+                 "loss scaler: the scale must be > 0 and the growth interval >= 1");
 }
 
 mel::LossFn LossScaler::scaled(mel::LossFn loss) const {

@@ -153,7 +153,7 @@ StepMeasurement measure_training_step(const PlanCandidate& candidate, io::DataKi
 }
 
 Plan make_plan(const PlanRequest& r) {
-  core::check(!r.shape.empty(), "plan: the data shape is empty");
+  MELRECON_CHECK(!r.shape.empty(), "plan: the data shape is empty");
   Plan plan;
   for (const auto& c : r.candidates) {
     PlanRow row{c, {}, 0, 0.0, true};

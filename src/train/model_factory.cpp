@@ -16,17 +16,17 @@ nn::DenoiserOptions regulariser_options(const ModelConfig& m, io::DataKind kind)
   } else if (volume && !slice_wise) {
     conv = nn::ConvKind::conv3d;
   }
-  core::check(volume || conv == nn::ConvKind::conv2d,
-              "model.conv '{}' needs 3D or cine data, this dataset is 2D", m.conv);
-  core::check(!slice_wise || conv == nn::ConvKind::conv2d,
-              "model.dims '2d' (slice-wise) needs model.conv 2d or auto, found '{}'", m.conv);
-  core::check(!volume || slice_wise || conv != nn::ConvKind::conv2d,
-              "model.conv '2d' on {} data: set model.dims to '2d' for a slice-wise 2D network",
-              io::to_string(kind));
+  MELRECON_CHECK(volume || conv == nn::ConvKind::conv2d,
+                 "model.conv '{}' needs 3D or cine data, this dataset is 2D", m.conv);
+  MELRECON_CHECK(!slice_wise || conv == nn::ConvKind::conv2d,
+                 "model.dims '2d' (slice-wise) needs model.conv 2d or auto, found '{}'", m.conv);
+  MELRECON_CHECK(!volume || slice_wise || conv != nn::ConvKind::conv2d,
+                 "model.conv '2d' on {} data: set model.dims to '2d' for a slice-wise 2D network",
+                 io::to_string(kind));
   const size_t image_axes = volume ? 3 : 2;
-  core::check(m.tile.empty() || m.tile.size() == image_axes,
-              "model.tile needs {} sizes for {} data (one per image axis), found {}", image_axes,
-              io::to_string(kind), m.tile.size());
+  MELRECON_CHECK(m.tile.empty() || m.tile.size() == image_axes,
+                 "model.tile needs {} sizes for {} data (one per image axis), found {}", image_axes,
+                 io::to_string(kind), m.tile.size());
   nn::DenoiserOptions denoiser =
       nn::DenoiserOptions()
           .slice_wise(slice_wise)

@@ -32,8 +32,8 @@ PreparedExample prepare_example(const LoadedExample& example, const SamplingConf
                                 c10::Device device) {
   at::Tensor mask;
   if (sampling.source == "stored") {
-    core::check(example.mask.defined(),
-                "{}: sampling.source is 'stored' but the case has no mask file", example.name);
+    MELRECON_CHECK(example.mask.defined(),
+                   "{}: sampling.source is 'stored' but the case has no mask file", example.name);
     mask = example.mask;
   } else {
     const auto shape = example.kspace.sizes().slice(2).vec();
@@ -44,7 +44,7 @@ PreparedExample prepare_example(const LoadedExample& example, const SamplingConf
   const mri::SenseOp op(example.maps.to(device), mask, sense);
   at::Tensor kspace = example.kspace.to(device) * mask;
   const double scale = op.adjoint(kspace).abs().max().item<double>();
-  core::check(scale > 0, "{}: the undersampled k-space is all zero", example.name);
+  MELRECON_CHECK(scale > 0, "{}: the undersampled k-space is all zero", example.name);
   kspace = kspace / scale;
   return {modl::ModlProblem(op, kspace), kspace, example.reference.to(device) / scale, mask, scale,
           example.name};

@@ -22,13 +22,13 @@ RunLog::RunLog(const std::string& path, int64_t keep_through_step) : path_(path)
     io::write_file_atomically(path, [&](std::ostream& out) { out << kept.str(); });
   }
   out_.open(path, std::ios::app);
-  core::check(out_.good(), "{}: cannot open the run log for writing", path);
+  MELRECON_CHECK(out_.good(), "{}: cannot open the run log for writing", path);
 }
 
 void RunLog::write(const nlohmann::json& record) {
   out_ << record.dump() << "\n";
   out_.flush();
-  core::check(out_.good(), "{}: cannot write the run log ({})", path_, std::strerror(errno));
+  MELRECON_CHECK(out_.good(), "{}: cannot write the run log ({})", path_, std::strerror(errno));
 }
 
 }  // namespace melrecon::train

@@ -82,7 +82,7 @@ TensorBoardWriter::TensorBoardWriter(const std::string& dir) {
            ("events.out.tfevents." + std::to_string(static_cast<int64_t>(wall_time())) + "." + host))
               .string();
   out_.open(path_, std::ios::binary | std::ios::app);
-  core::check(out_.good(), "{}: cannot open the TensorBoard event file", path_);
+  MELRECON_CHECK(out_.good(), "{}: cannot open the TensorBoard event file", path_);
   write_record(event(0, 3, "brain.Event:2"));
 }
 
@@ -106,8 +106,8 @@ void TensorBoardWriter::write_record(const std::string& payload) {
   put_fixed<uint32_t>(record, masked_crc(payload.data(), payload.size()));
   out_.write(record.data(), static_cast<std::streamsize>(record.size()));
   out_.flush();
-  core::check(out_.good(), "{}: cannot write the TensorBoard event file ({})", path_,
-              std::strerror(errno));
+  MELRECON_CHECK(out_.good(), "{}: cannot write the TensorBoard event file ({})", path_,
+                 std::strerror(errno));
 }
 
 }  // namespace melrecon::train

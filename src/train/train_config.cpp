@@ -109,17 +109,20 @@ void read_value(const json& v, T& out, const std::string& origin, const std::str
     if constexpr (std::is_same_v<T, std::vector<int64_t>>) {
       bool integers = v.is_array();
       for (const json& e : v) integers = integers && e.is_number_integer();
-      core::check(integers, "{}: '{}' must be a list of integers, found {}", origin, key, v.dump());
+      MELRECON_CHECK(integers, "{}: '{}' must be a list of integers, found {}", origin, key,
+                     v.dump());
     } else if constexpr (std::is_same_v<T, bool>) {
-      core::check(v.is_boolean(), "{}: '{}' must be true or false, found {}", origin, key, v.dump());
+      MELRECON_CHECK(v.is_boolean(), "{}: '{}' must be true or false, found {}", origin, key,
+                     v.dump());
     } else if constexpr (std::is_arithmetic_v<T>) {
-      core::check(v.is_number(), "{}: '{}' must be a number, found {}", origin, key, v.dump());
+      MELRECON_CHECK(v.is_number(), "{}: '{}' must be a number, found {}", origin, key, v.dump());
       if constexpr (std::is_integral_v<T>) {
-        core::check(v.is_number_integer() || v.get<double>() == static_cast<double>(v.get<int64_t>()),
-                    "{}: '{}' must be an integer, found {}", origin, key, v.dump());
+        MELRECON_CHECK(
+            v.is_number_integer() || v.get<double>() == static_cast<double>(v.get<int64_t>()),
+            "{}: '{}' must be an integer, found {}", origin, key, v.dump());
       }
     } else {
-      core::check(v.is_string(), "{}: '{}' must be a string, found {}", origin, key, v.dump());
+      MELRECON_CHECK(v.is_string(), "{}: '{}' must be a string, found {}", origin, key, v.dump());
     }
     out = v.get<T>();
   } catch (const json::exception& e) {
@@ -138,54 +141,56 @@ void validate(TrainConfig c, const Origins& origins, const std::string& fallback
     using T = std::decay_t<decltype(value)>;
     const std::string key = std::string(section) + "." + name;
     if constexpr (std::is_same_v<T, std::string>) {
-      core::check(l.admits(value), "{}: '{}' is '{}', expected {}", origin(key), key, value,
-                  l.describe());
+      MELRECON_CHECK(l.admits(value), "{}: '{}' is '{}', expected {}", origin(key), key, value,
+                     l.describe());
     } else if constexpr (std::is_same_v<T, std::vector<int64_t>>) {
       for (int64_t v : value) {
-        core::check(l.admits(static_cast<double>(v)), "{}: '{}' holds {}, expected each in {}",
-                    origin(key), key, v, l.describe());
+        MELRECON_CHECK(l.admits(static_cast<double>(v)), "{}: '{}' holds {}, expected each in {}",
+                       origin(key), key, v, l.describe());
       }
     } else if constexpr (std::is_arithmetic_v<T> && !std::is_same_v<T, bool>) {
-      core::check(l.admits(static_cast<double>(value)), "{}: '{}' is {}, expected {}", origin(key),
-                  key, value, l.describe());
+      MELRECON_CHECK(l.admits(static_cast<double>(value)), "{}: '{}' is {}, expected {}",
+                     origin(key), key, value, l.describe());
     }
   });
   if (c.model.net == "unet") {
-    core::check(c.model.tile.empty(), "{}: 'model.tile' is not supported with model.net unet",
-                origin("model.tile"));
-    core::check(c.model.lipschitz <= 0,
-                "{}: 'model.lipschitz' (and so mel-invertible) needs model.net cnn",
-                origin("model.lipschitz"));
-    core::check(c.model.conv != "2+1d", "{}: model.net unet has no '2+1d' convolutions",
-                origin("model.conv"));
+    MELRECON_CHECK(c.model.tile.empty(), "{}: 'model.tile' is not supported with model.net unet",
+                   origin("model.tile"));
+    MELRECON_CHECK(c.model.lipschitz <= 0,
+                   "{}: 'model.lipschitz' (and so mel-invertible) needs model.net cnn",
+                   origin("model.lipschitz"));
+    MELRECON_CHECK(c.model.conv != "2+1d", "{}: model.net unet has no '2+1d' convolutions",
+                   origin("model.conv"));
   }
-  core::check(c.model.precision != "float16" || c.run.device.rfind("cuda", 0) == 0,
-              "{}: 'model.precision' float16 needs run.device cuda (bfloat16 runs on the CPU)",
-              origin("model.precision"));
-  core::check(c.optim.strategy != "mel-invertible" || c.model.lipschitz > 0,
-              "{}: 'optim.strategy' mel-invertible needs a contractive CNN: set 'model.lipschitz' "
-              "(e.g. 0.9)",
-              origin("optim.strategy"));
+  MELRECON_CHECK(c.model.precision != "float16" || c.run.device.rfind("cuda", 0) == 0,
+                 "{}: 'model.precision' float16 needs run.device cuda (bfloat16 runs on the CPU)",
+                 origin("model.precision"));
+  MELRECON_CHECK(
+      c.optim.strategy != "mel-invertible" || c.model.lipschitz > 0,
+      "{}: 'optim.strategy' mel-invertible needs a contractive CNN: set 'model.lipschitz' "
+      "(e.g. 0.9)",
+      origin("optim.strategy"));
   // The Lipschitz bound of a convolution holds for zero padding; replicate padding repeats edge
   // values, so the bound (and mel-invertible's inversion) would not hold.
-  core::check(c.model.lipschitz <= 0 || c.model.padding == "zeros",
-              "{}: 'model.lipschitz' {} needs 'model.padding' zeros (the bound does not hold with "
-              "replicate padding)",
-              origin("model.lipschitz"), c.model.lipschitz);
-  core::check(c.optim.warmup_steps <= c.optim.steps,
-              "{}: 'optim.warmup_steps' is {}, more than 'optim.steps' {}",
-              origin("optim.warmup_steps"), c.optim.warmup_steps, c.optim.steps);
+  MELRECON_CHECK(
+      c.model.lipschitz <= 0 || c.model.padding == "zeros",
+      "{}: 'model.lipschitz' {} needs 'model.padding' zeros (the bound does not hold with "
+      "replicate padding)",
+      origin("model.lipschitz"), c.model.lipschitz);
+  MELRECON_CHECK(c.optim.warmup_steps <= c.optim.steps,
+                 "{}: 'optim.warmup_steps' is {}, more than 'optim.steps' {}",
+                 origin("optim.warmup_steps"), c.optim.warmup_steps, c.optim.steps);
 }
 
 // Merges `src` into the defaults `dst`, rejecting keys that do not exist there; records where
 // each merged key came from.
 void merge_known(json& dst, const json& src, const std::string& origin, Origins& origins) {
-  core::check(src.is_object(), "{}: expected a JSON object", origin);
+  MELRECON_CHECK(src.is_object(), "{}: expected a JSON object", origin);
   for (const auto& [section, values] : src.items()) {
-    core::check(dst.contains(section), "{}: unknown section '{}'", origin, section);
-    core::check(values.is_object(), "{}: section '{}' must be an object", origin, section);
+    MELRECON_CHECK(dst.contains(section), "{}: unknown section '{}'", origin, section);
+    MELRECON_CHECK(values.is_object(), "{}: section '{}' must be an object", origin, section);
     for (const auto& [key, value] : values.items()) {
-      core::check(dst[section].contains(key), "{}: unknown key '{}.{}'", origin, section, key);
+      MELRECON_CHECK(dst[section].contains(key), "{}: unknown key '{}.{}'", origin, section, key);
       dst[section][key] = value;
       origins[section + "." + key] = origin;
     }
@@ -240,10 +245,10 @@ TrainConfig load_config(const std::string& file, const std::vector<std::string>&
   json j = to_json(TrainConfig{});
   Origins origins;
   if (!file.empty()) {
-    core::check(!std::filesystem::is_directory(file), "{}: is a folder, not a configuration file",
-                file);
+    MELRECON_CHECK(!std::filesystem::is_directory(file),
+                   "{}: is a folder, not a configuration file", file);
     std::ifstream in(file);
-    core::check(in.good(), "{}: cannot open configuration file", file);
+    MELRECON_CHECK(in.good(), "{}: cannot open configuration file", file);
     json from_file;
     try {
       in >> from_file;
@@ -255,8 +260,8 @@ TrainConfig load_config(const std::string& file, const std::vector<std::string>&
   for (const std::string& o : overrides) {
     const auto eq = o.find('=');
     const auto dot = o.find('.');
-    core::check(eq != std::string::npos && dot != std::string::npos && dot < eq,
-                "override '{}': expected section.key=value", o);
+    MELRECON_CHECK(eq != std::string::npos && dot != std::string::npos && dot < eq,
+                   "override '{}': expected section.key=value", o);
     json patch;
     patch[o.substr(0, dot)][o.substr(dot + 1, eq - dot - 1)] = parse_override_value(o.substr(eq + 1));
     merge_known(j, patch, "override '" + o + "'", origins);

@@ -18,8 +18,8 @@ TrainedModel load_trained_model(const std::string& path, c10::Device device) {
       std::filesystem::is_directory(path) ? (std::filesystem::path(path) / "checkpoint.pt").string()
                                           : path;
   const TrainerState state = read_checkpoint_state(file);
-  core::check(!state.config_json.empty() && !state.data_kind.empty(),
-              "{}: checkpoint does not record its configuration", file);
+  MELRECON_CHECK(!state.config_json.empty() && !state.data_kind.empty(),
+                 "{}: checkpoint does not record its configuration", file);
   nlohmann::json config_json;
   try {
     config_json = nlohmann::json::parse(state.config_json);
@@ -57,7 +57,7 @@ at::Tensor apply_model(TrainedModel& trained, const at::Tensor& kspace, const at
     const double data_scale = k.abs().max().item<double>();
     const at::Tensor aty = data_scale > 0 ? op.adjoint(k / data_scale) : at::Tensor();
     const double scale = aty.defined() ? aty.abs().max().item<double>() : 0.0;
-    core::check(std::isfinite(scale), "the data or coil maps are not finite (entry {})", b);
+    MELRECON_CHECK(std::isfinite(scale), "the data or coil maps are not finite (entry {})", b);
     if (scale == 0) {  // nothing measured
       outputs.push_back(at::zeros_like(op.adjoint(k)).cpu());
       continue;

@@ -72,9 +72,10 @@ void check_resumable(const TrainConfig& saved, const TrainConfig& requested,
     j["run"] = {{"seed", c.run.seed}};
     return j;
   };
-  core::check(trajectory(saved) == trajectory(requested),
-              "{}: the configuration differs from the run's config.json; a resumed run may only "
-              "change optim.steps and run.* (except run.seed)", run_dir);
+  MELRECON_CHECK(trajectory(saved) == trajectory(requested),
+                 "{}: the configuration differs from the run's config.json; a resumed run may only "
+                 "change optim.steps and run.* (except run.seed)",
+                 run_dir);
 }
 
 }  // namespace
@@ -91,11 +92,12 @@ TrainSummary train_model(const TrainConfig& requested, const TrainOptions& optio
   // its first checkpoint starts it from step 0, which loses nothing either.
   const bool has_checkpoint = fs::exists(checkpoint_path(run_dir));
   if (options.resume) {
-    core::check(fs::exists(config_path(run_dir)), "{}: no run to resume (no config.json)", run_dir);
+    MELRECON_CHECK(fs::exists(config_path(run_dir)), "{}: no run to resume (no config.json)",
+                   run_dir);
     check_resumable(load_run_config(run_dir), requested, run_dir);
   } else {
-    core::check(!fs::exists(config_path(run_dir)),
-                "{}: already holds a run; use --resume or a new run folder", run_dir);
+    MELRECON_CHECK(!fs::exists(config_path(run_dir)),
+                   "{}: already holds a run; use --resume or a new run folder", run_dir);
   }
   if (config.run.threads > 0) at::set_num_threads(static_cast<int>(config.run.threads));
   const c10::Device device(config.run.device);
@@ -106,13 +108,13 @@ TrainSummary train_model(const TrainConfig& requested, const TrainOptions& optio
   auto [train_cases, val_cases] = split_cases(static_cast<int64_t>(source.case_names().size()),
                                               config.data.val.empty() ? config.data.val_fraction : 0.0);
   const std::vector<ExampleRef> train_examples = source.examples(train_cases);
-  core::check(!train_examples.empty(), "{}: no training examples", config.data.train);
+  MELRECON_CHECK(!train_examples.empty(), "{}: no training examples", config.data.train);
   std::unique_ptr<ExampleSource> val_source;
   std::vector<ExampleRef> val_examples;
   if (!config.data.val.empty()) {
     val_source = std::make_unique<ExampleSource>(config.data.val);
-    core::check(val_source->kind() == kind, "{}: validation data is {}, training data is {}",
-                config.data.val, io::to_string(val_source->kind()), io::to_string(kind));
+    MELRECON_CHECK(val_source->kind() == kind, "{}: validation data is {}, training data is {}",
+                   config.data.val, io::to_string(val_source->kind()), io::to_string(kind));
     std::vector<int64_t> all(val_source->case_names().size());
     std::iota(all.begin(), all.end(), 0);
     val_examples = val_source->examples(all);
@@ -193,11 +195,12 @@ TrainSummary train_model(const TrainConfig& requested, const TrainOptions& optio
     state.loss_scaler = scaler.state();
     const double loss = r.loss, grad_norm = r.grad_norm, loss_scale = r.loss_scale;
     const bool skipped = r.skipped;
-    core::check(r.finite, "step {}: the loss or its gradient is not finite on example {}; stopped, {}",
-                state.step + 1, ex.name,
-                last_checkpoint >= 0 ? fmt::format("the last good checkpoint (step {}) is kept in {}",
-                                                   last_checkpoint, checkpoint_path(run_dir))
-                                     : std::string("no checkpoint was written yet"));
+    MELRECON_CHECK(
+        r.finite, "step {}: the loss or its gradient is not finite on example {}; stopped, {}",
+        state.step + 1, ex.name,
+        last_checkpoint >= 0 ? fmt::format("the last good checkpoint (step {}) is kept in {}",
+                                           last_checkpoint, checkpoint_path(run_dir))
+                             : std::string("no checkpoint was written yet"));
     ++state.step;
     ++state.position;
     ++session_steps;

@@ -9,8 +9,8 @@ namespace melrecon::unrolled {
 
 Problem random_problem(const RandomProblemSpec& spec, uint64_t seed, c10::ScalarType complex_dtype,
                        c10::Device device) {
-  core::check(spec.image_shape.size() == 3 || spec.image_shape.size() == 4,
-              "random problem: image shape must be [B, Y, X] or [B, Z|T, Y, X]");
+  MELRECON_CHECK(spec.image_shape.size() == 3 || spec.image_shape.size() == 4,
+                 "random problem: image shape must be [B, Y, X] or [B, Z|T, Y, X]");
   at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(seed);
   const auto cpu = at::TensorOptions().dtype(complex_dtype);
   std::vector<int64_t> kshape = spec.image_shape;

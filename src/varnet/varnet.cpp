@@ -16,12 +16,12 @@ Initial parse_initial(const std::string& name) {
 }
 
 VarNetImpl::VarNetImpl(VarNetOptions options) : options_(std::move(options)) {
-  core::check(options_.num_unrolls >= 1, "VarNet: num_unrolls must be >= 1, found {}",
-              options_.num_unrolls);
-  core::check(options_.step_size > 0, "VarNet: step_size must be > 0, found {}",
-              options_.step_size);
-  core::check(options_.coil_chunk >= 0, "VarNet: coil_chunk must be >= 0, found {}",
-              options_.coil_chunk);
+  MELRECON_CHECK(options_.num_unrolls >= 1, "VarNet: num_unrolls must be >= 1, found {}",
+                 options_.num_unrolls);
+  MELRECON_CHECK(options_.step_size > 0, "VarNet: step_size must be > 0, found {}",
+                 options_.step_size);
+  MELRECON_CHECK(options_.coil_chunk >= 0, "VarNet: coil_chunk must be >= 0, found {}",
+                 options_.coil_chunk);
   regularisers_ = nn::register_denoisers(*this, "regulariser", options_.regulariser,
                                          options_.share_weights ? 1 : options_.num_unrolls);
   log_step_ = register_parameter("log_step",
@@ -70,17 +70,18 @@ unrolled::Inversion VarNetImpl::invert_unroll(int64_t k, const at::Tensor& outpu
                                               const unrolled::Problem& problem,
                                               const unrolled::InversionOptions& options) {
   const std::string why = inversion_unavailable();
-  core::check(why.empty(), "VarNet: {}", why);
+  MELRECON_CHECK(why.empty(), "VarNet: {}", why);
   torch::NoGradGuard no_grad;
   const mri::SenseOp op = gradient_operator(problem);
   const double eta = at::exp(log_step_.select(0, k)).item<double>();
   const double mask = op.mask().defined() ? op.mask().abs().max().item<double>() : 1.0;
   const double rss = op.max_coil_rss();
   const double rate = eta * mask * mask * rss * rss + regulariser(k)->lipschitz_upper_bound();
-  core::check(rate < 1,
-              "VarNet unroll {} is not contractive: step {:.3g} x |AᴴA| {:.3g} + Lip(R) {:.3g} = "
-              "{:.3g} >= 1, so mel-invertible cannot invert it (use mel)",
-              k, eta, mask * mask * rss * rss, regulariser(k)->lipschitz_upper_bound(), rate);
+  MELRECON_CHECK(
+      rate < 1,
+      "VarNet unroll {} is not contractive: step {:.3g} x |AᴴA| {:.3g} + Lip(R) {:.3g} = "
+      "{:.3g} >= 1, so mel-invertible cannot invert it (use mel)",
+      k, eta, mask * mask * rss * rss, regulariser(k)->lipschitz_upper_bound(), rate);
   // z ← x_{k+1} + η·(AᴴA z − Aᴴy) + R(z), from z = x_{k+1}.
   const auto map = [&](const at::Tensor& z) {
     return output + eta * (op.normal(z) - problem.aty) + regulariser(k)->residual(z);

@@ -19,6 +19,7 @@ PACKAGES=(
   libhdf5-dev libismrmrd-dev libpng-dev zlib1g-dev libgtest-dev libcli11-dev nlohmann-json3-dev
   bart ismrmrd-tools   # reference tools used by the tests, never at run time
   clang libclang-rt-14-dev  # libFuzzer and the sanitizers (scripts/fuzz.sh)
+  clang-format         # the one formatter (scripts/format.sh; checked by scripts/test.sh)
   mricron-data         # Colin27 T1 brain (ch2.nii.gz), real anatomy for a simulate test
 )
 missing=()

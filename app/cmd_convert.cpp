@@ -19,7 +19,8 @@ void run_convert(const ConvertArgs& a) {
   }
   const std::vector<std::string> inputs(a.paths.begin(), a.paths.end() - 1);
   const std::string& dir = a.paths.back();
-  const io::DatasetInfo info = io::convert_raw_files(inputs, dir, io::parse_raw_format(a.format), a.overwrite);
+  const io::DatasetInfo info =
+      io::convert_raw_files(inputs, dir, io::parse_raw_format(a.format), a.overwrite);
   std::cout << "convert: " << info.cases.size() << " " << io::to_string(info.kind) << " case(s) -> "
             << dir << "\n";
 }
@@ -42,8 +43,8 @@ void add_convert_command(CLI::App& app) {
       ->capture_default_str()
       ->check(CLI::IsMember({"auto", "fastmri", "ismrmrd"}));
   cmd->add_flag("--overwrite", args->overwrite,
-                 "Replace an existing non-empty dataset folder whole (it is swapped for the new one "
-                 "once that is complete); without it such a folder is refused");
+                "Replace an existing non-empty dataset folder whole (it is swapped for the new one "
+                "once that is complete); without it such a folder is refused");
   cmd->callback([args] { run_convert(*args); });
 }
 

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <fstream>
-#include <optional>
 #include <iostream>
+#include <optional>
 
 #include "app/commands.h"
 #include "core/error.h"
@@ -38,14 +38,14 @@ void run_eval(EvalArgs a) {
   if (a.calib) a.options.sampling.calib = *a.calib;
   if (!a.pattern.empty()) a.options.sampling.pattern = a.pattern;
   a.options.sampling.source = "generate";
-  const train::EvalReport report =
-      train::evaluate(a.options, trained ? &*trained : nullptr);
+  const train::EvalReport report = train::evaluate(a.options, trained ? &*trained : nullptr);
   std::cout << fmt::format("{} ({} examples) at R = {}, {} masks (seed {}):\n", a.options.data,
                            report.methods.empty() ? 0 : report.methods[0].psnr.size(),
                            a.options.sampling.accel, report.pattern, a.options.seed)
             << report.table();
   if (!a.json.empty()) {
-    io::write_file_atomically(a.json, [&](std::ostream& out) { out << report.to_json().dump(2) << "\n"; });
+    io::write_file_atomically(a.json,
+                              [&](std::ostream& out) { out << report.to_json().dump(2) << "\n"; });
   }
   if (!a.markdown.empty()) {
     io::write_file_atomically(a.markdown, [&](std::ostream& out) { out << report.table(); });
@@ -74,7 +74,8 @@ void add_eval_command(CLI::App& app) {
       ->check(CLI::IsMember({"zero-filled", "cg-sense", "bart-l1", "modl", "varnet"}));
   cmd->add_option("--accel", a->accel, "Acceleration R (default: the model's training value)")
       ->check(CLI::Range(1.0, 1000.0));
-  cmd->add_option("--calib", a->calib, "Calibration lines / region side")->check(CLI::Range(0, 4096));
+  cmd->add_option("--calib", a->calib, "Calibration lines / region side")
+      ->check(CLI::Range(0, 4096));
   cmd->add_option("--pattern", a->pattern, "Mask kind (see `melrecon mask --help`)");
   cmd->add_option("--seed", a->options.seed, "Seed of the test masks")->capture_default_str();
   cmd->add_option("--max-examples", a->options.max_examples, "Evaluate at most this many (0: all)")

@@ -94,13 +94,17 @@ void add_plan_command(CLI::App& app) {
   cmd->add_option("--kind", a->kind, "Data kind: 2d, 3d or cine")
       ->capture_default_str()
       ->check(CLI::IsMember({"2d", "3d", "cine"}));
-  cmd->add_option("--shape", a->shape, "Image size of one example: Y,X (2d), Z,Y,X (3d), T,Y,X (cine)")
+  cmd->add_option("--shape", a->shape,
+                  "Image size of one example: Y,X (2d), Z,Y,X (3d), T,Y,X (cine)")
       ->required();
-  cmd->add_option("--coils", a->coils, "Receive coils")->capture_default_str()->check(CLI::Range(1, 1024));
+  cmd->add_option("--coils", a->coils, "Receive coils")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1024));
   cmd->add_option("--arch", a->arch, "Unrolled network (model.arch): modl or varnet")
       ->check(CLI::IsMember({"modl", "varnet"}));
   cmd->add_option("--unrolls", a->unrolls, "Unrolls (model.unrolls)")->check(CLI::Range(1, 1000));
-  cmd->add_option("--budget", a->budget, "Memory budget, e.g. 8GiB, 512MiB (exit 1 if nothing fits)");
+  cmd->add_option("--budget", a->budget,
+                  "Memory budget, e.g. 8GiB, 512MiB (exit 1 if nothing fits)");
   cmd->add_option("--strategies", a->strategies, "Strategies to compare")
       ->capture_default_str()
       ->check(CLI::IsMember({"full", "mel", "mel-invertible"}));

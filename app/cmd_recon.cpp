@@ -44,7 +44,8 @@ void run_recon(const ReconArgs& a) {
 void add_recon_command(CLI::App& app) {
   auto a = std::make_shared<ReconArgs>();
   auto* cmd = app.add_subcommand(
-      "recon", "Reconstruct one case (2D slices, a 3D volume or a cine series) with a trained model");
+      "recon",
+      "Reconstruct one case (2D slices, a 3D volume or a cine series) with a trained model");
   cmd->add_option("--model", a->model, "Run folder or checkpoint file")->required();
   add_case_options(*cmd, a->data);
   cmd->add_option("out", a->out, "Output image (BART .cfl/.hdr name)")->required();

@@ -21,8 +21,8 @@ struct SenseArgs {
 void run_sense(const SenseArgs& a) {
   const io::Case c = io::load_case(a.data.files());
   const mri::SenseOp op(c.maps, c.mask, a.data.sense_options(c.kind));
-  const auto result = recon::cg_sense(op, c.kspace, a.lambda,
-                                      solvers::CgOptions().max_iters(a.iters).tol(a.tol));
+  const auto result =
+      recon::cg_sense(op, c.kspace, a.lambda, solvers::CgOptions().max_iters(a.iters).tol(a.tol));
   io::write_bart(a.out, result.x, io::Role::image, c.kind);
   std::cout << "CG-SENSE: " << result.iterations << " iterations, relative residual "
             << result.relative_residual.max().item<double>() << " -> " << a.out << "\n";
@@ -36,7 +36,8 @@ void add_sense_command(CLI::App& app) {
       "sense", "CG-SENSE: solve (AᴴA + λI) x = Aᴴy with A = M·F·S, write the image x");
   add_case_options(*cmd, args->data);
   cmd->add_option("out", args->out, "Output image (BART .cfl/.hdr name)")->required();
-  cmd->add_option("--lambda", args->lambda, "Tikhonov weight λ (≥ 0), same scale as `bart pics -l2 -r`")
+  cmd->add_option("--lambda", args->lambda,
+                  "Tikhonov weight λ (≥ 0), same scale as `bart pics -l2 -r`")
       ->capture_default_str()
       ->check(CLI::Range(0.0, recon::kMaxLambda));
   cmd->add_option("--iters", args->iters, "Maximum CG iterations")

@@ -62,7 +62,10 @@ void add_simulate_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--seed", args->seed, "Random seed; the same seed gives the same dataset")
       ->capture_default_str();
-  cmd->add_option("--out", args->out, "Output dataset folder (created; an existing non-empty one only with --overwrite)")->required();
+  cmd->add_option(
+         "--out", args->out,
+         "Output dataset folder (created; an existing non-empty one only with --overwrite)")
+      ->required();
   cmd->add_flag("--overwrite", args->overwrite,
                 "Replace an existing non-empty dataset folder whole (it is swapped for the new one "
                 "once that is complete)");

@@ -88,7 +88,8 @@ void add_train_command(CLI::App& app) {
                   "2d: a slice/frame-wise 2D network on 3D or cine data (model.dims), the "
                   "baseline for the 3D / 2D+t networks")
       ->check(CLI::IsMember({"auto", "2d"}));
-  cmd->add_option("--steps", a->steps, "Optimiser steps (optim.steps)")->check(CLI::Range(1, 1000000000));
+  cmd->add_option("--steps", a->steps, "Optimiser steps (optim.steps)")
+      ->check(CLI::Range(1, 1000000000));
   cmd->add_option("--unrolls", a->unrolls, "Unrolls (model.unrolls)")->check(CLI::Range(1, 1000));
   cmd->add_option("--device", a->device, "cpu or cuda[:N] (run.device)");
   cmd->add_option("--budget", a->budget,

@@ -14,7 +14,8 @@ namespace {
 std::string cuda_status() {
   if (!MELRECON_HAVE_CUDA) return "not compiled (LibTorch without CUDA)";
   const size_t gpus = torch::cuda::device_count();
-  return gpus == 0 ? "compiled; no GPU visible" : "compiled; " + std::to_string(gpus) + " GPU(s) visible";
+  return gpus == 0 ? "compiled; no GPU visible"
+                   : "compiled; " + std::to_string(gpus) + " GPU(s) visible";
 }
 
 }  // namespace

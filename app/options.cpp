@@ -18,7 +18,8 @@ mri::SenseOptions CaseArgs::sense_options(io::DataKind data_kind) const {
 }
 
 void add_case_options(CLI::App& cmd, CaseArgs& args) {
-  cmd.add_option("kspace", args.kspace, "Multi-coil k-space (BART dims READ, PHS1, PHS2|TIME, COIL)")
+  cmd.add_option("kspace", args.kspace,
+                 "Multi-coil k-space (BART dims READ, PHS1, PHS2|TIME, COIL)")
       ->required();
   cmd.add_option("maps", args.maps, "Coil sensitivity maps, same dims as the k-space")->required();
   cmd.add_option("--mask", args.mask,

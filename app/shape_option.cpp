@@ -19,9 +19,9 @@ std::vector<int64_t> parse_shape(const std::string& text, const std::string& opt
     const auto [last, ec] = std::from_chars(text.data() + pos, text.data() + end, value);
     if (end == pos || ec != std::errc() || last != text.data() + end || value < min_size ||
         value > kMaxAxisSize) {
-      throw core::UsageError(fmt::format(
-          "{} '{}': expected sizes in [{}, {}] separated by commas, e.g. 96,128,128", option, text,
-          min_size, kMaxAxisSize));
+      throw core::UsageError(
+          fmt::format("{} '{}': expected sizes in [{}, {}] separated by commas, e.g. 96,128,128",
+                      option, text, min_size, kMaxAxisSize));
     }
     sizes.push_back(value);
     pos = end + 1;
@@ -29,8 +29,9 @@ std::vector<int64_t> parse_shape(const std::string& text, const std::string& opt
   double voxels = 1;
   for (int64_t s : sizes) voxels *= static_cast<double>(std::max<int64_t>(s, 1));
   if (voxels > kMaxVoxels) {
-    throw core::UsageError(fmt::format("{} '{}': {:g} voxels, more than the {:g} one example may have",
-                                       option, text, voxels, kMaxVoxels));
+    throw core::UsageError(
+        fmt::format("{} '{}': {:g} voxels, more than the {:g} one example may have", option, text,
+                    voxels, kMaxVoxels));
   }
   return sizes;
 }

@@ -3,7 +3,8 @@
 // allocator on the CPU, the CUDA caching allocator's peak allocated bytes on a GPU.
 //
 //   mel_memory                      CPU-sized problems (scaled down; printed in the header)
-//   mel_memory --scale full --device cuda   full sizes: 256x256, a knee slab 15x320x256, cine 20x256x256
+//   mel_memory --scale full --device cuda   full sizes: 256x256, a knee slab 15x320x256, cine
+//   20x256x256
 //   ... --tile 0,64,64 --precision bfloat16 --coil-chunk 2 --offload   the scaling options
 //   ... --conv3d native|depth-major   how 3D kernels run (default: depth-major on the CPU only)
 #include <ATen/ATen.h>
@@ -36,13 +37,18 @@ std::vector<BenchCase> bench_cases(const std::string& scale, int64_t coils) {
   const bool full = scale == "full";
   // 3D slab: readout slices first, a 2D FFT per slice over (ky, kz); cine: a 2D FFT per frame.
   return {
-      {"2d", {full ? std::vector<int64_t>{1, 256, 256} : std::vector<int64_t>{1, 128, 128}, coils, {}},
+      {"2d",
+       {full ? std::vector<int64_t>{1, 256, 256} : std::vector<int64_t>{1, 128, 128}, coils, {}},
        nn::ConvKind::conv2d},
       {"3d-slab",
-       {full ? std::vector<int64_t>{1, 15, 320, 256} : std::vector<int64_t>{1, 8, 64, 64}, coils, {1, 2}},
+       {full ? std::vector<int64_t>{1, 15, 320, 256} : std::vector<int64_t>{1, 8, 64, 64},
+        coils,
+        {1, 2}},
        nn::ConvKind::conv3d},
       {"cine",
-       {full ? std::vector<int64_t>{1, 20, 256, 256} : std::vector<int64_t>{1, 10, 64, 64}, coils, {1, 2}},
+       {full ? std::vector<int64_t>{1, 20, 256, 256} : std::vector<int64_t>{1, 10, 64, 64},
+        coils,
+        {1, 2}},
        nn::ConvKind::conv3d},
   };
 }
@@ -60,7 +66,8 @@ int main(int argc, char** argv) {
   bool offload = false;
   int64_t features = 64, layers = 5, cg_iters = 8, coils = 8, repeats = 2, coil_chunk = 0;
   double max_full_bytes = 0;
-  app.add_option("--scale", scale, "cpu (scaled-down sizes) or full (256x256, 15x320x256, 20x256x256)")
+  app.add_option("--scale", scale,
+                 "cpu (scaled-down sizes) or full (256x256, 15x320x256, 20x256x256)")
       ->check(CLI::IsMember({"cpu", "full"}));
   app.add_option("--device", device_name, "cpu or cuda");
   app.add_option("--arch", arch,
@@ -73,7 +80,8 @@ int main(int argc, char** argv) {
   app.add_option("--layers", layers, "CNN layers (released config: 5)");
   app.add_option("--cg-iters", cg_iters, "CG iterations per data consistency (released: 8)");
   app.add_option("--coils", coils, "Receive coils");
-  app.add_option("--repeats", repeats, "Timed steps per configuration (median; one untimed warm-up)");
+  app.add_option("--repeats", repeats,
+                 "Timed steps per configuration (median; one untimed warm-up)");
   app.add_option("--tile", tile,
                  "CNN tile size per image axis, Z,Y,X (0: uncut); 2D cases use the last two")
       ->delimiter(',');
@@ -83,8 +91,9 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"auto", "native", "depth-major"}));
   app.add_option("--coil-chunk", coil_chunk, "Coils per chunk in data consistency (0: all)");
   app.add_flag("--offload", offload, "mel: stored unroll inputs in pinned host memory (cuda)");
-  app.add_option("--skip-full-above", max_full_bytes,
-                 "Skip `full` for larger unroll counts once a run exceeded this many bytes (0: never)");
+  app.add_option(
+      "--skip-full-above", max_full_bytes,
+      "Skip `full` for larger unroll counts once a run exceeded this many bytes (0: never)");
   CLI11_PARSE(app, argc, argv);
 
   const c10::Device device(device_name);

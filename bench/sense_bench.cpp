@@ -49,33 +49,37 @@ int main(int argc, char** argv) {
   const bool have_bart = std::system("bart version > /dev/null 2>&1") == 0;
   const c10::Device cpu(c10::kCPU);
   fmt::print("sense_bench: complex64, {} threads, median of {}\n", at::get_num_threads(), repeats);
-  fmt::print("{:<22} {:>14} {:>14} {:>14} {:>14} {:>14}\n", "problem", "normal [ms]",
-             "CG10 [ms]", "melrecon CLI", "bart pics -i10", "bart/iter [ms]");
+  fmt::print("{:<22} {:>14} {:>14} {:>14} {:>14} {:>14}\n", "problem", "normal [ms]", "CG10 [ms]",
+             "melrecon CLI", "bart pics -i10", "bart/iter [ms]");
   struct Geometry {
     std::string name;
     unrolled::RandomProblemSpec spec;
     io::DataKind kind;
   };
-  const std::vector<Geometry> geometries{{"2d 256x256 x8", {{1, 256, 256}, 8, {}}, io::DataKind::image2d},
-                                         {"3d 64x128x128 x8", {{1, 64, 128, 128}, 8, {}}, io::DataKind::volume3d}};
+  const std::vector<Geometry> geometries{
+      {"2d 256x256 x8", {{1, 256, 256}, 8, {}}, io::DataKind::image2d},
+      {"3d 64x128x128 x8", {{1, 64, 128, 128}, 8, {}}, io::DataKind::volume3d}};
   for (const auto& g : geometries) {
     const auto problem = unrolled::random_problem(g.spec, 1, at::kComplexFloat);
     const mri::SenseOp& op = problem.op;
     const at::Tensor x = problem.aty;
     const at::Tensor kspace = op.forward(x);
     const double normal = bench::median_timing([&] { op.normal(x); }, repeats, 1, cpu).wall;
-    const double cg = bench::median_timing(
-        [&] { recon::cg_sense(op, kspace, 0.01, solvers::CgOptions().max_iters(10)); }, repeats, 1,
-        cpu).wall;
+    const double cg =
+        bench::median_timing(
+            [&] { recon::cg_sense(op, kspace, 0.01, solvers::CgOptions().max_iters(10)); }, repeats,
+            1, cpu)
+            .wall;
     const std::string base = dir + "/" + (g.kind == io::DataKind::image2d ? "b2d" : "b3d");
     io::write_bart(base + "_k", kspace, io::Role::kspace, g.kind);
     io::write_bart(base + "_s", op.maps(), io::Role::maps, g.kind);
     io::write_bart(base + "_m", op.mask().expand_as(kspace.narrow(1, 0, 1)).contiguous(),
                    io::Role::mask, g.kind);
     const std::string files = base + "_k " + base + "_s ";
-    const double cli = median_process_seconds(
-        melrecon_exe + " sense " + files + base + "_x --mask " + base + "_m --lambda 0.01 --iters 10",
-        repeats);
+    const double cli =
+        median_process_seconds(melrecon_exe + " sense " + files + base + "_x --mask " + base +
+                                   "_m --lambda 0.01 --iters 10",
+                               repeats);
     std::string bart10 = "n/a", bart_iter = "n/a";
     if (have_bart) {
       const std::string pics = "bart pics -l2 -r 0.01 -w 1 -p " + base + "_m ";

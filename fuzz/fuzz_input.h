@@ -19,8 +19,8 @@ namespace melrecon::fuzz {
 // A folder of this process for the inputs (libFuzzer forks no workers unless asked).
 inline const std::string& work_dir() {
   static const std::string dir = [] {
-    const auto d = std::filesystem::temp_directory_path() /
-                   ("melrecon-fuzz-" + std::to_string(::getpid()));
+    const auto d =
+        std::filesystem::temp_directory_path() / ("melrecon-fuzz-" + std::to_string(::getpid()));
     std::filesystem::create_directories(d);
     return d.string();
   }();

@@ -159,8 +159,6 @@ PeakScope::PeakScope(c10::Device device) : device_(device) {
   start_bytes_ = MemoryMeter::current_bytes(device_);
 }
 
-int64_t PeakScope::peak_increase() const {
-  return MemoryMeter::peak_bytes(device_) - start_bytes_;
-}
+int64_t PeakScope::peak_increase() const { return MemoryMeter::peak_bytes(device_) - start_bytes_; }
 
 }  // namespace melrecon::core

@@ -10,7 +10,8 @@ namespace melrecon::io {
 
 // `write` fills the stream; errors (also from the file system: a full disk) name `path`, and
 // leave no temporary file.
-void write_file_atomically(const std::string& path, const std::function<void(std::ostream&)>& write);
+void write_file_atomically(const std::string& path,
+                           const std::function<void(std::ostream&)>& write);
 
 // Removes "<path>.tmp.<pid>" files and folders whose process no longer runs: what a killed
 // writer left.

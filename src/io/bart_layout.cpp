@@ -11,9 +11,9 @@ namespace melrecon::io {
 namespace {
 
 constexpr int kRead = 0, kPhs1 = 1, kPhs2 = 2, kCoil = 3, kTime = 10, kSlice = 13, kBatch = 15;
-const char* const kBartNames[kBartDims] = {"READ",  "PHS1",  "PHS2", "COIL",  "MAPS",  "TE",
+const char* const kBartNames[kBartDims] = {"READ",  "PHS1",   "PHS2", "COIL",   "MAPS", "TE",
                                            "COEFF", "COEFF2", "ITER", "CSHIFT", "TIME", "TIME2",
-                                           "LEVEL", "SLICE", "AVG",  "BATCH"};
+                                           "LEVEL", "SLICE",  "AVG",  "BATCH"};
 
 // BART dims of melrecon's axes, in melrecon order, for a role and kind.
 std::vector<int> bart_axes(Role role, DataKind kind, int batch_dim) {
@@ -37,9 +37,12 @@ int batch_dim_of(const std::vector<int64_t>& dims, const std::string& file) {
 
 const char* to_string(DataKind kind) {
   switch (kind) {
-    case DataKind::image2d: return "2d";
-    case DataKind::volume3d: return "3d";
-    case DataKind::cine: return "cine";
+    case DataKind::image2d:
+      return "2d";
+    case DataKind::volume3d:
+      return "3d";
+    case DataKind::cine:
+      return "cine";
   }
   return "?";
 }

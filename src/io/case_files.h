@@ -14,8 +14,8 @@ namespace melrecon::io {
 struct CaseFiles {
   std::string kspace;
   std::string maps;
-  std::string mask;               // empty: the mask is where k-space is non-zero (as BART does)
-  std::optional<DataKind> kind;   // empty: inferred from the k-space header
+  std::string mask;              // empty: the mask is where k-space is non-zero (as BART does)
+  std::optional<DataKind> kind;  // empty: inferred from the k-space header
 };
 
 struct Case {

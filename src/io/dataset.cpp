@@ -37,9 +37,12 @@ void check_same_spatial(const at::Tensor& t, const at::Tensor& kspace, int64_t f
 
 std::vector<int64_t> default_fft_axes(DataKind kind) {
   switch (kind) {
-    case DataKind::image2d: return {0, 1};
-    case DataKind::volume3d: return {0, 1, 2};
-    case DataKind::cine: return {1, 2};
+    case DataKind::image2d:
+      return {0, 1};
+    case DataKind::volume3d:
+      return {0, 1, 2};
+    case DataKind::cine:
+      return {1, 2};
   }
   return {};
 }

@@ -1,7 +1,8 @@
 // A melrecon dataset: a folder of cases in BART files plus an index, the layout written by
 // `melrecon simulate` and `melrecon convert` and read by training and evaluation.
 //
-//   <dataset>/dataset.json      {"format": "melrecon-dataset", "version": 1, "kind": "2d"|"3d"|"cine",
+//   <dataset>/dataset.json      {"format": "melrecon-dataset", "version": 1, "kind":
+//   "2d"|"3d"|"cine",
 //                                "cases": ["case_0000", ...], "fft_axes": [...], ...}
 //   <dataset>/<case>/kspace     fully sampled multi-coil k-space [B, C, *S]  (required)
 //   <dataset>/<case>/maps       coil sensitivities [B or 1, C, *S]           (optional)

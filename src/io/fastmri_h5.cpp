@@ -77,7 +77,8 @@ FastmriFile::FastmriFile(const std::string& path) : impl_(std::make_unique<Impl>
       path, impl_->shape.size(), core::shape_string(impl_->shape));
   for (int64_t d : impl_->shape) MELRECON_CHECK(d > 0, "{}: 'kspace' is empty", path);
   // k-space barely compresses: a declared size far beyond the file's is a corrupt header.
-  core::checked_bytes(impl_->shape, 8, h5::kMaxExpansion * static_cast<int64_t>(std::filesystem::file_size(path)),
+  core::checked_bytes(impl_->shape, 8,
+                      h5::kMaxExpansion * static_cast<int64_t>(std::filesystem::file_size(path)),
                       path + ": 'kspace'");
   impl_->complex_type = complex_memory_type(impl_->kspace.get(), path);
 }
@@ -133,8 +134,9 @@ at::Tensor FastmriFile::reconstruction_rss() const {
                  "{}: 'reconstruction_rss' must hold floats", impl_->path);
   const std::vector<hsize_t> dims = h5::shape_of(dataset.get());
   const std::vector<int64_t> shape(dims.begin(), dims.end());
-  core::checked_bytes(shape, 4, h5::kMaxExpansion * static_cast<int64_t>(std::filesystem::file_size(impl_->path)),
-                      impl_->path + ": 'reconstruction_rss'");
+  core::checked_bytes(
+      shape, 4, h5::kMaxExpansion * static_cast<int64_t>(std::filesystem::file_size(impl_->path)),
+      impl_->path + ": 'reconstruction_rss'");
   MELRECON_CHECK(shape.size() == 3 && shape[0] == num_slices(),
                  "{}: 'reconstruction_rss' has shape {}, expected [{}, y, x]", impl_->path,
                  core::shape_string(shape), num_slices());

@@ -28,7 +28,6 @@ constexpr ISMRMRD::ISMRMRD_AcquisitionFlags kSkipped[] = {
 
 void ignore_ismrmrd_error(const char*, int, const char*, int, const char*) {}
 
-
 // Removes readout oversampling: the centre `n` of the image along X, back in k-space. Centred
 // orthonormal FFTs as in mri/fft.h, written out here because io does not depend on mri.
 at::Tensor crop_readout(const at::Tensor& k, int64_t n) {
@@ -74,8 +73,10 @@ void check_acquisition_records(const std::string& path, const std::string& group
   const h5::Handle file = h5::open_file(path);
   const h5::Handle table = h5::open_dataset(file.get(), group + "/data", path);
   const h5::Handle head_type(H5Tcreate(H5T_COMPOUND, sizeof(RecordHead)), H5Tclose);
-  H5Tinsert(head_type.get(), "number_of_samples", offsetof(RecordHead, number_of_samples), H5T_NATIVE_UINT16);
-  H5Tinsert(head_type.get(), "active_channels", offsetof(RecordHead, active_channels), H5T_NATIVE_UINT16);
+  H5Tinsert(head_type.get(), "number_of_samples", offsetof(RecordHead, number_of_samples),
+            H5T_NATIVE_UINT16);
+  H5Tinsert(head_type.get(), "active_channels", offsetof(RecordHead, active_channels),
+            H5T_NATIVE_UINT16);
   H5Tinsert(head_type.get(), "trajectory_dimensions", offsetof(RecordHead, trajectory_dimensions),
             H5T_NATIVE_UINT16);
   const h5::Handle floats(H5Tvlen_create(H5T_NATIVE_FLOAT), H5Tclose);
@@ -107,7 +108,8 @@ void check_acquisition_records(const std::string& path, const std::string& group
     const uint64_t samples = r.head.number_of_samples;
     const bool fits = r.data.len == 2 * samples * r.head.active_channels &&
                       r.traj.len == samples * r.head.trajectory_dimensions &&
-                      (r.data.len == 0 || r.data.p != nullptr) && (r.traj.len == 0 || r.traj.p != nullptr);
+                      (r.data.len == 0 || r.data.p != nullptr) &&
+                      (r.traj.len == 0 || r.traj.p != nullptr);
     H5Dvlen_reclaim(record_type.get(), memory_space.get(), H5P_DEFAULT, &r);
     MELRECON_CHECK(
         fits,
@@ -168,7 +170,8 @@ IsmrmrdData read_ismrmrd(const std::string& path, const std::string& group) {
     dataset->readHeader(out.header_xml);
     total = dataset->getNumberOfAcquisitions();
   } catch (const std::exception& e) {
-    core::fail("{}: cannot read the ISMRMRD dataset '{}' ({})", path, group, core::first_line(e.what()));
+    core::fail("{}: cannot read the ISMRMRD dataset '{}' ({})", path, group,
+               core::first_line(e.what()));
   }
   const IsmrmrdLayout layout = layout_from_header(out.header_xml, path);
 
@@ -185,9 +188,10 @@ IsmrmrdData read_ismrmrd(const std::string& path, const std::string& group) {
     if (!acc.sum.defined()) {
       const int64_t coils = acq.active_channels();
       MELRECON_CHECK(coils > 0, "{}: acquisition {} has no active channels", path, i);
-      core::checked_bytes({layout.slices, coils, layout.lead(), layout.ny, layout.nx}, 8,
-                          h5::kMaxExpansion * static_cast<int64_t>(std::filesystem::file_size(path)),
-                          path + ": the encoded matrix of the header");
+      core::checked_bytes(
+          {layout.slices, coils, layout.lead(), layout.ny, layout.nx}, 8,
+          h5::kMaxExpansion * static_cast<int64_t>(std::filesystem::file_size(path)),
+          path + ": the encoded matrix of the header");
       acc.sum =
           at::zeros({layout.slices, coils, layout.lead(), layout.ny, layout.nx}, at::kComplexFloat);
       acc.lines = at::zeros({layout.slices, layout.lead(), layout.ny}, at::kInt);

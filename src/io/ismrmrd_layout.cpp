@@ -21,7 +21,6 @@ int64_t centre_of(const Optional<Limit>& limit, int64_t size) {
   return limit ? static_cast<int64_t>(limit->center) : size / 2;
 }
 
-
 // Index of an encode step on an axis of `size` samples, or an error.
 int64_t step_index(int64_t counter, int64_t centre, int64_t size, const char* name,
                    const std::string& file, uint32_t acquisition) {

@@ -157,9 +157,8 @@ DatasetInfo convert_raw_files(const std::vector<std::string>& inputs, const std:
                               RawFormat format, bool overwrite) {
   MELRECON_CHECK(!inputs.empty(), "convert: no input files");
   DatasetInfo written;
-  write_folder_atomically(out, overwrite, [&](const std::string& dir) {
-    written = convert_into(inputs, dir, format);
-  });
+  write_folder_atomically(
+      out, overwrite, [&](const std::string& dir) { written = convert_into(inputs, dir, format); });
   return written;
 }
 

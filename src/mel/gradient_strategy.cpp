@@ -24,7 +24,7 @@ std::unique_ptr<GradientStrategy> make_gradient_strategy(const std::string& name
 }
 
 std::pair<at::Tensor, at::Tensor> loss_and_output_gradient(const at::Tensor& output,
-                                                                 const LossFn& loss) {
+                                                           const LossFn& loss) {
   const at::Tensor leaf = output.detach().requires_grad_(true);
   const at::Tensor value = loss(leaf);
   const at::Tensor grad = torch::autograd::grad({value}, {leaf})[0];

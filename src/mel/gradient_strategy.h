@@ -87,7 +87,7 @@ const std::vector<std::string>& gradient_strategy_names();
 
 // Shared by the MEL strategies: loss on a leaf copy of x_N; returns {loss, ∂loss/∂x_N}.
 std::pair<at::Tensor, at::Tensor> loss_and_output_gradient(const at::Tensor& output,
-                                                                 const LossFn& loss);
+                                                           const LossFn& loss);
 
 // One unroll's graph, rebuilt from a detached input: the unit of work of MEL's backward.
 struct RebuiltUnroll {

@@ -29,9 +29,9 @@ struct KnownSolution {
 };
 
 struct DcSolve : public torch::autograd::Function<DcSolve> {
-  static at::Tensor forward(AutogradContext* ctx, const at::Tensor& rhs,
-                               const at::Tensor& lambda, const mri::SenseOp& op,
-                               const solvers::CgOptions& cg, const KnownSolution& known) {
+  static at::Tensor forward(AutogradContext* ctx, const at::Tensor& rhs, const at::Tensor& lambda,
+                            const mri::SenseOp& op, const solvers::CgOptions& cg,
+                            const KnownSolution& known) {
     const at::Tensor lam = lambda.detach();
     at::Tensor x = known.x.defined() ? known.x.detach() : solve(op, rhs, lam, cg);
     ctx->save_for_backward({x, lam});
@@ -43,8 +43,8 @@ struct DcSolve : public torch::autograd::Function<DcSolve> {
     const auto saved = ctx->get_saved_variables();
     const at::Tensor& x = saved[0];
     const at::Tensor& lam = saved[1];
-    const auto dc = c10::static_intrusive_pointer_cast<DcContext>(
-        ctx->saved_data["dc"].toCapsule());
+    const auto dc =
+        c10::static_intrusive_pointer_cast<DcContext>(ctx->saved_data["dc"].toCapsule());
     const at::Tensor v = solve(dc->op, grad_outputs[0], lam, dc->cg);
     at::Tensor grad_lambda;
     if (ctx->needs_input_grad(1)) grad_lambda = -at::real((v.conj() * x).sum()).to(lam.dtype());
@@ -54,8 +54,8 @@ struct DcSolve : public torch::autograd::Function<DcSolve> {
 
 }  // namespace
 
-at::Tensor data_consistency(const mri::SenseOp& op, const at::Tensor& rhs,
-                            const at::Tensor& lambda, const solvers::CgOptions& cg) {
+at::Tensor data_consistency(const mri::SenseOp& op, const at::Tensor& rhs, const at::Tensor& lambda,
+                            const solvers::CgOptions& cg) {
   return DcSolve::apply(rhs, lambda, op, cg, KnownSolution{});
 }
 

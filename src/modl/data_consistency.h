@@ -13,8 +13,8 @@
 namespace melrecon::modl {
 
 // x = (AᴴA + λI)⁻¹ rhs; `lambda` is a real 0-dim tensor (may require grad).
-at::Tensor data_consistency(const mri::SenseOp& op, const at::Tensor& rhs,
-                            const at::Tensor& lambda, const solvers::CgOptions& cg);
+at::Tensor data_consistency(const mri::SenseOp& op, const at::Tensor& rhs, const at::Tensor& lambda,
+                            const solvers::CgOptions& cg);
 
 // The same function when its value x = (AᴴA + λI)⁻¹ rhs is already known (MEL recomputing an
 // unroll whose output it kept from the forward pass): returns `solution` without solving, with

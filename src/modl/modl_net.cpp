@@ -25,9 +25,7 @@ ModlImpl::ModlImpl(ModlOptions options) : options_(std::move(options)) {
   }
 }
 
-nn::Denoiser& ModlImpl::denoiser(int64_t k) {
-  return denoisers_[options_.share_weights_ ? 0 : k];
-}
+nn::Denoiser& ModlImpl::denoiser(int64_t k) { return denoisers_[options_.share_weights_ ? 0 : k]; }
 
 at::Tensor ModlImpl::lambda() const { return torch::exp(log_lambda_); }
 
@@ -41,7 +39,7 @@ mri::SenseOp ModlImpl::dc_operator(const ModlProblem& problem) const {
 }
 
 at::Tensor ModlImpl::unroll(int64_t k, const at::Tensor& x, const ModlProblem& problem,
-                              const at::Tensor& known_output) {
+                            const at::Tensor& known_output) {
   const at::Tensor lam = lambda();
   const at::Tensor rhs = problem.aty + lam * denoiser(k)->forward(x);
   if (known_output.defined()) {

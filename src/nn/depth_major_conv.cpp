@@ -175,9 +175,9 @@ at::Tensor conv3d_depth_major(const at::Tensor& x, const at::Tensor& weight, con
         std::max(weight.size(0), weight.size(1)) * x.size(0) * x.size(3) * x.size(4);
     chunk_slices = auto_chunk(x.size(1), widest);
   }
-  const bool recorded = at::GradMode::is_enabled() &&
-                        (x.requires_grad() || weight.requires_grad() ||
-                         (bias.defined() && bias.requires_grad()));
+  const bool recorded =
+      at::GradMode::is_enabled() &&
+      (x.requires_grad() || weight.requires_grad() || (bias.defined() && bias.requires_grad()));
   if (!recorded) {  // e.g. MEL's forward: no node, so no ReLU mask to pack
     at::Tensor out = forward_chunked(x, weight, bias, replicate_padding, chunk_slices);
     return relu ? out.relu_() : out;

@@ -24,9 +24,12 @@ std::optional<c10::ScalarType> parse_precision(const std::string& name) {
 
 const char* to_string(ConvKind kind) {
   switch (kind) {
-    case ConvKind::conv2d: return "2d";
-    case ConvKind::conv3d: return "3d";
-    case ConvKind::conv2p1d: return "2+1d";
+    case ConvKind::conv2d:
+      return "2d";
+    case ConvKind::conv3d:
+      return "3d";
+    case ConvKind::conv2p1d:
+      return "2+1d";
   }
   return "?";
 }
@@ -51,8 +54,12 @@ ResidualCnnImpl::ResidualCnnImpl(ResidualCnnOptions options) : options_(options)
     const int64_t in = l == 0 ? options_.channels_ : options_.features_;
     const int64_t out = l + 1 == options_.num_layers_ ? options_.channels_ : options_.features_;
     switch (options_.kind_) {
-      case ConvKind::conv2d: convs_->push_back(conv(in, out, {k, k})); break;
-      case ConvKind::conv3d: convs_->push_back(conv(in, out, {k, k, k})); break;
+      case ConvKind::conv2d:
+        convs_->push_back(conv(in, out, {k, k}));
+        break;
+      case ConvKind::conv3d:
+        convs_->push_back(conv(in, out, {k, k, k}));
+        break;
       case ConvKind::conv2p1d:
         convs_->push_back(conv(in, options_.features_, {1, k, k}));
         convs_->push_back(conv(options_.features_, out, {k, 1, 1}));

@@ -10,7 +10,7 @@ namespace melrecon::nn {
 class ResidualNet : public torch::nn::Module {
  public:
   virtual at::Tensor forward(const at::Tensor& x) = 0;  // R_w(x), same shape as x
-  virtual int64_t spatial_rank() const = 0;                   // 2 or 3
+  virtual int64_t spatial_rank() const = 0;             // 2 or 3
   // Refreshes whatever bounds the network's Lipschitz constant (once per training step).
   virtual void update_normalisation() {}
   // An upper bound of R_w's Lipschitz constant (infinity when nothing bounds it).

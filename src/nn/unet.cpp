@@ -60,7 +60,8 @@ UNetImpl::UNetImpl(UNetOptions options) : options_(options) {
   MELRECON_CHECK(options_.features_ >= 1, "U-Net: features must be >= 1");
   const std::vector<int64_t> k3(rank, 3), k1(rank, 1);
   auto conv = [&](int64_t in, int64_t out, const std::vector<int64_t>& kernel) {
-    return ConvLayer(ConvLayerOptions(in, out, kernel).replicate_padding(options_.replicate_padding_));
+    return ConvLayer(
+        ConvLayerOptions(in, out, kernel).replicate_padding(options_.replicate_padding_));
   };
   convs_ = register_module("convs", torch::nn::ModuleList());
   int64_t in = options_.channels_;

@@ -20,10 +20,12 @@ at::Tensor bart_pics_l1(const at::Tensor& kspace, const at::Tensor& maps, const 
                     x = work_dir + "/x";
   io::write_bart(k, kspace.cpu(), io::Role::kspace, kind);
   io::write_bart(s, maps.cpu(), io::Role::maps, kind);
-  io::write_bart(m, at::real(mask).cpu().expand_as(at::real(kspace.narrow(1, 0, 1)).cpu()).contiguous(),
-                 io::Role::mask, kind);
-  const std::string command = fmt::format("bart pics -l1 -r {} -w 1 -i {} -p {} {} {} {} > {}/log 2>&1",
-                                          lambda, iters, m, k, s, x, work_dir);
+  io::write_bart(
+      m, at::real(mask).cpu().expand_as(at::real(kspace.narrow(1, 0, 1)).cpu()).contiguous(),
+      io::Role::mask, kind);
+  const std::string command =
+      fmt::format("bart pics -l1 -r {} -w 1 -i {} -p {} {} {} {} > {}/log 2>&1", lambda, iters, m,
+                  k, s, x, work_dir);
   MELRECON_CHECK(std::system(command.c_str()) == 0, "bart pics failed (see {}/log)", work_dir);
   return io::read_bart(x, io::Role::image, kind).to(kspace.device());
 }

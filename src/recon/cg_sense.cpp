@@ -22,14 +22,18 @@ solvers::CgResult cg_sense(const mri::SenseOp& op, const at::Tensor& kspace, dou
   if (data_scale == 0 || maps_scale == 0) {  // nothing measured, or no coil sees anything
     const at::Tensor rhs = op.adjoint(kspace);
     return {at::zeros_like(rhs),
-            at::zeros({rhs.size(0)}, rhs.options().dtype(c10::toRealValueType(rhs.scalar_type()))), 0};
+            at::zeros({rhs.size(0)}, rhs.options().dtype(c10::toRealValueType(rhs.scalar_type()))),
+            0};
   }
   const bool rescale_maps = maps_scale < 1e-3 || maps_scale > 1e3;
   const mri::SenseOp unit = rescale_maps ? op.scaled(1.0 / maps_scale) : op;
   const double a = rescale_maps ? maps_scale : 1.0;
   const double l = lambda / (a * a);
-  const auto normal = [&](const at::Tensor& x) { return l > 0 ? unit.normal(x) + l * x : unit.normal(x); };
-  solvers::CgResult result = solvers::conjugate_gradient(normal, unit.adjoint(kspace / data_scale), cg);
+  const auto normal = [&](const at::Tensor& x) {
+    return l > 0 ? unit.normal(x) + l * x : unit.normal(x);
+  };
+  solvers::CgResult result =
+      solvers::conjugate_gradient(normal, unit.adjoint(kspace / data_scale), cg);
   result.x.mul_(data_scale / a);
   MELRECON_CHECK(at::isfinite(result.x).all().item<bool>(),
                  "CG-SENSE: the image is not finite (lambda {:g}, data max {:g}, coil maps max "

@@ -93,9 +93,10 @@ void validate(const MaskOptions& o) {
   // 2048x2048 ~25 s, 4096x4096 minutes; phase-encoding grids of real acquisitions are far
   // smaller.
   if (is_poisson(o.kind_) && grid[0] * grid[1] > kMaxPoissonLocations) {
-    usage("{} mask: the sampled grid {}x{} has more than the {} locations a Poisson-disc mask may "
-          "have (e.g. 1024x1024)",
-          kind, grid[0], grid[1], kMaxPoissonLocations);
+    usage(
+        "{} mask: the sampled grid {}x{} has more than the {} locations a Poisson-disc mask may "
+        "have (e.g. 1024x1024)",
+        kind, grid[0], grid[1], kMaxPoissonLocations);
   }
   const int64_t locations = grid[0] * grid[1];
   const int64_t band_side = is_poisson(o.kind_) ? std::min(grid[0], grid[1]) : grid[1];

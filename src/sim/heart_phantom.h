@@ -2,12 +2,12 @@
 //
 // A short-axis-like slice: a thorax (a bright fat rim around soft tissue), two dark lungs, and a
 // heart made of a left-ventricular blood pool (brightest, as in bSSFP cine) inside a myocardial
-// ring (darker than the surrounding tissue) with a right-ventricular blood crescent beside it. The heart contracts with
-// period `period_frames`: the blood-pool radius moves between end-diastole and end-systole
-// following a periodic waveform (a faster systole, 35% of the cycle, then a slower filling),
-// the myocardium keeps its area so the wall thickens in systole, and the right ventricle shrinks
-// with it. A breathing-like translation (period 3 to 5 cardiac cycles, amplitude 0.01 to 0.04 of
-// the half field of view) moves the heart and lungs. Sizes, positions, intensities, the
+// ring (darker than the surrounding tissue) with a right-ventricular blood crescent beside it. The
+// heart contracts with period `period_frames`: the blood-pool radius moves between end-diastole and
+// end-systole following a periodic waveform (a faster systole, 35% of the cycle, then a slower
+// filling), the myocardium keeps its area so the wall thickens in systole, and the right ventricle
+// shrinks with it. A breathing-like translation (period 3 to 5 cardiac cycles, amplitude 0.01 to
+// 0.04 of the half field of view) moves the heart and lungs. Sizes, positions, intensities, the
 // ejection fraction, the cardiac phase at frame 0 and the breathing are drawn from the seed.
 #pragma once
 

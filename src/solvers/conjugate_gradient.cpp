@@ -25,8 +25,8 @@ struct Updates {
 
 }  // namespace
 
-CgResult conjugate_gradient(const LinearOperator& op, const at::Tensor& b,
-                            const CgOptions& options, const at::Tensor& x0) {
+CgResult conjugate_gradient(const LinearOperator& op, const at::Tensor& b, const CgOptions& options,
+                            const at::Tensor& x0) {
   MELRECON_CHECK(options.max_iters_ >= 0, "CG: max_iters must be >= 0, found {}",
                  options.max_iters_);
   MELRECON_CHECK(b.dim() >= 1, "CG: right-hand side must have a batch axis");

@@ -32,7 +32,7 @@ struct CgResult {
 };
 
 // `x0` may be undefined (start from zero).
-CgResult conjugate_gradient(const LinearOperator& op, const at::Tensor& b,
-                            const CgOptions& options, const at::Tensor& x0 = {});
+CgResult conjugate_gradient(const LinearOperator& op, const at::Tensor& b, const CgOptions& options,
+                            const at::Tensor& x0 = {});
 
 }  // namespace melrecon::solvers

@@ -39,7 +39,8 @@ void read_adam_state(torch::serialize::InputArchive& archive, const torch::nn::M
     s->exp_avg(read("exp_avg"));
     s->exp_avg_sq(read("exp_avg_sq"));
     at::Tensor max_sq;
-    if (entry.try_read("max_exp_avg_sq", max_sq)) s->max_exp_avg_sq(max_sq.to(item.value().device()));
+    if (entry.try_read("max_exp_avg_sq", max_sq))
+      s->max_exp_avg_sq(max_sq.to(item.value().device()));
     const at::Tensor& p = item.value();
     MELRECON_CHECK(s->exp_avg().sizes() == p.sizes() && s->exp_avg_sq().sizes() == p.sizes(),
                    "{}: optimiser state of '{}' has shape {}, the parameter {}", path, item.key(),

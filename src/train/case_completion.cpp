@@ -8,9 +8,12 @@ namespace {
 
 calib::Kind calib_kind(io::DataKind kind) {
   switch (kind) {
-    case io::DataKind::image2d: return calib::Kind::image2d;
-    case io::DataKind::volume3d: return calib::Kind::volume3d;
-    case io::DataKind::cine: return calib::Kind::cine;
+    case io::DataKind::image2d:
+      return calib::Kind::image2d;
+    case io::DataKind::volume3d:
+      return calib::Kind::volume3d;
+    case io::DataKind::cine:
+      return calib::Kind::cine;
   }
   return calib::Kind::image2d;
 }

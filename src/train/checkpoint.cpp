@@ -35,12 +35,14 @@ bool try_read_tensor(torch::serialize::InputArchive& archive, const char* key, a
 // The file: a 16-byte magic, the archive's length and its FNV-1a hash (8 bytes each, little
 // endian), then LibTorch's archive. LibTorch's unpickler can terminate the process on a damaged
 // archive instead of throwing, so nothing reaches it unless every byte is as written.
-constexpr char kMagic[16] = {'M', 'E', 'L', 'R', 'E', 'C', 'O', 'N', '-', 'C', 'K', 'P', 'T', 0, 0, 1};
+constexpr char kMagic[16] = {'M', 'E', 'L', 'R', 'E', 'C', 'O', 'N',
+                             '-', 'C', 'K', 'P', 'T', 0,   0,   1};
 constexpr size_t kPreamble = sizeof(kMagic) + 16;
 
 uint64_t fnv1a(const char* data, size_t size) {
   uint64_t hash = 1469598103934665603ULL;
-  for (size_t i = 0; i < size; ++i) hash = (hash ^ static_cast<unsigned char>(data[i])) * 1099511628211ULL;
+  for (size_t i = 0; i < size; ++i)
+    hash = (hash ^ static_cast<unsigned char>(data[i])) * 1099511628211ULL;
   return hash;
 }
 
@@ -106,8 +108,8 @@ std::string read_string(torch::serialize::InputArchive& archive, const char* key
 
 }  // namespace
 
-void save_checkpoint(const std::string& path, torch::nn::Module& model, torch::optim::Adam& optimizer,
-                     const TrainerState& state) {
+void save_checkpoint(const std::string& path, torch::nn::Module& model,
+                     torch::optim::Adam& optimizer, const TrainerState& state) {
   torch::serialize::OutputArchive archive;
   archive.write("format_version", torch::tensor(kFormatVersion));
   torch::serialize::OutputArchive weights, adam;

@@ -26,8 +26,8 @@ struct TrainerState {
 
 // Everything is keyed by name (weights, Adam's state), so identical runs write identical files;
 // the header's checksum covers every byte after it.
-void save_checkpoint(const std::string& path, torch::nn::Module& model, torch::optim::Adam& optimizer,
-                     const TrainerState& state);
+void save_checkpoint(const std::string& path, torch::nn::Module& model,
+                     torch::optim::Adam& optimizer, const TrainerState& state);
 
 // Restores all three; errors name the file (missing, not a checkpoint, wrong model, weights
 // contents that do not match their checksum, weights that are not finite).

@@ -13,9 +13,12 @@ namespace {
 // *S of a case from its k-space's BART dimensions.
 std::vector<int64_t> spatial_shape_of(const std::vector<int64_t>& dims, io::DataKind kind) {
   switch (kind) {
-    case io::DataKind::image2d: return {dims[1], dims[0]};
-    case io::DataKind::volume3d: return {dims[2], dims[1], dims[0]};
-    case io::DataKind::cine: return {dims[10], dims[1], dims[0]};
+    case io::DataKind::image2d:
+      return {dims[1], dims[0]};
+    case io::DataKind::volume3d:
+      return {dims[2], dims[1], dims[0]};
+    case io::DataKind::cine:
+      return {dims[10], dims[1], dims[0]};
   }
   return {};
 }

@@ -70,8 +70,9 @@ class Reconstructor {
 
   // The grid value with the best PSNR on `ex` (methods without a parameter: 0).
   double tune(const std::string& method, const PreparedExample& ex) const {
-    const std::vector<double>* grid =
-        method == "cg-sense" ? &kCgLambdas : method == "bart-l1" ? &kBartLambdas : nullptr;
+    const std::vector<double>* grid = method == "cg-sense"  ? &kCgLambdas
+                                      : method == "bart-l1" ? &kBartLambdas
+                                                            : nullptr;
     if (grid == nullptr) return 0.0;
     double best = (*grid)[0], best_psnr = -1e300;
     for (double lambda : *grid) {
@@ -112,8 +113,13 @@ std::string EvalReport::table() const {
 nlohmann::json EvalReport::to_json() const {
   nlohmann::json j = nlohmann::json::array();
   for (const auto& m : methods) {
-    j.push_back({{"method", m.method}, {"setting", m.setting}, {"psnr", m.psnr}, {"ssim", m.ssim},
-                 {"nrmse", m.nrmse}, {"psnr_mean", mean(m.psnr)}, {"ssim_mean", mean(m.ssim)},
+    j.push_back({{"method", m.method},
+                 {"setting", m.setting},
+                 {"psnr", m.psnr},
+                 {"ssim", m.ssim},
+                 {"nrmse", m.nrmse},
+                 {"psnr_mean", mean(m.psnr)},
+                 {"ssim_mean", mean(m.ssim)},
                  {"nrmse_mean", mean(m.nrmse)}});
   }
   return j;
@@ -163,7 +169,8 @@ EvalReport evaluate(const EvalOptions& options, TrainedModel* trained) {
     for (const auto& m : methods) {
       lambdas.push_back(recon.tune(m, first));
       const bool has_lambda = m == "cg-sense" || m == "bart-l1";
-      report.methods.push_back({m, has_lambda ? fmt::format("lambda={}", lambdas.back()) : "", {}, {}, {}});
+      report.methods.push_back(
+          {m, has_lambda ? fmt::format("lambda={}", lambdas.back()) : "", {}, {}, {}});
     }
   }
   if (!options.png_dir.empty()) std::filesystem::create_directories(options.png_dir);

@@ -17,13 +17,13 @@
 namespace melrecon::train {
 
 struct EvalOptions {
-  std::string data;                    // dataset folder, fastMRI .h5 file or folder of them
-  std::vector<std::string> methods;    // zero-filled, cg-sense, bart-l1, modl (default: all)
-  SamplingConfig sampling;             // masks of the test examples
-  uint64_t seed = 1234;                // mask seeds: derive_seed(seed, example index)
-  int64_t max_examples = 0;            // 0: all
+  std::string data;                  // dataset folder, fastMRI .h5 file or folder of them
+  std::vector<std::string> methods;  // zero-filled, cg-sense, bart-l1, modl (default: all)
+  SamplingConfig sampling;           // masks of the test examples
+  uint64_t seed = 1234;              // mask seeds: derive_seed(seed, example index)
+  int64_t max_examples = 0;          // 0: all
   int64_t cg_iters = 30;
-  std::string png_dir;                 // comparison images of each example when set
+  std::string png_dir;  // comparison images of each example when set
   std::string work_dir = "/tmp/melrecon-eval";
   std::string device = "cpu";
 };
@@ -36,7 +36,7 @@ struct MethodScores {
 
 struct EvalReport {
   std::vector<MethodScores> methods;
-  std::string pattern;  // the mask kind used
+  std::string pattern;        // the mask kind used
   std::string table() const;  // Markdown: method | PSNR | SSIM | NRMSE (mean ± std)
   nlohmann::json to_json() const;
   const MethodScores* find(const std::string& method) const;

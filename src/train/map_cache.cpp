@@ -33,7 +33,9 @@ MapCache::MapCache(const std::string& data_folder) {
   if (!error && fs::is_directory(root) && ::access(root.c_str(), W_OK) == 0) root_ = root.string();
 }
 
-std::string MapCache::path(const std::string& key) const { return (fs::path(root_) / key).string(); }
+std::string MapCache::path(const std::string& key) const {
+  return (fs::path(root_) / key).string();
+}
 
 at::Tensor MapCache::find(const std::string& key, io::DataKind kind,
                           at::IntArrayRef kspace_shape) const {

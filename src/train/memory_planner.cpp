@@ -172,8 +172,8 @@ Plan make_plan(const PlanRequest& r) {
       probe_candidate.model.unrolls = u;
       std::vector<PlanProbe> line;
       for (const auto& shape : shapes) {
-        const StepMeasurement m =
-            measure_training_step(probe_candidate, r.kind, shape, r.coils, r.fft_axes, r.device, steps);
+        const StepMeasurement m = measure_training_step(probe_candidate, r.kind, shape, r.coils,
+                                                        r.fft_axes, r.device, steps);
         line.push_back({shape, u, m.peak_bytes, m.seconds});
       }
       const PlanProbe& a = line.front();
@@ -186,15 +186,16 @@ Plan make_plan(const PlanRequest& r) {
     const double u1 = static_cast<double>(unrolls.front());
     const double u2 = static_cast<double>(unrolls.back());
     const double n = static_cast<double>(c.model.unrolls);
-    row.predicted_bytes = static_cast<int64_t>(std::llround(
-        extrapolate(u1, bytes_at_full.front(), u2, bytes_at_full.back(), n)));
+    row.predicted_bytes = static_cast<int64_t>(
+        std::llround(extrapolate(u1, bytes_at_full.front(), u2, bytes_at_full.back(), n)));
     row.predicted_seconds = std::max(0.0, seconds_at_full) * n / u2;
     row.fits = r.budget_bytes <= 0 || row.predicted_bytes <= r.budget_bytes;
     plan.rows.push_back(row);
   }
   for (size_t i = 0; i < plan.rows.size(); ++i) {
     const auto& row = plan.rows[i];
-    if (row.fits && (plan.chosen < 0 || row.predicted_seconds < plan.rows[plan.chosen].predicted_seconds)) {
+    if (row.fits &&
+        (plan.chosen < 0 || row.predicted_seconds < plan.rows[plan.chosen].predicted_seconds)) {
       plan.chosen = static_cast<int>(i);
     }
   }
@@ -202,15 +203,16 @@ Plan make_plan(const PlanRequest& r) {
 }
 
 std::string Plan::table() const {
-  std::string out = fmt::format("{:<36} {:>14} {:>12} {:>6}  {}\n", "configuration", "predicted peak",
-                                "step [s]", "fits", "probes (shape x unrolls: peak)");
+  std::string out =
+      fmt::format("{:<36} {:>14} {:>12} {:>6}  {}\n", "configuration", "predicted peak", "step [s]",
+                  "fits", "probes (shape x unrolls: peak)");
   for (size_t i = 0; i < rows.size(); ++i) {
     const auto& row = rows[i];
     std::string probes;
     for (size_t p = 0; p < row.probes.size(); ++p) {
       const PlanProbe& probe = row.probes[p];
-      probes += fmt::format("{}{}x{}: {}", p ? ", " : "", fmt::join(probe.shape, "x"), probe.unrolls,
-                            format_bytes(probe.peak_bytes));
+      probes += fmt::format("{}{}x{}: {}", p ? ", " : "", fmt::join(probe.shape, "x"),
+                            probe.unrolls, format_bytes(probe.peak_bytes));
     }
     out += fmt::format("{:<36} {:>14} {:>12.2f} {:>6}  {}{}\n", row.candidate.label,
                        format_bytes(row.predicted_bytes), row.predicted_seconds,
@@ -221,15 +223,19 @@ std::string Plan::table() const {
 }
 
 int64_t parse_bytes(const std::string& text) {
-  static const std::regex pattern(R"(^\s*([0-9]*\.?[0-9]+)\s*([KMGT]?)(i?B?)\s*$)", std::regex::icase);
+  static const std::regex pattern(R"(^\s*([0-9]*\.?[0-9]+)\s*([KMGT]?)(i?B?)\s*$)",
+                                  std::regex::icase);
   std::smatch m;
   if (!std::regex_match(text, m, pattern)) {
     throw core::UsageError("'" + text + "' is not a memory size (e.g. 8GiB, 512MiB, 2.5G)");
   }
   const double value = std::stod(m[1]);
   const char unit = m[2].length() ? static_cast<char>(std::toupper(m[2].str()[0])) : ' ';
-  const double scale = unit == 'K' ? 1024.0 : unit == 'M' ? 1048576.0
-                     : unit == 'G' ? 1073741824.0 : unit == 'T' ? 1099511627776.0 : 1.0;
+  const double scale = unit == 'K'   ? 1024.0
+                       : unit == 'M' ? 1048576.0
+                       : unit == 'G' ? 1073741824.0
+                       : unit == 'T' ? 1099511627776.0
+                                     : 1.0;
   return static_cast<int64_t>(std::llround(value * scale));
 }
 

@@ -23,9 +23,9 @@
 namespace melrecon::train {
 
 struct PlanCandidate {
-  std::string label;      // how the candidate is shown, e.g. "mel, tile 0,64,64"
-  std::string strategy;   // full | mel | mel-invertible
-  ModelConfig model;      // the network (tiling, precision, ...)
+  std::string label;     // how the candidate is shown, e.g. "mel, tile 0,64,64"
+  std::string strategy;  // full | mel | mel-invertible
+  ModelConfig model;     // the network (tiling, precision, ...)
 };
 
 // How a candidate is shown: "mel", "mel, tile 0,64,64", "full, bfloat16".
@@ -33,13 +33,13 @@ std::string candidate_label(const std::string& strategy, const ModelConfig& mode
 
 struct PlanRequest {
   io::DataKind kind = io::DataKind::image2d;
-  std::vector<int64_t> shape;     // *S of one example
+  std::vector<int64_t> shape;  // *S of one example
   int64_t coils = 8;
   std::vector<int64_t> fft_axes;  // empty: the kind's default
   std::vector<PlanCandidate> candidates;
-  int64_t budget_bytes = 0;       // 0: no budget (report only)
+  int64_t budget_bytes = 0;  // 0: no budget (report only)
   c10::Device device = c10::kCPU;
-  int64_t probe_voxels = 16384;   // volume of the smaller probe (the larger has twice as many)
+  int64_t probe_voxels = 16384;  // volume of the smaller probe (the larger has twice as many)
 };
 
 // One probe: a training step at a reduced shape and unroll count.

@@ -27,18 +27,17 @@ nn::DenoiserOptions regulariser_options(const ModelConfig& m, io::DataKind kind)
   MELRECON_CHECK(m.tile.empty() || m.tile.size() == image_axes,
                  "model.tile needs {} sizes for {} data (one per image axis), found {}", image_axes,
                  io::to_string(kind), m.tile.size());
-  nn::DenoiserOptions denoiser =
-      nn::DenoiserOptions()
-          .slice_wise(slice_wise)
-          .tile(m.tile)
-          .cnn(nn::ResidualCnnOptions()
-                   .kind(conv)
-                   .num_layers(m.layers)
-                   .features(m.features)
-                   .replicate_padding(m.padding == "replicate")
-                   .lipschitz(m.lipschitz)
-                   .compute_dtype(nn::parse_precision(m.precision))
-                   .conv3d_path(nn::parse_conv3d_path(m.conv3d)));
+  nn::DenoiserOptions denoiser = nn::DenoiserOptions()
+                                     .slice_wise(slice_wise)
+                                     .tile(m.tile)
+                                     .cnn(nn::ResidualCnnOptions()
+                                              .kind(conv)
+                                              .num_layers(m.layers)
+                                              .features(m.features)
+                                              .replicate_padding(m.padding == "replicate")
+                                              .lipschitz(m.lipschitz)
+                                              .compute_dtype(nn::parse_precision(m.precision))
+                                              .conv3d_path(nn::parse_conv3d_path(m.conv3d)));
   if (m.net == "unet") {
     denoiser.unet(nn::UNetOptions()
                       .levels(m.unet_levels)

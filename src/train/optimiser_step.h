@@ -13,7 +13,7 @@
 namespace melrecon::train {
 
 struct OptimiserStepResult {
-  double loss = 0.0;       // unscaled
+  double loss = 0.0;  // unscaled
   double loss_scale = 1.0;
   double grad_norm = 0.0;  // before clipping; NaN without clipping or when skipped
   bool skipped = false;    // float16 gradients overflowed: no update, the scale shrinks

@@ -10,9 +10,12 @@ namespace melrecon::train {
 std::string mask_pattern(const SamplingConfig& sampling, io::DataKind kind) {
   if (sampling.pattern != "auto") return sampling.pattern;
   switch (kind) {
-    case io::DataKind::image2d: return "2d-lines";
-    case io::DataKind::volume3d: return "3d";
-    case io::DataKind::cine: return "cine-vista";
+    case io::DataKind::image2d:
+      return "2d-lines";
+    case io::DataKind::volume3d:
+      return "3d";
+    case io::DataKind::cine:
+      return "cine-vista";
   }
   return "";
 }
@@ -46,7 +49,11 @@ PreparedExample prepare_example(const LoadedExample& example, const SamplingConf
   const double scale = op.adjoint(kspace).abs().max().item<double>();
   MELRECON_CHECK(scale > 0, "{}: the undersampled k-space is all zero", example.name);
   kspace = kspace / scale;
-  return {modl::ModlProblem(op, kspace), kspace, example.reference.to(device) / scale, mask, scale,
+  return {modl::ModlProblem(op, kspace),
+          kspace,
+          example.reference.to(device) / scale,
+          mask,
+          scale,
           example.name};
 }
 

@@ -19,7 +19,7 @@ struct PreparedExample {
   at::Tensor kspace;     // undersampled and scaled, [1, C, *S]
   at::Tensor reference;  // scaled, [1, *S]
   at::Tensor mask;
-  double scale = 1.0;    // what k-space and reference were divided by
+  double scale = 1.0;  // what k-space and reference were divided by
   std::string name;
 };
 

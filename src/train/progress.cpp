@@ -15,7 +15,11 @@ std::string format_duration(double seconds) {
 }
 
 Progress::Progress(int64_t total, int64_t start, bool enabled, std::FILE* out)
-    : total_(total), start_(start), enabled_(enabled), tty_(isatty(fileno(out)) != 0), out_(out),
+    : total_(total),
+      start_(start),
+      enabled_(enabled),
+      tty_(isatty(fileno(out)) != 0),
+      out_(out),
       started_(std::chrono::steady_clock::now()) {}
 
 void Progress::update(int64_t done, const std::string& details) {

@@ -78,9 +78,10 @@ TensorBoardWriter::TensorBoardWriter(const std::string& dir) {
   std::filesystem::create_directories(dir);
   char host[256] = "host";
   gethostname(host, sizeof(host) - 1);
-  path_ = (std::filesystem::path(dir) /
-           ("events.out.tfevents." + std::to_string(static_cast<int64_t>(wall_time())) + "." + host))
-              .string();
+  path_ =
+      (std::filesystem::path(dir) /
+       ("events.out.tfevents." + std::to_string(static_cast<int64_t>(wall_time())) + "." + host))
+          .string();
   out_.open(path_, std::ios::binary | std::ios::app);
   MELRECON_CHECK(out_.good(), "{}: cannot open the TensorBoard event file", path_);
   write_record(event(0, 3, "brain.Event:2"));

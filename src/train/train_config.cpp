@@ -263,7 +263,8 @@ TrainConfig load_config(const std::string& file, const std::vector<std::string>&
     MELRECON_CHECK(eq != std::string::npos && dot != std::string::npos && dot < eq,
                    "override '{}': expected section.key=value", o);
     json patch;
-    patch[o.substr(0, dot)][o.substr(dot + 1, eq - dot - 1)] = parse_override_value(o.substr(eq + 1));
+    patch[o.substr(0, dot)][o.substr(dot + 1, eq - dot - 1)] =
+        parse_override_value(o.substr(eq + 1));
     merge_known(j, patch, "override '" + o + "'", origins);
   }
   const std::string origin = file.empty() ? "configuration" : file;

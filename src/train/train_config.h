@@ -10,10 +10,10 @@
 namespace melrecon::train {
 
 struct DataConfig {
-  std::string train;         // dataset folder (melrecon layout) or fastMRI .h5 file/folder
-  std::string val;           // optional separate validation set
-  double val_fraction = 0.2; // without `val`: this fraction of the cases (at least 1) validates
-  int64_t val_examples = 4;  // validation examples evaluated each time (0: all)
+  std::string train;          // dataset folder (melrecon layout) or fastMRI .h5 file/folder
+  std::string val;            // optional separate validation set
+  double val_fraction = 0.2;  // without `val`: this fraction of the cases (at least 1) validates
+  int64_t val_examples = 4;   // validation examples evaluated each time (0: all)
 };
 
 struct SamplingConfig {
@@ -32,19 +32,20 @@ struct ModelConfig {
   double lambda = 0.05;
   bool learn_lambda = true;
   bool share_weights = true;
-  std::string conv = "auto";  // 2d | 3d | 2+1d; auto: 2d for 2D data, 3d otherwise
-  std::string dims = "auto";  // "2d": slice/frame-wise 2D CNN on 3D or cine data (baseline)
-  std::string net = "cnn";     // cnn (MoDL's plain residual CNN) | unet (a small U-Net)
-  int64_t layers = 5;          // cnn: convolutions
-  int64_t features = 64;       // cnn: features of every layer; unet: of the first level
-  int64_t unet_levels = 2;     // unet: poolings by 2
-  std::string padding = "zeros";  // zeros | replicate
-  double lipschitz = 0.0;         // > 0: contractive CNN (needed by mel-invertible)
-  std::vector<int64_t> tile;      // CNN tile size per image axis (0: not cut); empty: untiled
-  int64_t coil_chunk = 0;         // coils per chunk in data consistency (0: all at once)
+  std::string conv = "auto";          // 2d | 3d | 2+1d; auto: 2d for 2D data, 3d otherwise
+  std::string dims = "auto";          // "2d": slice/frame-wise 2D CNN on 3D or cine data (baseline)
+  std::string net = "cnn";            // cnn (MoDL's plain residual CNN) | unet (a small U-Net)
+  int64_t layers = 5;                 // cnn: convolutions
+  int64_t features = 64;              // cnn: features of every layer; unet: of the first level
+  int64_t unet_levels = 2;            // unet: poolings by 2
+  std::string padding = "zeros";      // zeros | replicate
+  double lipschitz = 0.0;             // > 0: contractive CNN (needed by mel-invertible)
+  std::vector<int64_t> tile;          // CNN tile size per image axis (0: not cut); empty: untiled
+  int64_t coil_chunk = 0;             // coils per chunk in data consistency (0: all at once)
   std::string precision = "float32";  // float32 | bfloat16 | float16 (CNN only; CUDA for float16)
-  std::string conv3d = "auto";  // auto | native | depth-major: how 3D kernels run (nn/network_body.h)
-  double step_size = 1.0;       // varnet: initial learned step size η_k
+  std::string conv3d =
+      "auto";              // auto | native | depth-major: how 3D kernels run (nn/network_body.h)
+  double step_size = 1.0;  // varnet: initial learned step size η_k
   std::string varnet_start = "aty";  // varnet: x_0 = Aᴴy or "cg-sense" (λ, cg_iters above)
 };
 
@@ -54,7 +55,7 @@ struct OptimConfig {
   double lr = 1e-3;
   std::string schedule = "cosine";  // constant | cosine | step
   int64_t warmup_steps = 0;
-  double grad_clip = 1.0;  // max global gradient norm (0: no clipping)
+  double grad_clip = 1.0;   // max global gradient norm (0: no clipping)
   std::string loss = "l1";  // l1 | l2 | ssim
   double weight_decay = 0.0;
   int64_t inversion_checkpoint_every = 5;  // mel-invertible: stored input every M unrolls

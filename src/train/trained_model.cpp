@@ -14,9 +14,9 @@
 namespace melrecon::train {
 
 TrainedModel load_trained_model(const std::string& path, c10::Device device) {
-  const std::string file =
-      std::filesystem::is_directory(path) ? (std::filesystem::path(path) / "checkpoint.pt").string()
-                                          : path;
+  const std::string file = std::filesystem::is_directory(path)
+                               ? (std::filesystem::path(path) / "checkpoint.pt").string()
+                               : path;
   const TrainerState state = read_checkpoint_state(file);
   MELRECON_CHECK(!state.config_json.empty() && !state.data_kind.empty(),
                  "{}: checkpoint does not record its configuration", file);

@@ -36,16 +36,16 @@ namespace {
 constexpr uint64_t kValidationStream = 0x5A17D5EEDull;
 
 std::vector<int64_t> epoch_order(int64_t n, uint64_t seed, int64_t epoch) {
-  at::Generator gen =
-      at::make_generator<at::CPUGeneratorImpl>(core::derive_seed(seed, static_cast<uint64_t>(epoch)));
+  at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(
+      core::derive_seed(seed, static_cast<uint64_t>(epoch)));
   const at::Tensor perm = at::randperm(n, gen, at::kLong);
   return {perm.data_ptr<int64_t>(), perm.data_ptr<int64_t>() + n};
 }
 
 double learning_rate(const OptimConfig& o, int64_t step) {
   if (step < o.warmup_steps) return o.lr * (step + 1) / static_cast<double>(o.warmup_steps);
-  const double t = static_cast<double>(step - o.warmup_steps) /
-                   std::max<int64_t>(1, o.steps - o.warmup_steps);
+  const double t =
+      static_cast<double>(step - o.warmup_steps) / std::max<int64_t>(1, o.steps - o.warmup_steps);
   if (o.schedule == "cosine") return o.lr * 0.5 * (1 + std::cos(M_PI * t));
   if (o.schedule == "step") return o.lr * (t < 0.5 ? 1.0 : t < 0.75 ? 0.1 : 0.01);
   return o.lr;
@@ -57,7 +57,9 @@ void set_learning_rate(torch::optim::Adam& optimizer, double lr) {
   }
 }
 
-std::string config_path(const std::string& run_dir) { return (fs::path(run_dir) / "config.json").string(); }
+std::string config_path(const std::string& run_dir) {
+  return (fs::path(run_dir) / "config.json").string();
+}
 std::string checkpoint_path(const std::string& run_dir) {
   return (fs::path(run_dir) / "checkpoint.pt").string();
 }
@@ -105,8 +107,9 @@ TrainSummary train_model(const TrainConfig& requested, const TrainOptions& optio
 
   ExampleSource source(config.data.train);
   const io::DataKind kind = source.kind();
-  auto [train_cases, val_cases] = split_cases(static_cast<int64_t>(source.case_names().size()),
-                                              config.data.val.empty() ? config.data.val_fraction : 0.0);
+  auto [train_cases, val_cases] =
+      split_cases(static_cast<int64_t>(source.case_names().size()),
+                  config.data.val.empty() ? config.data.val_fraction : 0.0);
   const std::vector<ExampleRef> train_examples = source.examples(train_cases);
   MELRECON_CHECK(!train_examples.empty(), "{}: no training examples", config.data.train);
   std::unique_ptr<ExampleSource> val_source;
@@ -122,7 +125,8 @@ TrainSummary train_model(const TrainConfig& requested, const TrainOptions& optio
     val_examples = source.examples(val_cases);
   }
   ExampleSource& vsource = val_source ? *val_source : source;
-  if (config.data.val_examples > 0 && static_cast<int64_t>(val_examples.size()) > config.data.val_examples) {
+  if (config.data.val_examples > 0 &&
+      static_cast<int64_t>(val_examples.size()) > config.data.val_examples) {
     val_examples.resize(config.data.val_examples);
   }
 
@@ -190,8 +194,8 @@ TrainSummary train_model(const TrainConfig& requested, const TrainOptions& optio
     core::MemoryMeter::reset_peak(device);
     set_learning_rate(optimizer, learning_rate(config.optim, state.step));
     const OptimiserStepResult r =
-        optimiser_step(model, *strategy, optimizer, ex.problem, make_loss(config.optim.loss, ex.reference),
-                       scaler, config.optim.grad_clip);
+        optimiser_step(model, *strategy, optimizer, ex.problem,
+                       make_loss(config.optim.loss, ex.reference), scaler, config.optim.grad_clip);
     state.loss_scaler = scaler.state();
     const double loss = r.loss, grad_norm = r.grad_norm, loss_scale = r.loss_scale;
     const bool skipped = r.skipped;
@@ -204,7 +208,8 @@ TrainSummary train_model(const TrainConfig& requested, const TrainOptions& optio
     ++state.step;
     ++state.position;
     ++session_steps;
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - step_start).count();
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - step_start).count();
     const int64_t peak = core::MemoryMeter::peak_bytes(device);
     summary.peak_bytes = std::max(summary.peak_bytes, peak);
     summary.last_loss = loss;
@@ -231,12 +236,17 @@ TrainSummary train_model(const TrainConfig& requested, const TrainOptions& optio
         tensorboard->add_scalar("train/" + name, value, state.step);
       }
     }
-    if (!val_examples.empty() && (state.step % config.run.val_every == 0 || state.step == config.optim.steps)) {
+    if (!val_examples.empty() &&
+        (state.step % config.run.val_every == 0 || state.step == config.optim.steps)) {
       const ValidationResult v = validate();
       summary.val_psnr = v.psnr;
       summary.val_ssim = v.ssim;
-      log.write({{"type", "val"}, {"step", state.step}, {"psnr", v.psnr}, {"ssim", v.ssim},
-                 {"nrmse", v.nrmse}, {"examples", v.count}});
+      log.write({{"type", "val"},
+                 {"step", state.step},
+                 {"psnr", v.psnr},
+                 {"ssim", v.ssim},
+                 {"nrmse", v.nrmse},
+                 {"examples", v.count}});
       if (tensorboard) {
         tensorboard->add_scalar("val/psnr", v.psnr, state.step);
         tensorboard->add_scalar("val/ssim", v.ssim, state.step);
@@ -247,13 +257,14 @@ TrainSummary train_model(const TrainConfig& requested, const TrainOptions& optio
       save_checkpoint(checkpoint_path(run_dir), model.module(), optimizer, state);
       last_checkpoint = state.step;
     }
-    progress.update(state.step, fmt::format("loss {:.4g}{} peak {:.0f} MiB", loss, val_text,
-                                            peak / 1048576.0));
+    progress.update(state.step,
+                    fmt::format("loss {:.4g}{} peak {:.0f} MiB", loss, val_text, peak / 1048576.0));
     if (options.stop_after_steps > 0 && session_steps >= options.stop_after_steps) break;
   }
   progress.finish();
   summary.steps = state.step;
-  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  summary.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return summary;
 }
 

@@ -60,7 +60,10 @@ struct Case2d {
 Case2d write_random_case(const std::string& name) {
   Case2d c{testing::temp_dir(name), {}, {}, {}};
   c.maps = testing::random_complex({1, 4, 16, 12}, 1, at::kComplexFloat);
-  c.mask = (at::arange(16) % 2 == 0).to(at::kFloat).reshape({1, 1, 16, 1}).expand({1, 1, 16, 12})
+  c.mask = (at::arange(16) % 2 == 0)
+               .to(at::kFloat)
+               .reshape({1, 1, 16, 1})
+               .expand({1, 1, 16, 12})
                .contiguous();
   c.kspace = testing::random_complex({1, 4, 16, 12}, 2, at::kComplexFloat) * c.mask;
   io::write_bart(c.dir + "/k", c.kspace, Role::kspace, DataKind::image2d);
@@ -137,8 +140,8 @@ TEST(Cli, SenseMatchesBartPics) {
   const int64_t n = raw.size(2);
   at::Tensor lines = at::rand({n}, at::make_generator<at::CPUGeneratorImpl>(5)) < 0.25;
   lines.narrow(0, n / 2 - 8, 16).fill_(true);
-  const at::Tensor mask = lines.to(at::kFloat).reshape({1, 1, n, 1}).expand({1, 1, n, raw.size(3)})
-                              .contiguous();
+  const at::Tensor mask =
+      lines.to(at::kFloat).reshape({1, 1, n, 1}).expand({1, 1, n, raw.size(3)}).contiguous();
   io::write_bart(d + "/m", mask, Role::mask, DataKind::image2d);
   const at::Tensor k = io::read_bart(d + "/k_full", Role::kspace, DataKind::image2d) * mask;
   io::write_bart(d + "/k", k, Role::kspace, DataKind::image2d);

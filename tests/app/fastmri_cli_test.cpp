@@ -47,7 +47,8 @@ TEST(FastmriCli, TrainsOnAFolderAndEvaluatesOnAFile) {
   write_simulated_fastmri(d + "/h5/a.h5", 1);
   write_simulated_fastmri(d + "/h5/b.h5", 2);
 
-  const auto train = run_melrecon("train --data " + d + "/h5 --run " + d + "/run" + kFastmriTrainArgs);
+  const auto train =
+      run_melrecon("train --data " + d + "/h5 --run " + d + "/run" + kFastmriTrainArgs);
   ASSERT_EQ(train.exit_code, 0) << train.output;
   EXPECT_TRUE(fs::exists(d + "/run/checkpoint.pt"));
   EXPECT_TRUE(fs::exists(d + "/h5/.melrecon-maps/a/slice_0000.hdr")) << "maps not cached";
@@ -68,11 +69,14 @@ TEST(FastmriCli, BadFilesAreOneLineErrorsNamingTheFile) {
     const auto file = testing::create_hdf5(d + "/rank3.h5");
     testing::write_complex(file.get(), "kspace", testing::random_complex({4, 24, 20}, 1));
   }
-  for (const auto& [name, what] : std::vector<std::pair<std::string, std::string>>{
-           {"none.h5", "no such file"}, {"other.h5", "no dataset 'kspace'"}, {"rank3.h5", "rank 3"}}) {
+  for (const auto& [name, what] :
+       std::vector<std::pair<std::string, std::string>>{{"none.h5", "no such file"},
+                                                        {"other.h5", "no dataset 'kspace'"},
+                                                        {"rank3.h5", "rank 3"}}) {
     const std::string file = d + "/" + name;
     testing::expect_one_line_error(
-        run_melrecon("train --data " + file + " --run " + d + "/run" + kFastmriTrainArgs), 1, file, what);
+        run_melrecon("train --data " + file + " --run " + d + "/run" + kFastmriTrainArgs), 1, file,
+        what);
     EXPECT_FALSE(fs::exists(d + "/run")) << "a failed start left a run behind";
     testing::expect_one_line_error(run_melrecon("eval --data " + file + " --accel 2"), 1, file,
                                    what);

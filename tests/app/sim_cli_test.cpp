@@ -76,13 +76,16 @@ TEST(SimulateCli, WritesADataset) {
 
 TEST(SimulateCli, AnExistingDatasetIsRefusedOrReplacedWhole) {
   const std::string d = testing::temp_dir("cli_simulate_existing") + "/data";
-  const std::string big = "simulate --kind 2d --shape 32,24 --cases 3 --coils 4 --seed 5 --out " + d;
+  const std::string big =
+      "simulate --kind 2d --shape 32,24 --cases 3 --coils 4 --seed 5 --out " + d;
   ASSERT_EQ(run_melrecon(big).exit_code, 0);
   const io::CaseData before = io::read_case(d, "case_0000", io::DataKind::image2d);
   // A second, different dataset into the same folder: refused, the first untouched.
-  const std::string other = "simulate --kind 2d --shape 32,24 --cases 1 --coils 4 --seed 6 --out " + d;
+  const std::string other =
+      "simulate --kind 2d --shape 32,24 --cases 1 --coils 4 --seed 6 --out " + d;
   expect_one_line_error(other, d + ": exists and is not empty");
-  EXPECT_TRUE(at::equal(io::read_case(d, "case_0000", io::DataKind::image2d).kspace, before.kspace));
+  EXPECT_TRUE(
+      at::equal(io::read_case(d, "case_0000", io::DataKind::image2d).kspace, before.kspace));
   // With --overwrite it replaces the folder whole: one case, its own maps and reference.
   const auto r = run_melrecon(other + " --overwrite");
   ASSERT_EQ(r.exit_code, 0) << r.output;

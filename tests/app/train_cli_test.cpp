@@ -41,21 +41,27 @@ std::vector<at::Tensor> weights(const std::string& run) {
 
 TEST(TrainCli, KilledRunResumesToTheSameWeights) {
   const std::string d = testing::temp_dir("train_cli_kill");
-  ASSERT_EQ(run_melrecon("simulate --kind 2d --shape 24,20 --cases 3 --coils 4 --seed 3 --out " + d +
-                         "/data").exit_code, 0);
+  ASSERT_EQ(run_melrecon("simulate --kind 2d --shape 24,20 --cases 3 --coils 4 --seed 3 --out " +
+                         d + "/data")
+                .exit_code,
+            0);
   const std::string train = std::string(MELRECON_EXE) + " train --data " + d + "/data" + kTrainArgs;
   ASSERT_EQ(run_command(train + " --run " + d + "/straight").exit_code, 0);
 
   // Start the same run in the background and kill it with SIGKILL once it is well under way.
   ASSERT_EQ(run_command(train + " --run " + d + "/killed > " + d + "/killed.out 2>&1 & echo $! > " +
-                        d + "/pid").exit_code, 0);
+                        d + "/pid")
+                .exit_code,
+            0);
   std::string pid;
   std::ifstream(d + "/pid") >> pid;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
-  while (logged_steps(d + "/killed/log.jsonl") < 10 && std::chrono::steady_clock::now() < deadline) {
+  while (logged_steps(d + "/killed/log.jsonl") < 10 &&
+         std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
-  ASSERT_EQ(run_command("kill -9 " + pid).exit_code, 0) << "the run ended before it could be killed";
+  ASSERT_EQ(run_command("kill -9 " + pid).exit_code, 0)
+      << "the run ended before it could be killed";
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   const int64_t saved = train::read_checkpoint_state(d + "/killed/checkpoint.pt").step;
   ASSERT_LT(saved, 120) << "the run was not interrupted";
@@ -68,8 +74,9 @@ TEST(TrainCli, KilledRunResumesToTheSameWeights) {
   EXPECT_EQ(logged_steps(d + "/killed/log.jsonl"), 120);
 
   // The trained model reconstructs a case and is evaluated against the baselines.
-  const auto recon = run_melrecon("recon --model " + d + "/straight " + d + "/data/case_0000/kspace " +
-                                  d + "/data/case_0000/maps " + d + "/x --png " + d + "/x.png");
+  const auto recon =
+      run_melrecon("recon --model " + d + "/straight " + d + "/data/case_0000/kspace " + d +
+                   "/data/case_0000/maps " + d + "/x --png " + d + "/x.png");
   ASSERT_EQ(recon.exit_code, 0) << recon.output;
   EXPECT_TRUE(std::filesystem::exists(d + "/x.cfl"));
   EXPECT_TRUE(std::filesystem::exists(d + "/x.png"));
@@ -90,23 +97,29 @@ TEST(TrainCli, BadConfigurationsAreOneLineErrors) {
   r = run_melrecon("train --data " + d + "/missing --run " + d + "/run2");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.output.find("missing/dataset.json: cannot open"), std::string::npos) << r.output;
-  EXPECT_FALSE(std::filesystem::exists(d + "/run2/config.json")) << "a failed start left a run behind";
+  EXPECT_FALSE(std::filesystem::exists(d + "/run2/config.json"))
+      << "a failed start left a run behind";
   r = run_melrecon("recon --model " + d + "/nothing " + d + "/k " + d + "/s " + d + "/x");
   EXPECT_EQ(r.exit_code, 1);
 }
 
 TEST(TrainCli, BudgetChoosesTheConfigurationOrRefuses) {
   const std::string d = testing::temp_dir("train_cli_budget");
-  ASSERT_EQ(run_melrecon("simulate --kind 2d --shape 24,20 --cases 2 --coils 4 --seed 3 --out " + d +
-                         "/data").exit_code, 0);
-  const std::string small = " --set model.features=4 --set model.layers=3 --set model.unrolls=2"
-                            " --set run.progress=false --set sampling.accel=3"
-                            " --set sampling.calib=4 --steps 2";
+  ASSERT_EQ(run_melrecon("simulate --kind 2d --shape 24,20 --cases 2 --coils 4 --seed 3 --out " +
+                         d + "/data")
+                .exit_code,
+            0);
+  const std::string small =
+      " --set model.features=4 --set model.layers=3 --set model.unrolls=2"
+      " --set run.progress=false --set sampling.accel=3"
+      " --set sampling.calib=4 --steps 2";
   auto r = run_melrecon("train --data " + d + "/data --run " + d + "/none --budget 1KiB" + small);
   EXPECT_EQ(r.exit_code, 1) << r.output;
-  EXPECT_NE(r.output.find("no configuration fits the budget of 1KiB"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("no configuration fits the budget of 1KiB"), std::string::npos)
+      << r.output;
   EXPECT_FALSE(std::filesystem::exists(d + "/none")) << "a refused budget left a run behind";
-  r = run_melrecon("train --data " + d + "/data --run " + d + "/run --budget 1GiB --strategy mel" + small);
+  r = run_melrecon("train --data " + d + "/data --run " + d + "/run --budget 1GiB --strategy mel" +
+                   small);
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("fastest under 1GiB: mel"), std::string::npos) << r.output;
   std::ifstream saved(d + "/run/config.json");
@@ -114,7 +127,8 @@ TEST(TrainCli, BudgetChoosesTheConfigurationOrRefuses) {
   EXPECT_EQ(config["optim"]["strategy"], "mel");
   r = run_melrecon("train --run " + d + "/run --resume --budget 1GiB --steps 3");
   EXPECT_EQ(r.exit_code, 1) << r.output;
-  EXPECT_NE(r.output.find("a resumed run keeps the strategy and tiling"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("a resumed run keeps the strategy and tiling"), std::string::npos)
+      << r.output;
 }
 
 }  // namespace

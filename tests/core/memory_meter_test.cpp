@@ -12,10 +12,10 @@ TEST(MemoryMeter, CountsLiveTensorBytesAndPeak) {
   const int64_t before = MemoryMeter::current_bytes(cpu);
   MemoryMeter::reset_peak(cpu);
   {
-    at::Tensor a = at::empty({1000}, at::kDouble);   // 8000 bytes
+    at::Tensor a = at::empty({1000}, at::kDouble);  // 8000 bytes
     EXPECT_EQ(MemoryMeter::current_bytes(cpu) - before, 8000);
     {
-      at::Tensor b = at::empty({500}, at::kFloat);   // 2000 bytes
+      at::Tensor b = at::empty({500}, at::kFloat);  // 2000 bytes
       EXPECT_EQ(MemoryMeter::current_bytes(cpu) - before, 10000);
     }
     EXPECT_EQ(MemoryMeter::current_bytes(cpu) - before, 8000);

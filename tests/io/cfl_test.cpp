@@ -15,9 +15,7 @@ namespace {
 using testing::random_complex;
 using testing::temp_dir;
 
-void write_text(const std::string& path, const std::string& text) {
-  std::ofstream(path) << text;
-}
+void write_text(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
 
 // Expects `fn` to throw core::Error with a one-line message containing every fragment.
 template <typename Fn>
@@ -109,7 +107,8 @@ TEST(BartLayout, ExtraDimensionsAreRejectedWithTheirName) {
   dims[0] = 4;
   dims[1] = 4;
   dims[4] = 2;  // two ESPIRiT maps
-  CflArray array{dims, at::zeros(std::vector<int64_t>(dims.rbegin(), dims.rend()), at::kComplexFloat)};
+  CflArray array{dims,
+                 at::zeros(std::vector<int64_t>(dims.rbegin(), dims.rend()), at::kComplexFloat)};
   expect_error([&] { from_bart(array, Role::maps, DataKind::image2d, "m.cfl"); },
                {"m.cfl", "MAPS", "is 2"});
   dims[4] = 1;

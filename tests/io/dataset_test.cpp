@@ -75,8 +75,9 @@ TEST(Dataset, IndexFieldsOfTheWrongTypeOrOutsideTheFolderAreNamed) {
   refused(R"({"format": 5, "version": 1, "kind": "2d", "cases": ["x"]})", "type must be");
   refused(R"({"format": "melrecon-dataset", "version": 1, "kind": "2d", "cases": ["../x"]})",
           "not a folder name inside the dataset");
-  refused(R"({"format": "melrecon-dataset", "version": 1, "kind": "2d", "cases": ["x"], "fft_axes": [0, 7]})",
-          "fft_axes must be distinct spatial axes in [0, 2)");
+  refused(
+      R"({"format": "melrecon-dataset", "version": 1, "kind": "2d", "cases": ["x"], "fft_axes": [0, 7]})",
+      "fft_axes must be distinct spatial axes in [0, 2)");
 }
 
 }  // namespace

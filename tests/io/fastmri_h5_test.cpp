@@ -46,9 +46,9 @@ TEST(FastmriH5, OtherMemberNamesWidthsAndStringKinds) {
     testing::write_string(file.get(), "ismrmrd_header", kHeader, /*variable=*/false);
   }
   const FastmriFile file(dir + "/f.h5");
-  EXPECT_LT(testing::relative_error(file.read_kspace().to(at::kComplexDouble),
-                                    kspace.transpose(2, 3)),
-            1e-7);
+  EXPECT_LT(
+      testing::relative_error(file.read_kspace().to(at::kComplexDouble), kspace.transpose(2, 3)),
+      1e-7);
   EXPECT_EQ(file.ismrmrd_header(), kHeader);
   EXPECT_FALSE(file.reconstruction_rss().defined());
 }

@@ -31,9 +31,8 @@ int entries_beside(const fs::path& dir) {
 
 TEST(FolderOutput, NewFolderAppearsWithItsContents) {
   const fs::path dir = fs::path(testing::temp_dir("folder_output_new")) / "a" / "data";
-  write_folder_atomically(dir.string(), false, [](const std::string& tmp) {
-    write_text(fs::path(tmp) / "x", "new");
-  });
+  write_folder_atomically(dir.string(), false,
+                          [](const std::string& tmp) { write_text(fs::path(tmp) / "x", "new"); });
   EXPECT_EQ(read_text(dir / "x"), "new");
   EXPECT_EQ(entries_beside(dir), 0);  // no temporary left
 }

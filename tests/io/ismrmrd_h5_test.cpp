@@ -298,7 +298,8 @@ TEST(IsmrmrdH5, BadFilesAreOneLineErrorsNamingTheFile) {
     const io::h5::Handle keep(H5Pcreate(H5P_DATASET_XFER), H5Pclose);
     H5Pset_preserve(keep.get(), 1);
     const uint16_t claimed = 4000;
-    ASSERT_GE(H5Dwrite(table.get(), record.get(), memory.get(), space.get(), keep.get(), &claimed), 0);
+    ASSERT_GE(H5Dwrite(table.get(), record.get(), memory.get(), space.get(), keep.get(), &claimed),
+              0);
   }
   expect_error(dir + "/lengths.h5", "acquisition 1 holds 32 data and 0 trajectory values");
 }

@@ -75,7 +75,8 @@ TEST_P(Strategies, MelInvertibleWithinToleranceAt5And30Unrolls) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(AllGeometries, Strategies, ::testing::ValuesIn(testing::small_geometries()),
+INSTANTIATE_TEST_SUITE_P(AllGeometries, Strategies,
+                         ::testing::ValuesIn(testing::small_geometries()),
                          [](const auto& info) { return info.param.name; });
 
 TEST(MelInvertible, PureInversionWithoutCheckpointsStillAccurateAt5Unrolls) {
@@ -83,8 +84,8 @@ TEST(MelInvertible, PureInversionWithoutCheckpointsStillAccurateAt5Unrolls) {
   const auto problem = testing::small_problem(g, 7);
   modl::Modl model = testing::small_model(invertible_options(g, 5), 8);
   const Gradients full = gradients_of("full", model, problem);
-  const Gradients inv = gradients_of("mel-invertible", model, problem,
-                                     StrategyOptions().checkpoint_every(0));
+  const Gradients inv =
+      gradients_of("mel-invertible", model, problem, StrategyOptions().checkpoint_every(0));
   expect_same_gradients(inv, full, 1e-5, "no checkpoints");
   ASSERT_EQ(inv.stats.inversion_errors.size(), 1u);  // one segment, checked against x_0 = Aᴴy
   EXPECT_EQ(inv.stats.fallbacks, 0);
@@ -111,11 +112,10 @@ TEST(MelInvertible, FallsBackToCheckpointsWhenInversionIsInexact) {
   // drift triggers recomputation from the checkpoint and gradients are exact again.
   const SmallGeometry g = testing::small_geometries()[0];
   const auto problem = testing::small_problem(g, 9);
-  modl::Modl model =
-      testing::small_model(testing::small_modl_options(g, 6, 0.9).cg_iters(3), 10);
+  modl::Modl model = testing::small_model(testing::small_modl_options(g, 6, 0.9).cg_iters(3), 10);
   const Gradients full = gradients_of("full", model, problem);
-  const Gradients inv = gradients_of("mel-invertible", model, problem,
-                                     StrategyOptions().checkpoint_every(3));
+  const Gradients inv =
+      gradients_of("mel-invertible", model, problem, StrategyOptions().checkpoint_every(3));
   EXPECT_GT(inv.stats.fallbacks, 0);
   expect_same_gradients(inv, full, 1e-10, "with fallbacks");
 }

@@ -16,8 +16,8 @@ using testing::run_command;
 
 // Deterministic, structured test images (no RNG: the same numbers in Python).
 at::Tensor structured(std::vector<int64_t> shape, double phase) {
-  const int64_t n = at::IntArrayRef(shape).size() == 2 ? shape[0] * shape[1]
-                                                       : shape[0] * shape[1] * shape[2];
+  const int64_t n =
+      at::IntArrayRef(shape).size() == 2 ? shape[0] * shape[1] : shape[0] * shape[1] * shape[2];
   const at::Tensor i = at::arange(n, at::kDouble);
   return (at::sin(i * 0.37 + phase) + at::cos(i * 0.011) + 2.5).reshape(shape);
 }
@@ -38,8 +38,12 @@ std::pair<double, double> skimage_reference(const at::Tensor& x, const at::Tenso
   const std::string script =
       "import numpy as np\n"
       "from skimage.metrics import structural_similarity as s, peak_signal_noise_ratio as p\n"
-      "x = np.fromfile('" + dir + "/x.raw').reshape((" + shape + "))\n"
-      "y = np.fromfile('" + dir + "/y.raw').reshape((" + shape + "))\n"
+      "x = np.fromfile('" +
+      dir + "/x.raw').reshape((" + shape +
+      "))\n"
+      "y = np.fromfile('" +
+      dir + "/y.raw').reshape((" + shape +
+      "))\n"
       "print(s(y, x, gaussian_weights=True, sigma=1.5, use_sample_covariance=False, "
       "data_range=1.0), p(y, x, data_range=1.0))\n";
   std::ofstream(dir + "/ref.py") << script;
@@ -79,7 +83,8 @@ TEST(ImageMetrics, IdentityAndKnownValues) {
   const at::Tensor a = structured({3, 20, 20}, 0.0), b = structured({3, 20, 20}, 0.5);
   const auto [na, nb] = normalized_magnitudes(b, a);
   double mean = 0;
-  for (int64_t s = 0; s < 3; ++s) mean += ssim_real(na[s], nb[s], 1.0, SsimMode::per_slice).item<double>() / 3;
+  for (int64_t s = 0; s < 3; ++s)
+    mean += ssim_real(na[s], nb[s], 1.0, SsimMode::per_slice).item<double>() / 3;
   EXPECT_NEAR(ssim(b, a).item<double>(), mean, 1e-12);
 }
 

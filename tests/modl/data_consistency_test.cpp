@@ -23,8 +23,8 @@ struct DcFixture : ::testing::Test {
 
   // L(rhs, λ) = Σ |x − target|² · w with a fixed complex weight so the gradient is generic.
   at::Tensor loss(const at::Tensor& x) const {
-    return ((x - target).abs().pow(2) * at::linspace(0.5, 1.5, x.numel(), at::kDouble)
-                                            .reshape(x.sizes()))
+    return ((x - target).abs().pow(2) *
+            at::linspace(0.5, 1.5, x.numel(), at::kDouble).reshape(x.sizes()))
         .sum();
   }
 };
@@ -39,8 +39,7 @@ TEST_F(DcFixture, ImplicitBackwardMatchesBackpropThroughConvergedCg) {
   at::Tensor rhs2 = rhs0.clone().requires_grad_(true);
   at::Tensor l2 = lam.clone().requires_grad_(true);
   const auto normal = [&](const at::Tensor& x) { return problem.op.normal(x) + l2 * x; };
-  loss(solvers::conjugate_gradient(normal, rhs2, solvers::CgOptions().max_iters(60)).x)
-      .backward();
+  loss(solvers::conjugate_gradient(normal, rhs2, solvers::CgOptions().max_iters(60)).x).backward();
   EXPECT_LT(relative_error(rhs.grad(), rhs2.grad()), 1e-8);
   EXPECT_LT(relative_error(l1.grad(), l2.grad()), 1e-8);
 }

@@ -85,9 +85,9 @@ INSTANTIATE_TEST_SUITE_P(AllGeometries, SenseOpGeometry, ::testing::ValuesIn(kGe
 TEST(SenseOp, EvenAndOddSizesGiveTheCenteredFft) {
   // Even sizes use the checkerboard form of the centered FFT, odd sizes explicit shifts; both
   // must equal M·fftc(S·x) computed directly.
-  for (const std::vector<int64_t>& shape : {std::vector<int64_t>{1, 2, 8, 6},
-                                            std::vector<int64_t>{1, 2, 7, 6},
-                                            std::vector<int64_t>{1, 2, 9, 5}}) {
+  for (const std::vector<int64_t>& shape :
+       {std::vector<int64_t>{1, 2, 8, 6}, std::vector<int64_t>{1, 2, 7, 6},
+        std::vector<int64_t>{1, 2, 9, 5}}) {
     const at::Tensor maps = random_complex(shape, 1);
     const at::Tensor mask = random_mask({1, 1, shape[2], shape[3]}, 2);
     const at::Tensor x = random_complex({1, shape[2], shape[3]}, 3);

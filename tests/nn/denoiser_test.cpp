@@ -69,20 +69,20 @@ double empirical_lipschitz(Denoiser& d, at::IntArrayRef shape) {
   for (uint64_t s = 0; s < 5; ++s) {
     const at::Tensor x = random_complex(shape, 10 + s);
     const at::Tensor y = x + 1e-3 * random_complex(shape, 20 + s);
-    best = std::max(best, ((d->residual(x) - d->residual(y)).norm() / (x - y).norm())
-                              .item<double>());
+    best =
+        std::max(best, ((d->residual(x) - d->residual(y)).norm() / (x - y).norm()).item<double>());
   }
   return best;
 }
 
 TEST(Denoiser, LipschitzBoundHoldsAndMakesItInvertible) {
   for (ConvKind kind : {ConvKind::conv2d, ConvKind::conv3d, ConvKind::conv2p1d}) {
-    Denoiser d = make_denoiser(ResidualCnnOptions().kind(kind).num_layers(4).features(8)
-                                   .lipschitz(0.9), false, 7);
+    Denoiser d = make_denoiser(
+        ResidualCnnOptions().kind(kind).num_layers(4).features(8).lipschitz(0.9), false, 7);
     const double bound = d->lipschitz_upper_bound();
     EXPECT_LE(bound, 0.9 * (1 + 1e-6)) << to_string(kind);
-    const std::vector<int64_t> shape =
-        kind == ConvKind::conv2d ? std::vector<int64_t>{1, 10, 8} : std::vector<int64_t>{1, 4, 10, 8};
+    const std::vector<int64_t> shape = kind == ConvKind::conv2d ? std::vector<int64_t>{1, 10, 8}
+                                                                : std::vector<int64_t>{1, 4, 10, 8};
     torch::NoGradGuard no_grad;
     EXPECT_LE(empirical_lipschitz(d, shape), bound) << to_string(kind);
     const at::Tensor x = random_complex(shape, 8);
@@ -100,10 +100,9 @@ TEST(Denoiser, UnconstrainedNetworkExceedsTheBoundWeUse) {
 TEST(Denoiser, RejectsWrongRanks) {
   Denoiser d = make_denoiser(ResidualCnnOptions().num_layers(2).features(2));
   EXPECT_THROW(d->forward(random_complex({1, 3, 4, 4}, 1)), core::Error);
-  EXPECT_THROW(Denoiser(DenoiserOptions()
-                            .cnn(ResidualCnnOptions().kind(ConvKind::conv3d))
-                            .slice_wise(true)),
-               core::Error);
+  EXPECT_THROW(
+      Denoiser(DenoiserOptions().cnn(ResidualCnnOptions().kind(ConvKind::conv3d)).slice_wise(true)),
+      core::Error);
 }
 
 }  // namespace
@@ -119,35 +118,36 @@ TEST(DepthMajorConv, EqualsConv3dWithGradients) {
   const std::vector<std::vector<int64_t>> kernels{{3, 3, 3}, {1, 3, 3}, {3, 1, 1}, {5, 3, 3}};
   for (bool replicate : {false, true}) {
     for (bool relu : {false, true}) {
-    for (const auto& [batch, depth] : batch_depths) {
-    for (const std::vector<int64_t>& kernel : kernels) {
-      SCOPED_TRACE(::testing::Message() << "replicate " << replicate << " relu " << relu
-                                        << " batch " << batch << " depth " << depth << " kz "
-                                        << kernel[0]);
-      const at::Tensor x = at::randn({batch, 3, depth, 7, 6}, at::kDouble).requires_grad_(true);
-      const at::Tensor w = at::randn({4, 3, kernel[0], kernel[1], kernel[2]}, at::kDouble)
-                               .requires_grad_(true);
-      const at::Tensor b = at::randn({4}, at::kDouble).requires_grad_(true);
-      at::Tensor input = x;
-      std::vector<int64_t> padding{kernel[0] / 2, kernel[1] / 2, kernel[2] / 2};
-      if (replicate) {
-        input = at::replication_pad3d(x, {padding[2], padding[2], padding[1], padding[1],
-                                          padding[0], padding[0]});
-        padding = {0, 0, 0};
+      for (const auto& [batch, depth] : batch_depths) {
+        for (const std::vector<int64_t>& kernel : kernels) {
+          SCOPED_TRACE(::testing::Message()
+                       << "replicate " << replicate << " relu " << relu << " batch " << batch
+                       << " depth " << depth << " kz " << kernel[0]);
+          const at::Tensor x = at::randn({batch, 3, depth, 7, 6}, at::kDouble).requires_grad_(true);
+          const at::Tensor w =
+              at::randn({4, 3, kernel[0], kernel[1], kernel[2]}, at::kDouble).requires_grad_(true);
+          const at::Tensor b = at::randn({4}, at::kDouble).requires_grad_(true);
+          at::Tensor input = x;
+          std::vector<int64_t> padding{kernel[0] / 2, kernel[1] / 2, kernel[2] / 2};
+          if (replicate) {
+            input = at::replication_pad3d(
+                x, {padding[2], padding[2], padding[1], padding[1], padding[0], padding[0]});
+            padding = {0, 0, 0};
+          }
+          at::Tensor reference = at::conv3d(input, w, b, 1, padding);
+          if (relu) reference = at::relu(reference);
+          const int64_t chunk = depth == 17 ? 3 : 1;
+          const at::Tensor out =
+              conv3d_depth_major(x.movedim(1, 2).contiguous(), w, b, replicate, relu, chunk)
+                  .movedim(2, 1);
+          EXPECT_LT(testing::relative_error(out, reference), 1e-13);
+          const at::Tensor g = at::randn_like(reference);
+          const auto ref_grads = torch::autograd::grad({reference}, {x, w, b}, {g});
+          const auto grads = torch::autograd::grad({out}, {x, w, b}, {g});
+          for (int i = 0; i < 3; ++i)
+            EXPECT_LT(testing::relative_error(grads[i], ref_grads[i]), 1e-12);
+        }
       }
-      at::Tensor reference = at::conv3d(input, w, b, 1, padding);
-      if (relu) reference = at::relu(reference);
-      const int64_t chunk = depth == 17 ? 3 : 1;
-      const at::Tensor out =
-          conv3d_depth_major(x.movedim(1, 2).contiguous(), w, b, replicate, relu, chunk)
-              .movedim(2, 1);
-      EXPECT_LT(testing::relative_error(out, reference), 1e-13);
-      const at::Tensor g = at::randn_like(reference);
-      const auto ref_grads = torch::autograd::grad({reference}, {x, w, b}, {g});
-      const auto grads = torch::autograd::grad({out}, {x, w, b}, {g});
-      for (int i = 0; i < 3; ++i) EXPECT_LT(testing::relative_error(grads[i], ref_grads[i]), 1e-12);
-    }
-    }
     }
   }
 }

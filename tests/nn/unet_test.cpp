@@ -27,7 +27,10 @@ struct Case {
 };
 
 std::vector<Case> cases() {
-  return {{2, 2, {2, 2, 13, 10}}, {2, 3, {1, 2, 8, 8}}, {3, 2, {1, 2, 5, 9, 6}}, {3, 1, {2, 2, 4, 6, 7}}};
+  return {{2, 2, {2, 2, 13, 10}},
+          {2, 3, {1, 2, 8, 8}},
+          {3, 2, {1, 2, 5, 9, 6}},
+          {3, 1, {2, 2, 4, 6, 7}}};
 }
 
 TEST(UNet, OutputHasTheInputsShapeAndDependsOnItsWholeSupport) {
@@ -62,7 +65,8 @@ TEST(UNet, GradientsMatchFiniteDifferences) {
     wrt.insert(wrt.end(), params.begin(), params.end());
     const auto grads = torch::autograd::grad({(net->forward(x) * probe).sum()}, wrt);
     double analytic = (grads[0] * dx).sum().item<double>();
-    for (size_t i = 0; i < params.size(); ++i) analytic += (grads[i + 1] * dp[i]).sum().item<double>();
+    for (size_t i = 0; i < params.size(); ++i)
+      analytic += (grads[i + 1] * dp[i]).sum().item<double>();
 
     // A small step: a step of 1e-4 moves dozens of ReLU pre-activations across 0 and the
     // difference quotient then misses by percent; at 1e-8 a crossing is unlikely and float64
@@ -85,7 +89,8 @@ TEST(UNet, Bfloat16OutputWithinItsPrecisionOfFloat32) {
   for (const Case& c : cases()) {
     at::manual_seed(3);
     UNet net(UNetOptions().spatial_rank(c.rank).levels(c.levels).features(4));
-    UNet half(UNetOptions().spatial_rank(c.rank).levels(c.levels).features(4).compute_dtype(at::kBFloat16));
+    UNet half(UNetOptions().spatial_rank(c.rank).levels(c.levels).features(4).compute_dtype(
+        at::kBFloat16));
     {
       at::NoGradGuard no_grad;
       const auto src = net->parameters();
@@ -103,7 +108,8 @@ TEST(UNet, Bfloat16OutputWithinItsPrecisionOfFloat32) {
 TEST(UNet, DenoiserRejectsWhatTheUNetCannotDo) {
   const auto base = DenoiserOptions().unet(UNetOptions().features(4));
   EXPECT_THROW(Denoiser(DenoiserOptions(base).tile({8, 8})), core::Error);
-  EXPECT_THROW(Denoiser(DenoiserOptions(base).cnn(ResidualCnnOptions().lipschitz(0.9))), core::Error);
+  EXPECT_THROW(Denoiser(DenoiserOptions(base).cnn(ResidualCnnOptions().lipschitz(0.9))),
+               core::Error);
   EXPECT_THROW(Denoiser(DenoiserOptions(base).cnn(ResidualCnnOptions().kind(ConvKind::conv2p1d))),
                core::Error);
   // Slice-wise 2D U-Net on a volume: one 2D U-Net per slice.

@@ -52,8 +52,8 @@ TEST(ConjugateGradient, MatchesADenseSolvePerExample) {
 
 TEST(ConjugateGradient, FixedIterationCountWithoutTolerance) {
   const TinyProblem p = tiny_problem(1, 6);
-  const CgResult r = conjugate_gradient(p.apply(), random_complex({1, 6, 6}, 43),
-                                        CgOptions().max_iters(4));
+  const CgResult r =
+      conjugate_gradient(p.apply(), random_complex({1, 6, 6}, 43), CgOptions().max_iters(4));
   EXPECT_EQ(r.iterations, 4);
 }
 
@@ -83,8 +83,8 @@ TEST(PowerIteration, FindsTheLargestEigenvalue) {
   const int64_t n = 5;
   const TinyProblem p = tiny_problem(1, n);
   const double exact = at::linalg_eigvalsh(p.dense(n, 0)).max().item<double>();
-  const auto r = power_iteration(p.apply(), at::zeros({1, n, n}, at::kComplexDouble), 2000,
-                                 1e-14, 7);
+  const auto r =
+      power_iteration(p.apply(), at::zeros({1, n, n}, at::kComplexDouble), 2000, 1e-14, 7);
   EXPECT_NEAR(r.eigenvalue[0].item<double>(), exact, 1e-8 * exact);
 }
 

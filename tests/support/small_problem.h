@@ -42,11 +42,8 @@ inline modl::ModlProblem small_problem(const SmallGeometry& g, uint64_t seed,
 
 inline modl::ModlOptions small_modl_options(const SmallGeometry& g, int64_t unrolls,
                                             double lipschitz = 0.0) {
-  return modl::ModlOptions()
-      .num_unrolls(unrolls)
-      .cg_iters(8)
-      .lambda(0.05)
-      .denoiser(nn::DenoiserOptions().cnn(
+  return modl::ModlOptions().num_unrolls(unrolls).cg_iters(8).lambda(0.05).denoiser(
+      nn::DenoiserOptions().cnn(
           nn::ResidualCnnOptions().kind(g.conv).num_layers(3).features(6).lipschitz(lipschitz)));
 }
 

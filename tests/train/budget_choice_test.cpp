@@ -25,11 +25,12 @@ TEST(BudgetChoice, TilingsCutTheInPlaneAxesWhileTilesStayLong) {
 
 TEST(BudgetChoice, PicksAConfigurationPredictedToFitAndSaysWhenNoneDoes) {
   const std::string dir = testing::temp_dir("budget_choice");
-  sim::simulate_dataset(sim::SimulateOptions(io::DataKind::image2d, {48, 40}).cases(2).coils(4).seed(5),
-                        dir + "/data");
-  const TrainConfig config = load_config(
-      "", {"data.train=\"" + dir + "/data\"", "model.unrolls=6", "model.features=8",
-           "model.layers=3", "model.cg_iters=3"});
+  sim::simulate_dataset(
+      sim::SimulateOptions(io::DataKind::image2d, {48, 40}).cases(2).coils(4).seed(5),
+      dir + "/data");
+  const TrainConfig config =
+      load_config("", {"data.train=\"" + dir + "/data\"", "model.unrolls=6", "model.features=8",
+                       "model.layers=3", "model.cg_iters=3"});
   const BudgetChoice all = choose_for_budget(config, int64_t{1} << 40, {"full", "mel"});
   ASSERT_TRUE(all.fits());
   // full and mel, each untiled, in 2 x 2 tiles of 24 x 20, and in 4 x 1 of 12 x 40 (a tile
@@ -41,7 +42,8 @@ TEST(BudgetChoice, PicksAConfigurationPredictedToFitAndSaysWhenNoneDoes) {
   // Under the smallest prediction only that configuration fits, and the configuration says so.
   int smallest = 0;
   for (size_t i = 1; i < all.plan.rows.size(); ++i) {
-    if (all.plan.rows[i].predicted_bytes < all.plan.rows[smallest].predicted_bytes) smallest = int(i);
+    if (all.plan.rows[i].predicted_bytes < all.plan.rows[smallest].predicted_bytes)
+      smallest = int(i);
   }
   const int64_t budget = all.plan.rows[smallest].predicted_bytes;
   const BudgetChoice tight = choose_for_budget(config, budget, {"full", "mel"});

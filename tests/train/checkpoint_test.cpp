@@ -102,7 +102,8 @@ TEST(Checkpoint, DamagedOrNonFiniteWeightsAreRefusedNamingTheFile) {
                                        "do not match their checksum");
   }
   const std::string cut = write("cut.pt", bytes.substr(0, bytes.size() - 100));
-  testing::expect_error<core::Error>([&] { read_checkpoint_state(cut); }, cut, "damaged checkpoint");
+  testing::expect_error<core::Error>([&] { read_checkpoint_state(cut); }, cut,
+                                     "damaged checkpoint");
   const std::string text = write("text.pt", "not a checkpoint at all, nor long enough");
   testing::expect_error<core::Error>([&] { read_checkpoint_state(text); }, text,
                                      "not a melrecon checkpoint");

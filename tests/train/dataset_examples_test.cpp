@@ -10,8 +10,8 @@
 
 #include "core/error.h"
 #include "io/dataset.h"
-#include "support/expect_error.h"
 #include "sim/simulate.h"
+#include "support/expect_error.h"
 #include "support/test_support.h"
 #include "train/example_source.h"
 
@@ -22,8 +22,8 @@ namespace fs = std::filesystem;
 // A 2D dataset of one case whose maps files were removed.
 std::string dataset_without_maps(const std::string& name) {
   const std::string dir = testing::temp_dir(name) + "/data";
-  sim::simulate_dataset(sim::SimulateOptions(io::DataKind::image2d, {24, 20}).cases(1).coils(4).seed(2),
-                        dir);
+  sim::simulate_dataset(
+      sim::SimulateOptions(io::DataKind::image2d, {24, 20}).cases(1).coils(4).seed(2), dir);
   fs::remove(dir + "/case_0000/maps.cfl");
   fs::remove(dir + "/case_0000/maps.hdr");
   return dir;
@@ -36,7 +36,8 @@ TEST(DatasetMaps, EstimatedOnceAndCachedBesideTheDataNotInIt) {
   EXPECT_FALSE(fs::exists(dir + "/case_0000/maps.cfl"));
   ASSERT_TRUE(fs::exists(dir + "/.melrecon-maps/case_0000.hdr"));
   // The next run reads the cached maps (edited here, so that reading them is visible).
-  io::write_bart(dir + "/.melrecon-maps/case_0000", first * 2, io::Role::maps, io::DataKind::image2d);
+  io::write_bart(dir + "/.melrecon-maps/case_0000", first * 2, io::Role::maps,
+                 io::DataKind::image2d);
   EXPECT_TRUE(at::equal(ExampleSource(dir).load({0, 0}).maps, first * 2));
 }
 
@@ -49,14 +50,15 @@ TEST(DatasetMaps, ASharedCacheFolderKeepsTheDataFolderUntouched) {
   EXPECT_EQ(maps.sizes(), (std::vector<int64_t>{1, 4, 24, 20}));
   EXPECT_FALSE(fs::exists(dir + "/.melrecon-maps"));
   int cached = 0;
-  for (const auto& e : fs::recursive_directory_iterator(cache)) cached += e.path().extension() == ".hdr";
+  for (const auto& e : fs::recursive_directory_iterator(cache))
+    cached += e.path().extension() == ".hdr";
   EXPECT_EQ(cached, 1);
 }
 
 TEST(DatasetExamples, AKindThatContradictsTheDataIsNamed) {
   const std::string dir = testing::temp_dir("dataset_kind") + "/data";
-  sim::simulate_dataset(sim::SimulateOptions(io::DataKind::cine, {6, 16, 16}).cases(1).coils(2).seed(1),
-                        dir);
+  sim::simulate_dataset(
+      sim::SimulateOptions(io::DataKind::cine, {6, 16, 16}).cases(1).coils(2).seed(1), dir);
   io::DatasetInfo info = io::read_dataset_info(dir);
   info.kind = io::DataKind::volume3d;  // a cine dataset labelled 3d
   io::write_dataset_info(dir, info);

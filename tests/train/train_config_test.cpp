@@ -23,9 +23,10 @@ std::string error_of(Fn fn) {
 
 TEST(TrainConfig, FileThenOverridesAndRoundTrip) {
   const std::string dir = testing::temp_dir("train_config");
-  std::ofstream(dir + "/c.json") << R"({"model": {"unrolls": 7, "conv": "2+1d"}, "optim": {"lr": 0.002}})";
-  const TrainConfig c = load_config(dir + "/c.json", {"model.unrolls=9", "optim.loss=ssim",
-                                                      "run.tensorboard=true"});
+  std::ofstream(dir + "/c.json")
+      << R"({"model": {"unrolls": 7, "conv": "2+1d"}, "optim": {"lr": 0.002}})";
+  const TrainConfig c =
+      load_config(dir + "/c.json", {"model.unrolls=9", "optim.loss=ssim", "run.tensorboard=true"});
   EXPECT_EQ(c.model.unrolls, 9);
   EXPECT_EQ(c.model.conv, "2+1d");
   EXPECT_DOUBLE_EQ(c.optim.lr, 0.002);
@@ -39,22 +40,31 @@ TEST(TrainConfig, FileThenOverridesAndRoundTrip) {
 TEST(TrainConfig, ErrorsNameTheFileAndKey) {
   const std::string dir = testing::temp_dir("train_config_errors");
   std::ofstream(dir + "/typo.json") << R"({"model": {"unrols": 7}})";
-  EXPECT_NE(error_of([&] { load_config(dir + "/typo.json", {}); }).find("typo.json: unknown key 'model.unrols'"),
+  EXPECT_NE(error_of([&] {
+              load_config(dir + "/typo.json", {});
+            }).find("typo.json: unknown key 'model.unrols'"),
             std::string::npos);
   std::ofstream(dir + "/type.json") << R"({"model": {"unrolls": "ten"}})";
-  EXPECT_NE(error_of([&] { load_config(dir + "/type.json", {}); }).find("'model.unrolls' must be a number"),
+  EXPECT_NE(error_of([&] {
+              load_config(dir + "/type.json", {});
+            }).find("'model.unrolls' must be a number"),
             std::string::npos);
   std::ofstream(dir + "/bad.json") << "{";
   EXPECT_NE(error_of([&] { load_config(dir + "/bad.json", {}); }).find("bad.json: not valid JSON"),
             std::string::npos);
-  EXPECT_NE(error_of([&] { load_config("", {"optim.strategy=magic"}); }).find("'optim.strategy' is 'magic'"),
+  EXPECT_NE(error_of([&] {
+              load_config("", {"optim.strategy=magic"});
+            }).find("'optim.strategy' is 'magic'"),
             std::string::npos);
-  EXPECT_NE(error_of([&] { load_config("", {"model.unrolls=1.5"}); }).find("override 'model.unrolls=1.5'"),
+  EXPECT_NE(error_of([&] {
+              load_config("", {"model.unrolls=1.5"});
+            }).find("override 'model.unrolls=1.5'"),
             std::string::npos);
   EXPECT_NE(error_of([&] { load_config("", {"nonsense"}); }).find("expected section.key=value"),
             std::string::npos);
-  EXPECT_NE(error_of([&] { load_config("", {"optim.strategy=mel-invertible"}); }).find("model.lipschitz"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of([&] { load_config("", {"optim.strategy=mel-invertible"}); }).find("model.lipschitz"),
+      std::string::npos);
 }
 
 TEST(TrainConfig, EveryKeyHasItsRangeAndErrorsNameWhereTheValueCameFrom) {
@@ -68,7 +78,8 @@ TEST(TrainConfig, EveryKeyHasItsRangeAndErrorsNameWhereTheValueCameFrom) {
       {"optim.warmup_steps=-5", "'optim.warmup_steps' is -5, expected [0, 1000000000]"},
       {"optim.grad_clip=-1", "'optim.grad_clip' is -1, expected [0, 1000000000]"},
       {"model.lipschitz=-1", "'model.lipschitz' is -1, expected [0, 1)"},
-      {"optim.inversion_checkpoint_every=0", "'optim.inversion_checkpoint_every' is 0, expected [1, 1000]"},
+      {"optim.inversion_checkpoint_every=0",
+       "'optim.inversion_checkpoint_every' is 0, expected [1, 1000]"},
       {"optim.lr=0", "'optim.lr' is 0, expected > 0"},
   };
   for (const auto& [override_, what] : refused) {
@@ -77,7 +88,9 @@ TEST(TrainConfig, EveryKeyHasItsRangeAndErrorsNameWhereTheValueCameFrom) {
   }
   // The Lipschitz bound holds with zero padding only.
   testing::expect_error<core::Error>(
-      [&] { load_config("", {"model.lipschitz=0.9", "model.padding=replicate"}); },
+      [&] {
+        load_config("", {"model.lipschitz=0.9", "model.padding=replicate"});
+      },
       "model.lipschitz", "needs 'model.padding' zeros");
   // A wrong type in the file is reported with the file, not with a later override.
   const std::string dir = testing::temp_dir("train_config_origins");

@@ -25,16 +25,17 @@ namespace {
 
 std::string tiny_dataset(const std::string& name) {
   const std::string dir = testing::temp_dir(name);
-  sim::simulate_dataset(sim::SimulateOptions(io::DataKind::image2d, {24, 20}).cases(3).coils(4).seed(3),
-                        dir + "/data");
+  sim::simulate_dataset(
+      sim::SimulateOptions(io::DataKind::image2d, {24, 20}).cases(3).coils(4).seed(3),
+      dir + "/data");
   return dir;
 }
 
 TrainConfig tiny_config(const std::string& data) {
-  return load_config("", {"data.train=\"" + data + "\"", "model.unrolls=2", "model.cg_iters=4",
-                          "model.features=4", "model.layers=3", "optim.steps=6",
-                          "run.checkpoint_every=2", "run.val_every=3", "run.progress=false",
-                          "sampling.accel=3", "sampling.calib=4"});
+  return load_config(
+      "", {"data.train=\"" + data + "\"", "model.unrolls=2", "model.cg_iters=4", "model.features=4",
+           "model.layers=3", "optim.steps=6", "run.checkpoint_every=2", "run.val_every=3",
+           "run.progress=false", "sampling.accel=3", "sampling.calib=4"});
 }
 
 std::vector<at::Tensor> weights_of(const std::string& run) {
@@ -188,7 +189,8 @@ TEST(Trainer, NonFiniteDataIsReportedWithItsFile) {
     FAIL() << "expected an error";
   } catch (const core::Error& e) {
     EXPECT_NE(std::string(e.what()).find("case_0001/kspace.cfl: contains 1 non-finite"),
-              std::string::npos) << e.what();
+              std::string::npos)
+        << e.what();
   }
 }
 

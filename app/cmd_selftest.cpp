@@ -2,12 +2,12 @@
 
 #include "app/commands.h"
 #include "core/error.h"
-#include "train/self_check.h"
+#include "train/selftest.h"
 
 namespace melrecon::app {
 
 void add_selftest_command(CLI::App& app) {
-  auto options = std::make_shared<train::SelfCheckOptions>();
+  auto options = std::make_shared<train::SelftestOptions>();
   auto* cmd = app.add_subcommand(
       "selftest",
       "Check the gradient strategies for each architecture (MoDL, VarNet) on small random 2D, "
@@ -20,8 +20,8 @@ void add_selftest_command(CLI::App& app) {
   cmd->add_option("--seed", options->seed, "Seed of the random problem and weights")
       ->capture_default_str();
   cmd->callback([options] {
-    const auto rows = train::run_self_check(*options);
-    std::cout << train::format_self_check(rows);
+    const auto rows = train::run_selftest(*options);
+    std::cout << train::format_selftest(rows);
     for (const auto& r : rows) {
       MELRECON_CHECK(r.ok(), "selftest: {} {} {} gradient error {:.2e} exceeds {:.0e}", r.arch,
                      r.data, r.strategy, r.gradient_error, r.tolerance);

@@ -9,7 +9,7 @@
 
 #include "support/test_support.h"
 
-namespace melrecon::testing {
+namespace melrecon::test_support {
 
 inline void expect_one_line_error(const CommandResult& r, int code, const std::string& file,
                                   const std::string& what) {
@@ -19,4 +19,4 @@ inline void expect_one_line_error(const CommandResult& r, int code, const std::s
   EXPECT_NE(r.output.find(what), std::string::npos) << r.output;
 }
 
-}  // namespace melrecon::testing
+}  // namespace melrecon::test_support

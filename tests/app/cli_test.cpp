@@ -17,8 +17,8 @@ namespace {
 
 using io::DataKind;
 using io::Role;
-using testing::run_command;
-using testing::run_melrecon;
+using test_support::run_command;
+using test_support::run_melrecon;
 
 TEST(Cli, HelpAndVersion) {
   const auto help = run_melrecon("--help");
@@ -58,14 +58,14 @@ struct Case2d {
 };
 
 Case2d write_random_case(const std::string& name) {
-  Case2d c{testing::temp_dir(name), {}, {}, {}};
-  c.maps = testing::random_complex({1, 4, 16, 12}, 1, at::kComplexFloat);
+  Case2d c{test_support::temp_dir(name), {}, {}, {}};
+  c.maps = test_support::random_complex({1, 4, 16, 12}, 1, at::kComplexFloat);
   c.mask = (at::arange(16) % 2 == 0)
                .to(at::kFloat)
                .reshape({1, 1, 16, 1})
                .expand({1, 1, 16, 12})
                .contiguous();
-  c.kspace = testing::random_complex({1, 4, 16, 12}, 2, at::kComplexFloat) * c.mask;
+  c.kspace = test_support::random_complex({1, 4, 16, 12}, 2, at::kComplexFloat) * c.mask;
   io::write_bart(c.dir + "/k", c.kspace, Role::kspace, DataKind::image2d);
   io::write_bart(c.dir + "/s", c.maps, Role::maps, DataKind::image2d);
   io::write_bart(c.dir + "/m", c.mask, Role::mask, DataKind::image2d);
@@ -127,8 +127,9 @@ TEST(Cli, BadInputsGiveOneLineErrorsNamingTheFile) {
 
 // CG-SENSE through the CLI against `bart pics -l2` on bart's own phantom and sensitivities.
 TEST(Cli, SenseMatchesBartPics) {
-  if (!testing::have_bart()) GTEST_SKIP() << "bart is not installed (scripts/setup.sh installs it)";
-  const std::string d = testing::temp_dir("cli_sense_vs_bart");
+  if (!test_support::have_bart())
+    GTEST_SKIP() << "bart is not installed (scripts/setup.sh installs it)";
+  const std::string d = test_support::temp_dir("cli_sense_vs_bart");
   ASSERT_EQ(run_command("bart phantom -k -s 8 " + d + "/k_full").exit_code, 0);
   ASSERT_EQ(run_command("bart phantom -S 8 " + d + "/s_raw").exit_code, 0);
   // Sensitivities normalised by their root-sum-of-squares (inside the support).

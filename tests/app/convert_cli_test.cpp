@@ -21,8 +21,8 @@
 namespace melrecon {
 namespace {
 
-using testing::run_command;
-using testing::run_melrecon;
+using test_support::run_command;
+using test_support::run_melrecon;
 
 const std::string kHeader = "<?xml version=\"1.0\"?><ismrmrdHeader>convert</ismrmrdHeader>";
 
@@ -34,10 +34,10 @@ TEST(ConvertCli, AvailableFormatsFollowTheBuild) {
 #if !(MELRECON_HAVE_HDF5 && MELRECON_HAVE_ISMRMRD)
 // Only in builds without one of the optional libraries.
 TEST(ConvertCli, AFormatMissingFromTheBuildIsReported) {
-  const std::string d = testing::temp_dir("convert_unavailable");
+  const std::string d = test_support::temp_dir("convert_unavailable");
   const std::string format = MELRECON_HAVE_HDF5 ? "ismrmrd" : "fastmri";
   std::ofstream(d + "/in.h5") << "x";
-  testing::expect_one_line_error(
+  test_support::expect_one_line_error(
       run_melrecon("convert " + d + "/in.h5 " + d + "/out --format " + format), 1, d + "/in.h5",
       "cannot be read by this build");
 }
@@ -45,12 +45,12 @@ TEST(ConvertCli, AFormatMissingFromTheBuildIsReported) {
 
 #if MELRECON_HAVE_HDF5
 TEST(ConvertCli, FastmriFilesBecomeCases) {
-  const std::string d = testing::temp_dir("convert_fastmri");
-  const at::Tensor k0 = testing::random_complex({3, 4, 12, 10}, 1, at::kComplexFloat);
-  const at::Tensor k1 = testing::random_complex({2, 4, 12, 8}, 2, at::kComplexFloat);
+  const std::string d = test_support::temp_dir("convert_fastmri");
+  const at::Tensor k0 = test_support::random_complex({3, 4, 12, 10}, 1, at::kComplexFloat);
+  const at::Tensor k1 = test_support::random_complex({2, 4, 12, 8}, 2, at::kComplexFloat);
   const at::Tensor rss = at::rand({3, 6, 6});
-  testing::write_fastmri(d + "/a.h5", k0, kHeader, rss);
-  testing::write_fastmri(d + "/b.h5", k1, kHeader);
+  test_support::write_fastmri(d + "/a.h5", k0, kHeader, rss);
+  test_support::write_fastmri(d + "/b.h5", k1, kHeader);
   const auto r = run_melrecon("convert " + d + "/a.h5 " + d + "/b.h5 " + d + "/ds");
   ASSERT_EQ(r.exit_code, 0) << r.output;
 
@@ -75,25 +75,27 @@ TEST(ConvertCli, FastmriFilesBecomeCases) {
 }
 
 TEST(ConvertCli, BadInputsAreOneLineErrorsNamingTheFile) {
-  const std::string d = testing::temp_dir("convert_errors");
+  const std::string d = test_support::temp_dir("convert_errors");
   const auto convert = [&](const std::string& in, const std::string& extra = "") {
     return run_melrecon("convert " + in + " " + d + "/ds" + extra);
   };
-  testing::expect_one_line_error(convert(d + "/none.h5"), 1, d + "/none.h5", "no such file");
+  test_support::expect_one_line_error(convert(d + "/none.h5"), 1, d + "/none.h5", "no such file");
   std::ofstream(d + "/text.h5") << "not HDF5\n";
-  testing::expect_one_line_error(convert(d + "/text.h5"), 1, d + "/text.h5", "not an HDF5 file");
-  testing::write_fastmri(d + "/good.h5", testing::random_complex({2, 2, 32, 32}, 3), kHeader);
-  testing::truncated_copy(d + "/good.h5", d + "/cut.h5", 0.5);
-  testing::expect_one_line_error(convert(d + "/cut.h5"), 1, d + "/cut.h5", "truncated");
-  { const auto file = testing::create_hdf5(d + "/empty.h5"); }
-  testing::expect_one_line_error(convert(d + "/empty.h5"), 1, d + "/empty.h5", "neither");
-  testing::expect_one_line_error(convert(d + "/empty.h5", " --format fastmri"), 1, d + "/empty.h5",
-                                 "no dataset 'kspace'");
+  test_support::expect_one_line_error(convert(d + "/text.h5"), 1, d + "/text.h5",
+                                      "not an HDF5 file");
+  test_support::write_fastmri(d + "/good.h5", test_support::random_complex({2, 2, 32, 32}, 3),
+                              kHeader);
+  test_support::truncated_copy(d + "/good.h5", d + "/cut.h5", 0.5);
+  test_support::expect_one_line_error(convert(d + "/cut.h5"), 1, d + "/cut.h5", "truncated");
+  { const auto file = test_support::create_hdf5(d + "/empty.h5"); }
+  test_support::expect_one_line_error(convert(d + "/empty.h5"), 1, d + "/empty.h5", "neither");
+  test_support::expect_one_line_error(convert(d + "/empty.h5", " --format fastmri"), 1,
+                                      d + "/empty.h5", "no dataset 'kspace'");
   {
-    const auto file = testing::create_hdf5(d + "/rank3.h5");
-    testing::write_complex(file.get(), "kspace", testing::random_complex({2, 4, 4}, 4));
+    const auto file = test_support::create_hdf5(d + "/rank3.h5");
+    test_support::write_complex(file.get(), "kspace", test_support::random_complex({2, 4, 4}, 4));
   }
-  testing::expect_one_line_error(convert(d + "/rank3.h5"), 1, d + "/rank3.h5", "rank 3");
+  test_support::expect_one_line_error(convert(d + "/rank3.h5"), 1, d + "/rank3.h5", "rank 3");
   // Usage: an unknown format, no output folder.
   EXPECT_EQ(convert(d + "/good.h5", " --format dicom").exit_code, 2);
   EXPECT_EQ(run_melrecon("convert " + d + "/good.h5").exit_code, 2);
@@ -107,7 +109,7 @@ bool have_shepp_logan_tool() {
 
 TEST(ConvertCli, IsmrmrdFilesBecomeCasesAndKindsMustAgree) {
   if (!have_shepp_logan_tool()) GTEST_SKIP() << "ismrmrd-tools is not installed";
-  const std::string d = testing::temp_dir("convert_ismrmrd");
+  const std::string d = test_support::temp_dir("convert_ismrmrd");
   ASSERT_EQ(
       run_command("ismrmrd_generate_cartesian_shepp_logan -m 32 -c 2 -o " + d + "/sl.h5").exit_code,
       0);
@@ -125,7 +127,7 @@ TEST(ConvertCli, IsmrmrdFilesBecomeCasesAndKindsMustAgree) {
       run_command("ismrmrd_generate_cartesian_shepp_logan -m 32 -c 2 -r 2 -o " + d + "/cine.h5")
           .exit_code,
       0);
-  testing::expect_one_line_error(
+  test_support::expect_one_line_error(
       run_melrecon("convert " + d + "/sl.h5 " + d + "/cine.h5 " + d + "/mixed"), 1, d + "/cine.h5",
       "a dataset has one kind");
 }

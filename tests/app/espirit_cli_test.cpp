@@ -15,7 +15,7 @@ namespace {
 
 using io::DataKind;
 using io::Role;
-using testing::run_melrecon;
+using test_support::run_melrecon;
 
 struct Written {
   std::string dir;
@@ -25,10 +25,11 @@ struct Written {
 
 // 2D k-space of an ellipse seen by 6 smooth coils, written as <dir>/k.
 Written write_case(const std::string& name) {
-  Written w{testing::temp_dir(name), testing::smooth_sensitivities(6, 48, 40).unsqueeze(0), {}};
-  const at::Tensor object = testing::ellipse_object(48, 40);
+  Written w{
+      test_support::temp_dir(name), test_support::smooth_sensitivities(6, 48, 40).unsqueeze(0), {}};
+  const at::Tensor object = test_support::ellipse_object(48, 40);
   w.object = (object.abs() > 0).unsqueeze(0);
-  io::write_bart(w.dir + "/k", testing::coil_kspace(object, w.sensitivities[0]), Role::kspace,
+  io::write_bart(w.dir + "/k", test_support::coil_kspace(object, w.sensitivities[0]), Role::kspace,
                  DataKind::image2d);
   return w;
 }
@@ -41,15 +42,15 @@ TEST(EspiritCli, BothMethodsEstimateTheCoils) {
     ASSERT_EQ(r.exit_code, 0) << r.output;
     const at::Tensor maps = io::read_bart(w.dir + "/s_" + method, Role::maps, DataKind::image2d);
     ASSERT_EQ(maps.sizes(), w.sensitivities.sizes());
-    const at::Tensor sim = testing::map_similarity(maps, w.sensitivities);
-    EXPECT_GT(testing::fraction_above(sim, w.object, 0.99), 0.99) << method;
+    const at::Tensor sim = test_support::map_similarity(maps, w.sensitivities);
+    EXPECT_GT(test_support::fraction_above(sim, w.object, 0.99), 0.99) << method;
   }
 }
 
 TEST(EspiritCli, ThreeDimensionalAndCineKinds) {
-  const std::string d = testing::temp_dir("cli_espirit_kinds");
-  const at::Tensor s = testing::smooth_sensitivities(4, 24, 20);
-  const at::Tensor image = s * testing::ellipse_object(24, 20);  // [C, Y, X]
+  const std::string d = test_support::temp_dir("cli_espirit_kinds");
+  const at::Tensor s = test_support::smooth_sensitivities(4, 24, 20);
+  const at::Tensor image = s * test_support::ellipse_object(24, 20);  // [C, Y, X]
   // 3D: 6 readout positions; cine: 3 frames of the same image.
   const at::Tensor volume = image.unsqueeze(-1).expand({4, 24, 20, 6});
   io::write_bart(d + "/k3", mri::fftc(volume, {-3, -2, -1}).unsqueeze(0), Role::kspace,
@@ -71,16 +72,16 @@ TEST(EspiritCli, ThreeDimensionalAndCineKinds) {
 TEST(EspiritCli, BadInputsAreOneLineErrorsNamingTheFile) {
   const Written w = write_case("cli_espirit_errors");
   const std::string& d = w.dir;
-  testing::expect_one_line_error(run_melrecon("espirit " + d + "/none " + d + "/s"), 1,
-                                 d + "/none.hdr", "cannot open");
+  test_support::expect_one_line_error(run_melrecon("espirit " + d + "/none " + d + "/s"), 1,
+                                      d + "/none.hdr", "cannot open");
   // The k-space centre line missing: no calibration region.
   at::Tensor k = io::read_bart(d + "/k", Role::kspace, DataKind::image2d);
   k.select(2, 24).zero_();
   io::write_bart(d + "/k_hole", k, Role::kspace, DataKind::image2d);
-  testing::expect_one_line_error(run_melrecon("espirit " + d + "/k_hole " + d + "/s"), 1,
-                                 d + "/k_hole.cfl", "fully sampled");
+  test_support::expect_one_line_error(run_melrecon("espirit " + d + "/k_hole " + d + "/s"), 1,
+                                      d + "/k_hole.cfl", "fully sampled");
   // Options: a kernel larger than the calibration region is a usage error (exit 2).
-  testing::expect_one_line_error(
+  test_support::expect_one_line_error(
       run_melrecon("espirit " + d + "/k " + d + "/s --calib 8 --kernel 10"), 2, "kernel size",
       "calibration size");
   EXPECT_EQ(run_melrecon("espirit " + d + "/k " + d + "/s --method magic").exit_code, 2);

@@ -18,7 +18,7 @@
 namespace melrecon {
 namespace {
 
-using testing::run_melrecon;
+using test_support::run_melrecon;
 namespace fs = std::filesystem;
 
 const std::string kFastmriHeader = "<?xml version=\"1.0\"?><ismrmrdHeader>cli</ismrmrdHeader>";
@@ -38,11 +38,11 @@ void write_simulated_fastmri(const std::string& path, int seed) {
   for (const char* name : {"case_0000", "case_0001"}) {
     slices.push_back(io::read_case(sim, name, io::DataKind::image2d).kspace);
   }
-  testing::write_fastmri(path, at::cat(slices, 0).transpose(2, 3), kFastmriHeader);
+  test_support::write_fastmri(path, at::cat(slices, 0).transpose(2, 3), kFastmriHeader);
 }
 
 TEST(FastmriCli, TrainsOnAFolderAndEvaluatesOnAFile) {
-  const std::string d = testing::temp_dir("fastmri_cli_train");
+  const std::string d = test_support::temp_dir("fastmri_cli_train");
   fs::create_directories(d + "/h5");
   write_simulated_fastmri(d + "/h5/a.h5", 1);
   write_simulated_fastmri(d + "/h5/b.h5", 2);
@@ -63,23 +63,23 @@ TEST(FastmriCli, TrainsOnAFolderAndEvaluatesOnAFile) {
 }
 
 TEST(FastmriCli, BadFilesAreOneLineErrorsNamingTheFile) {
-  const std::string d = testing::temp_dir("fastmri_cli_errors");
-  { const auto file = testing::create_hdf5(d + "/other.h5"); }  // HDF5, but no 'kspace'
+  const std::string d = test_support::temp_dir("fastmri_cli_errors");
+  { const auto file = test_support::create_hdf5(d + "/other.h5"); }  // HDF5, but no 'kspace'
   {
-    const auto file = testing::create_hdf5(d + "/rank3.h5");
-    testing::write_complex(file.get(), "kspace", testing::random_complex({4, 24, 20}, 1));
+    const auto file = test_support::create_hdf5(d + "/rank3.h5");
+    test_support::write_complex(file.get(), "kspace", test_support::random_complex({4, 24, 20}, 1));
   }
   for (const auto& [name, what] :
        std::vector<std::pair<std::string, std::string>>{{"none.h5", "no such file"},
                                                         {"other.h5", "no dataset 'kspace'"},
                                                         {"rank3.h5", "rank 3"}}) {
     const std::string file = d + "/" + name;
-    testing::expect_one_line_error(
+    test_support::expect_one_line_error(
         run_melrecon("train --data " + file + " --run " + d + "/run" + kFastmriTrainArgs), 1, file,
         what);
     EXPECT_FALSE(fs::exists(d + "/run")) << "a failed start left a run behind";
-    testing::expect_one_line_error(run_melrecon("eval --data " + file + " --accel 2"), 1, file,
-                                   what);
+    test_support::expect_one_line_error(run_melrecon("eval --data " + file + " --accel 2"), 1, file,
+                                        what);
   }
 }
 

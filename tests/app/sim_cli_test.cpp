@@ -12,7 +12,7 @@
 namespace melrecon {
 namespace {
 
-using testing::run_melrecon;
+using test_support::run_melrecon;
 
 // Fails with a non-zero exit code and one line that contains `what`.
 void expect_one_line_error(const std::string& args, const std::string& what) {
@@ -23,7 +23,7 @@ void expect_one_line_error(const std::string& args, const std::string& what) {
 }
 
 TEST(MaskCli, WritesMasksAndPrintsTheirAcceleration) {
-  const std::string d = testing::temp_dir("cli_mask");
+  const std::string d = test_support::temp_dir("cli_mask");
   const auto r = run_melrecon("mask --kind 2d-lines --shape 64,32 --accel 4 --calib 8 --seed 1 " +
                               d + "/lines");
   ASSERT_EQ(r.exit_code, 0) << r.output;
@@ -48,7 +48,7 @@ TEST(MaskCli, WritesMasksAndPrintsTheirAcceleration) {
 // Each rule is tested on the library (tests/sampling); here that the CLI reports them as one
 // line with a non-zero exit and writes nothing (every run loads LibTorch: keep them few).
 TEST(MaskCli, BadInputsGiveOneLineErrors) {
-  const std::string d = testing::temp_dir("cli_mask_bad");
+  const std::string d = test_support::temp_dir("cli_mask_bad");
   expect_one_line_error("mask --kind 3d --shape 48,abc,16 " + d + "/m", "--shape '48,abc,16'");
   expect_one_line_error("mask --kind 2d-poisson --shape 64,64 --accel 80 " + d + "/m",
                         "outside [1, 64]");
@@ -56,7 +56,7 @@ TEST(MaskCli, BadInputsGiveOneLineErrors) {
 }
 
 TEST(SimulateCli, WritesADataset) {
-  const std::string d = testing::temp_dir("cli_simulate") + "/data";
+  const std::string d = test_support::temp_dir("cli_simulate") + "/data";
   const auto r = run_melrecon(
       "simulate --kind 2d --shape 32,24 --cases 2 --coils 4 --snr 20 "
       "--seed 5 --out " +
@@ -75,7 +75,7 @@ TEST(SimulateCli, WritesADataset) {
 }
 
 TEST(SimulateCli, AnExistingDatasetIsRefusedOrReplacedWhole) {
-  const std::string d = testing::temp_dir("cli_simulate_existing") + "/data";
+  const std::string d = test_support::temp_dir("cli_simulate_existing") + "/data";
   const std::string big =
       "simulate --kind 2d --shape 32,24 --cases 3 --coils 4 --seed 5 --out " + d;
   ASSERT_EQ(run_melrecon(big).exit_code, 0);
@@ -96,7 +96,7 @@ TEST(SimulateCli, AnExistingDatasetIsRefusedOrReplacedWhole) {
 }
 
 TEST(SimulateCli, BadInputsGiveOneLineErrors) {
-  const std::string d = testing::temp_dir("cli_simulate_bad");
+  const std::string d = test_support::temp_dir("cli_simulate_bad");
   expect_one_line_error("simulate --kind 3d --shape 32,32 --out " + d + "/a", "needs 3 sizes");
   expect_one_line_error(
       "simulate --kind 2d --shape 32,32 --source " + d + "/none.nii --out " + d + "/a",

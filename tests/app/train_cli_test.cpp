@@ -16,8 +16,8 @@
 namespace melrecon {
 namespace {
 
-using testing::run_command;
-using testing::run_melrecon;
+using test_support::run_command;
+using test_support::run_melrecon;
 
 const char* kTrainArgs =
     " --steps 120 --set model.unrolls=2 --set model.cg_iters=4 --set model.features=4"
@@ -40,7 +40,7 @@ std::vector<at::Tensor> weights(const std::string& run) {
 }
 
 TEST(TrainCli, KilledRunResumesToTheSameWeights) {
-  const std::string d = testing::temp_dir("train_cli_kill");
+  const std::string d = test_support::temp_dir("train_cli_kill");
   ASSERT_EQ(run_melrecon("simulate --kind 2d --shape 24,20 --cases 3 --coils 4 --seed 3 --out " +
                          d + "/data")
                 .exit_code,
@@ -89,7 +89,7 @@ TEST(TrainCli, KilledRunResumesToTheSameWeights) {
 }
 
 TEST(TrainCli, BadConfigurationsAreOneLineErrors) {
-  const std::string d = testing::temp_dir("train_cli_errors");
+  const std::string d = test_support::temp_dir("train_cli_errors");
   std::ofstream(d + "/c.json") << R"({"model": {"unrols": 3}})";
   auto r = run_melrecon("train --data x --run " + d + "/run --config " + d + "/c.json");
   EXPECT_EQ(r.exit_code, 1);
@@ -104,7 +104,7 @@ TEST(TrainCli, BadConfigurationsAreOneLineErrors) {
 }
 
 TEST(TrainCli, BudgetChoosesTheConfigurationOrRefuses) {
-  const std::string d = testing::temp_dir("train_cli_budget");
+  const std::string d = test_support::temp_dir("train_cli_budget");
   ASSERT_EQ(run_melrecon("simulate --kind 2d --shape 24,20 --cases 2 --coils 4 --seed 3 --out " +
                          d + "/data")
                 .exit_code,

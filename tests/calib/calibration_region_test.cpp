@@ -17,7 +17,7 @@ at::Tensor lines_kept(const at::Tensor& k, int64_t first, int64_t count) {
 }
 
 TEST(CalibrationRegion, LargestCentredFullySampledBlock) {
-  const at::Tensor k = testing::random_complex({2, 32, 31}, 1);  // [C, A, B], odd B
+  const at::Tensor k = test_support::random_complex({2, 32, 31}, 1);  // [C, A, B], odd B
   // Fully sampled: the block is max_size (or the whole axis when smaller), centred on N/2.
   at::Tensor r = calibration_region(k, 24, 6, 6);
   ASSERT_EQ(r.sizes(), (std::vector<int64_t>{2, 24, 24}));
@@ -30,12 +30,12 @@ TEST(CalibrationRegion, LargestCentredFullySampledBlock) {
   EXPECT_TRUE(at::equal(r, k.narrow(1, 10, 12).narrow(2, 15 - 12, 24)));
   EXPECT_EQ(r.size(2), 24);
   // Trailing axes (a transformed readout) are carried along.
-  const at::Tensor k4 = testing::random_complex({2, 16, 16, 5}, 2);
+  const at::Tensor k4 = test_support::random_complex({2, 16, 16, 5}, 2);
   EXPECT_EQ(calibration_region(k4, 8, 4, 4).sizes(), (std::vector<int64_t>{2, 8, 8, 5}));
 }
 
 TEST(CalibrationRegion, TooSmallOrHolesAreErrors) {
-  const at::Tensor k = testing::random_complex({2, 32, 32}, 3);
+  const at::Tensor k = test_support::random_complex({2, 32, 32}, 3);
   EXPECT_THROW(calibration_region(lines_kept(k, 14, 4), 24, 6, 6), core::Error);  // 4 < 6
   at::Tensor holes = k.clone();
   holes.select(1, 20).select(1, 20).zero_();  // one sample missing, off the centre lines

@@ -14,9 +14,9 @@
 namespace melrecon::calib {
 namespace {
 
-using testing::coil_kspace;
-using testing::ellipse_object;
-using testing::smooth_sensitivities;
+using test_support::coil_kspace;
+using test_support::ellipse_object;
+using test_support::smooth_sensitivities;
 
 const CoilMapOptions kEspirit = CoilMapOptions();
 const CoilMapOptions kLowres = CoilMapOptions().method(Method::lowres);
@@ -39,8 +39,9 @@ TEST(CoilMaps, RecoverKnownSensitivities) {
     const at::Tensor maps = estimate_coil_maps(p.kspace, Kind::image2d, options);
     ASSERT_EQ(maps.sizes(), p.kspace.sizes());
     EXPECT_EQ(maps.scalar_type(), p.kspace.scalar_type());
-    const at::Tensor sim = testing::map_similarity(maps, p.sensitivities);
-    EXPECT_GT(testing::fraction_above(sim, p.object, 0.99), 0.99) << to_string(options.method_);
+    const at::Tensor sim = test_support::map_similarity(maps, p.sensitivities);
+    EXPECT_GT(test_support::fraction_above(sim, p.object, 0.99), 0.99)
+        << to_string(options.method_);
   }
 }
 
@@ -122,7 +123,7 @@ TEST(CoilMaps, Volume3dCalibratesEachReadoutPositionIn2d) {
     // The same maps up to the case-wide phase reference: same crop, parallel coil vectors.
     const at::Tensor kept = ours.abs().sum(1) > 0;
     EXPECT_TRUE(at::equal(kept, slice_maps.abs().sum(1) > 0)) << "x " << x;
-    const at::Tensor sim = testing::map_similarity(ours, slice_maps);
+    const at::Tensor sim = test_support::map_similarity(ours, slice_maps);
     EXPECT_GT(sim.masked_select(kept).min().item<double>(), 1 - 1e-5) << "x " << x;
   }
 }

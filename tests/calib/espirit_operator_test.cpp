@@ -22,7 +22,7 @@ TEST(EspiritOperator, CoefficientsReproduceTheFullGridOperator) {
   const int64_t coils = 3, ka = 4, kb = 5, na = 12, nb = 15;
   // Orthonormal kernels, as the eigenvectors of a Gram matrix are.
   const at::Tensor basis =
-      std::get<0>(at::linalg_qr(testing::random_complex({coils * ka * kb, 7}, 1)));
+      std::get<0>(at::linalg_qr(test_support::random_complex({coils * ka * kb, 7}, 1)));
   const at::Tensor kernels = basis.transpose(0, 1).reshape({7, coils, ka, kb});
   // Direct: each kernel zero-padded to the grid, h_n = (unnormalised) inverse DFT.
   at::Tensor padded = at::zeros({7, coils, na, nb}, at::kComplexDouble);
@@ -30,25 +30,25 @@ TEST(EspiritOperator, CoefficientsReproduceTheFullGridOperator) {
   const at::Tensor h = mri::ifftc(padded, {-2, -1}) * std::sqrt(static_cast<double>(na * nb));
   const at::Tensor direct = at::einsum("ncij,ndij->ijcd", {h, h.conj()}) / double(ka * kb);
   const at::Tensor compact = operator_on_grid(operator_coefficients(kernels), na, nb);
-  EXPECT_LT(testing::relative_error(compact, direct), 1e-12);
+  EXPECT_LT(test_support::relative_error(compact, direct), 1e-12);
 }
 
 TEST(EspiritOperator, KernelsOfTheWholeSpaceGiveTheIdentity) {
   // Keeping every singular vector (P = I) makes W the identity: G(x) = I at every pixel.
   const int64_t coils = 2, k = 3;
-  const at::Tensor calib = testing::random_complex({coils, 8, 8}, 2);
+  const at::Tensor calib = test_support::random_complex({coils, 8, 8}, 2);
   const at::Tensor kernels = signal_kernels(calibration_gram(calib, k, k), coils, k, k, -1.0);
   ASSERT_EQ(kernels.size(0), coils * k * k);
   const at::Tensor g = operator_on_grid(operator_coefficients(kernels), 10, 9);
   const at::Tensor identity = at::eye(coils, at::kComplexDouble).expand({10, 9, coils, coils});
-  EXPECT_LT(testing::relative_error(g, identity), 1e-12);
+  EXPECT_LT(test_support::relative_error(g, identity), 1e-12);
 }
 
 TEST(EspiritOperator, KeptKernelsFollowTheThreshold) {
   const int64_t coils = 4, k = 3;
-  const at::Tensor calib = testing::random_complex({coils, 10, 10}, 3);
+  const at::Tensor calib = test_support::random_complex({coils, 10, 10}, 3);
   const at::Tensor gram = calibration_gram(calib, k, k);
-  EXPECT_LT(testing::relative_error(gram, gram.conj().transpose(0, 1)), 1e-14);  // Hermitian
+  EXPECT_LT(test_support::relative_error(gram, gram.conj().transpose(0, 1)), 1e-14);  // Hermitian
   const at::Tensor values = at::linalg_eigvalsh(gram);
   const double floor = (values[-5] + values[-4]).item<double>() / 2;  // between 5th and 4th largest
   EXPECT_EQ(signal_kernels(gram, coils, k, k, floor).size(0), 4);

@@ -25,7 +25,7 @@ using io::DataKind;
 using io::Role;
 
 #define REQUIRE_BART()                                                \
-  if (!testing::have_bart())                                          \
+  if (!test_support::have_bart())                                     \
   GTEST_SKIP() << "bart is not installed (scripts/setup.sh installs " \
                   "it)"
 
@@ -44,7 +44,7 @@ std::vector<std::string> cached_bart(const std::string& name, const std::string&
   }
   if (fs::exists(paths.back() + ".hdr")) return paths;
   fs::create_directories(dir);
-  const auto r = testing::run_command("bart " + command + tmp_args);
+  const auto r = test_support::run_command("bart " + command + tmp_args);
   EXPECT_EQ(r.exit_code, 0) << r.output;
   for (const auto& p : paths) {
     fs::rename(p + tmp_suffix + ".cfl", p + ".cfl");
@@ -68,7 +68,7 @@ Reference reference_2d() {
   c.kspace = io::read_bart(k, Role::kspace, DataKind::image2d);
   c.maps = io::read_bart(out[0], Role::maps, DataKind::image2d);
   c.eigen = at::real(io::read_bart(out[1], Role::image, DataKind::image2d));
-  c.object = testing::object_region(c.kspace, 2, 0.1);
+  c.object = test_support::object_region(c.kspace, 2, 0.1);
   return c;
 }
 
@@ -81,14 +81,14 @@ Reference reference_3d() {
   Reference c;
   c.kspace = io::read_bart(k, Role::kspace, DataKind::volume3d);
   c.maps = io::read_bart(out[0], Role::maps, DataKind::volume3d);
-  c.object = testing::object_region(c.kspace, 3, 0.1);
+  c.object = test_support::object_region(c.kspace, 3, 0.1);
   return c;
 }
 
 double similarity_report(const char* what, const at::Tensor& maps, const Reference& c,
                          double level) {
-  const at::Tensor sim = testing::map_similarity(maps, c.maps);
-  const double fraction = testing::fraction_above(sim, c.object, level);
+  const at::Tensor sim = test_support::map_similarity(maps, c.maps);
+  const double fraction = test_support::fraction_above(sim, c.object, level);
   std::cout << what << ": coil-vector similarity to bart ecalib over "
             << c.object.sum().item<int64_t>() << " object pixels: > " << level << " at "
             << 100 * fraction << "%, median " << sim.masked_select(c.object).median().item<double>()

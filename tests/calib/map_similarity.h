@@ -7,7 +7,7 @@
 
 #include "mri/fft.h"
 
-namespace melrecon::testing {
+namespace melrecon::test_support {
 
 // a, b: [B, C, *S] -> [B, *S] in [0, 1] (0 where either vector is zero).
 inline at::Tensor map_similarity(const at::Tensor& a, const at::Tensor& b) {
@@ -32,4 +32,4 @@ inline at::Tensor object_region(const at::Tensor& kspace, int64_t rank, double l
   return rss > level * rss.max();
 }
 
-}  // namespace melrecon::testing
+}  // namespace melrecon::test_support

@@ -10,7 +10,7 @@
 
 #include "mri/fft.h"
 
-namespace melrecon::testing {
+namespace melrecon::test_support {
 
 // Sensitivities [C, Y, X], Σ_c |s_c|² = 1 everywhere.
 inline at::Tensor smooth_sensitivities(int64_t coils, int64_t ny, int64_t nx) {
@@ -47,4 +47,4 @@ inline at::Tensor coil_kspace(const at::Tensor& object, const at::Tensor& sensit
   return mri::fftc(object.unsqueeze(0) * sensitivities, {-2, -1}).unsqueeze(0);
 }
 
-}  // namespace melrecon::testing
+}  // namespace melrecon::test_support

@@ -13,7 +13,7 @@ namespace melrecon::core {
 namespace {
 
 TEST(Linking, StdFilesystemRemovesANonEmptyTreeBesideLibTorch) {
-  const std::filesystem::path root = testing::temp_dir("linking");
+  const std::filesystem::path root = test_support::temp_dir("linking");
   std::filesystem::create_directories(root / "a" / "b");
   std::ofstream(root / "a" / "b" / "file") << at::ones({2}).sum().item<float>();
   EXPECT_EQ(std::filesystem::remove_all(root / "a"), 3u);

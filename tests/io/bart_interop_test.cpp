@@ -11,16 +11,16 @@
 namespace melrecon::io {
 namespace {
 
-using testing::have_bart;
-using testing::relative_error;
-using testing::run_command;
+using test_support::have_bart;
+using test_support::relative_error;
+using test_support::run_command;
 
 #define REQUIRE_BART() \
   if (!have_bart()) GTEST_SKIP() << "bart is not installed (scripts/setup.sh installs it)"
 
 TEST(BartInterop, ReadsWhatBartPhantomWrites) {
   REQUIRE_BART();
-  const std::string dir = testing::temp_dir("bart_phantom_read");
+  const std::string dir = test_support::temp_dir("bart_phantom_read");
   ASSERT_EQ(run_command("bart phantom -k -s 8 -x 64 " + dir + "/k").exit_code, 0);
   const CflArray k = read_cfl(dir + "/k");
   EXPECT_EQ(k.dims[0], 64);
@@ -36,9 +36,9 @@ TEST(BartInterop, ReadsWhatBartPhantomWrites) {
 
 TEST(BartInterop, BartReadsWhatMelreconWrites) {
   REQUIRE_BART();
-  const std::string dir = testing::temp_dir("bart_reads_ours");
+  const std::string dir = test_support::temp_dir("bart_reads_ours");
   // A 3D volume [B=1, C=2, Z=4, Y=6, X=8]: bart must see READ=8, PHS1=6, PHS2=4, COIL=2.
-  const at::Tensor x = testing::random_complex({1, 2, 4, 6, 8}, 7, at::kComplexFloat);
+  const at::Tensor x = test_support::random_complex({1, 2, 4, 6, 8}, 7, at::kComplexFloat);
   write_bart(dir + "/x", x, Role::kspace, DataKind::volume3d);
   const auto dims = run_command("bart show -m " + dir + "/x");
   ASSERT_EQ(dims.exit_code, 0) << dims.output;

@@ -12,8 +12,8 @@
 namespace melrecon::io {
 namespace {
 
-using testing::random_complex;
-using testing::temp_dir;
+using test_support::random_complex;
+using test_support::temp_dir;
 
 void write_text(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
 

@@ -13,11 +13,11 @@ namespace melrecon::io {
 namespace {
 
 TEST(Dataset, CasesAndIndexRoundTrip) {
-  const std::string dir = testing::temp_dir("dataset_round_trip");
+  const std::string dir = test_support::temp_dir("dataset_round_trip");
   CaseData c;
-  c.kspace = testing::random_complex({2, 3, 4, 8, 6}, 1, at::kComplexFloat);
-  c.maps = testing::random_complex({1, 3, 4, 8, 6}, 2, at::kComplexFloat);
-  c.reference = testing::random_complex({2, 4, 8, 6}, 3, at::kComplexFloat);
+  c.kspace = test_support::random_complex({2, 3, 4, 8, 6}, 1, at::kComplexFloat);
+  c.maps = test_support::random_complex({1, 3, 4, 8, 6}, 2, at::kComplexFloat);
+  c.reference = test_support::random_complex({2, 4, 8, 6}, 3, at::kComplexFloat);
   c.mask = (at::rand({1, 1, 4, 8, 6}) > 0.5).to(at::kFloat);
   write_case(dir, "case_a", c, DataKind::cine);
   DatasetInfo info;
@@ -39,7 +39,7 @@ TEST(Dataset, CasesAndIndexRoundTrip) {
 }
 
 TEST(Dataset, BadIndexAndMismatchedFilesAreNamed) {
-  const std::string dir = testing::temp_dir("dataset_bad");
+  const std::string dir = test_support::temp_dir("dataset_bad");
   EXPECT_THROW(read_dataset_info(dir), core::Error);
   std::ofstream(dir + "/dataset.json") << "{not json";
   try {
@@ -53,8 +53,8 @@ TEST(Dataset, BadIndexAndMismatchedFilesAreNamed) {
   EXPECT_THROW(read_dataset_info(dir), core::Error);  // case folder missing
 
   CaseData c;
-  c.kspace = testing::random_complex({1, 3, 8, 6}, 1, at::kComplexFloat);
-  c.maps = testing::random_complex({1, 3, 8, 5}, 2, at::kComplexFloat);
+  c.kspace = test_support::random_complex({1, 3, 8, 6}, 1, at::kComplexFloat);
+  c.maps = test_support::random_complex({1, 3, 8, 5}, 2, at::kComplexFloat);
   write_case(dir, "x", c, DataKind::image2d);
   try {
     read_case(dir, "x", DataKind::image2d);
@@ -65,11 +65,11 @@ TEST(Dataset, BadIndexAndMismatchedFilesAreNamed) {
 }
 
 TEST(Dataset, IndexFieldsOfTheWrongTypeOrOutsideTheFolderAreNamed) {
-  const std::string dir = testing::temp_dir("dataset_index_fields");
+  const std::string dir = test_support::temp_dir("dataset_index_fields");
   const std::string file = dir + "/dataset.json";
   const auto refused = [&](const std::string& json, const std::string& what) {
     std::ofstream(file) << json;
-    testing::expect_error<core::Error>([&] { read_dataset_info(dir); }, file, what);
+    test_support::expect_error<core::Error>([&] { read_dataset_info(dir); }, file, what);
   };
   // Found by fuzzing: a "format" that is not a string escaped as a JSON library exception.
   refused(R"({"format": 5, "version": 1, "kind": "2d", "cases": ["x"]})", "type must be");

@@ -30,7 +30,7 @@ int entries_beside(const fs::path& dir) {
 }
 
 TEST(FolderOutput, NewFolderAppearsWithItsContents) {
-  const fs::path dir = fs::path(testing::temp_dir("folder_output_new")) / "a" / "data";
+  const fs::path dir = fs::path(test_support::temp_dir("folder_output_new")) / "a" / "data";
   write_folder_atomically(dir.string(), false,
                           [](const std::string& tmp) { write_text(fs::path(tmp) / "x", "new"); });
   EXPECT_EQ(read_text(dir / "x"), "new");
@@ -38,12 +38,12 @@ TEST(FolderOutput, NewFolderAppearsWithItsContents) {
 }
 
 TEST(FolderOutput, NonEmptyFolderIsRefusedOrReplacedWhole) {
-  const fs::path dir = fs::path(testing::temp_dir("folder_output_existing")) / "data";
+  const fs::path dir = fs::path(test_support::temp_dir("folder_output_existing")) / "data";
   fs::create_directories(dir / "case_0007");
   write_text(dir / "case_0007" / "old", "old");
   const auto fill = [](const std::string& tmp) { write_text(fs::path(tmp) / "x", "new"); };
-  testing::expect_error<core::Error>([&] { write_folder_atomically(dir.string(), false, fill); },
-                                     dir.string(), "--overwrite");
+  test_support::expect_error<core::Error>(
+      [&] { write_folder_atomically(dir.string(), false, fill); }, dir.string(), "--overwrite");
   EXPECT_EQ(read_text(dir / "case_0007" / "old"), "old");  // untouched
   write_folder_atomically(dir.string(), true, fill);
   EXPECT_EQ(read_text(dir / "x"), "new");
@@ -52,7 +52,7 @@ TEST(FolderOutput, NonEmptyFolderIsRefusedOrReplacedWhole) {
 }
 
 TEST(FolderOutput, AFailedWriteLeavesTheOldFolderAndNoTemporary) {
-  const fs::path dir = fs::path(testing::temp_dir("folder_output_failed")) / "data";
+  const fs::path dir = fs::path(test_support::temp_dir("folder_output_failed")) / "data";
   fs::create_directories(dir);
   write_text(dir / "x", "old");
   EXPECT_THROW(write_folder_atomically(dir.string(), true,
@@ -70,9 +70,9 @@ TEST(FolderOutput, AFailedWriteLeavesTheOldFolderAndNoTemporary) {
 }
 
 TEST(FolderOutput, AFileIsNotAFolder) {
-  const fs::path file = fs::path(testing::temp_dir("folder_output_file")) / "data";
+  const fs::path file = fs::path(test_support::temp_dir("folder_output_file")) / "data";
   write_text(file, "not a folder");
-  testing::expect_error<core::Error>(
+  test_support::expect_error<core::Error>(
       [&] { write_folder_atomically(file.string(), true, [](const std::string&) {}); },
       file.string(), "not a folder");
 }

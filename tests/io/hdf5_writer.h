@@ -11,7 +11,7 @@
 
 #include "io/hdf5_file.h"
 
-namespace melrecon::testing {
+namespace melrecon::test_support {
 
 inline io::h5::Handle create_hdf5(const std::string& path) {
   return {H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose};
@@ -82,4 +82,4 @@ inline void truncated_copy(const std::string& from, const std::string& to, doubl
   fs::resize_file(to, static_cast<uintmax_t>(static_cast<double>(fs::file_size(from)) * fraction));
 }
 
-}  // namespace melrecon::testing
+}  // namespace melrecon::test_support

@@ -26,7 +26,7 @@
 namespace melrecon::io {
 namespace {
 
-using testing::run_command;
+using test_support::run_command;
 
 bool have_shepp_logan_tool() {
   return run_command("command -v ismrmrd_generate_cartesian_shepp_logan").exit_code == 0;
@@ -54,7 +54,7 @@ at::Tensor tool_array(const std::string& path, const std::string& name) {
 
 TEST(IsmrmrdH5, SheppLoganMatchesTheToolsCoilImagesAndPhantom) {
   REQUIRE_TOOL();
-  const std::string dir = testing::temp_dir("ismrmrd_shepp_logan");
+  const std::string dir = test_support::temp_dir("ismrmrd_shepp_logan");
   // -n 0: no noise, so the comparison is exact up to single precision.
   const std::string path = generate(dir + "/sl.h5", "-m 64 -c 4 -n 0");
   const IsmrmrdData data = read_ismrmrd(path);
@@ -66,12 +66,12 @@ TEST(IsmrmrdH5, SheppLoganMatchesTheToolsCoilImagesAndPhantom) {
   const at::Tensor images = mri::ifftc(data.kspace[0], {-2, -1});  // [C, Y, X]
   // The tool's noise-free coil images [C, Y, 2X]: the object sits in the central X.
   const at::Tensor coil_images = tool_array(path, "coil_images").squeeze(0).narrow(-1, 32, 64);
-  EXPECT_LT(testing::relative_error(images, coil_images), 1e-5);
+  EXPECT_LT(test_support::relative_error(images, coil_images), 1e-5);
   // Coil-combined with the tool's sensitivities: its phantom.
   const at::Tensor csm = tool_array(path, "csm").squeeze(0);
   const at::Tensor combined = (csm.conj() * images).sum(0) / csm.abs().pow(2).sum(0);
   const at::Tensor phantom = tool_array(path, "phantom").squeeze(0);
-  EXPECT_LT(testing::relative_error(combined, phantom), 1e-5);
+  EXPECT_LT(test_support::relative_error(combined, phantom), 1e-5);
 
   // The tool's default noise adds N(0, 0.05²) to the real and imaginary part of every k-space
   // sample; orthonormal FFTs and the readout crop keep it white with that variance per sample,
@@ -85,7 +85,7 @@ TEST(IsmrmrdH5, SheppLoganMatchesTheToolsCoilImagesAndPhantom) {
 
 TEST(IsmrmrdH5, AcceleratedRepetitionsBecomeCineFrames) {
   REQUIRE_TOOL();
-  const std::string dir = testing::temp_dir("ismrmrd_accelerated");
+  const std::string dir = test_support::temp_dir("ismrmrd_accelerated");
   const at::Tensor full = read_ismrmrd(generate(dir + "/full.h5", "-m 32 -c 2 -n 0")).kspace[0];
   // -a 2 -w 8: repetition a holds lines i with (i - a) % 2 == 0 plus the 8 centre lines
   // (12..19), the calibration lines flagged as such.
@@ -97,7 +97,7 @@ TEST(IsmrmrdH5, AcceleratedRepetitionsBecomeCineFrames) {
     at::Tensor lines = (at::arange(32) - t) % 2 == 0;
     lines.narrow(0, 12, 8).fill_(true);
     const at::Tensor expected = full * lines.reshape({1, 32, 1});
-    EXPECT_LT(testing::relative_error(data.kspace[0].select(1, t), expected), 1e-6)
+    EXPECT_LT(test_support::relative_error(data.kspace[0].select(1, t), expected), 1e-6)
         << "frame " << t;
   }
 }
@@ -155,7 +155,7 @@ void write_ismrmrd(const std::string& path, const std::string& xml,
 }
 
 TEST(IsmrmrdH5, Volume3dPlacedByEncodeStepsWithAveragesAndSkippedNoise) {
-  const std::string path = testing::temp_dir("ismrmrd_3d") + "/vol.h5";
+  const std::string path = test_support::temp_dir("ismrmrd_3d") + "/vol.h5";
   // Encoded 8 × 8 × 4; step 1 acquired 0..5 around centre 3 (partial Fourier): Y = e1 + 1.
   const std::string xml = xml_of(make_header(8, 8, 4, 5, 3));
   std::vector<ISMRMRD::Acquisition> acqs;
@@ -196,7 +196,7 @@ TEST(IsmrmrdH5, Volume3dPlacedByEncodeStepsWithAveragesAndSkippedNoise) {
 }
 
 TEST(IsmrmrdH5, CinePhasesSlicesAndAnAsymmetricReadout) {
-  const std::string path = testing::temp_dir("ismrmrd_cine") + "/cine.h5";
+  const std::string path = test_support::temp_dir("ismrmrd_cine") + "/cine.h5";
   // Encoded 8 × 4, 3 cardiac phases, 2 slices; readouts of 6 samples with the echo at sample 2
   // (asymmetric): samples 0..5 land at X = s - 2 + 4 = 2..7.
   const std::string xml = xml_of(make_header(8, 4, 1, 3, 2, /*slices=*/2, /*phases=*/3));
@@ -233,12 +233,12 @@ TEST(IsmrmrdH5, CinePhasesSlicesAndAnAsymmetricReadout) {
 // ---- Errors ----
 
 void expect_error(const std::string& path, const std::string& what) {
-  const std::string message = testing::reader_error(path, [&] { read_ismrmrd(path); });
+  const std::string message = test_support::reader_error(path, [&] { read_ismrmrd(path); });
   EXPECT_NE(message.find(what), std::string::npos) << path;
 }
 
 TEST(IsmrmrdH5, BadFilesAreOneLineErrorsNamingTheFile) {
-  const std::string dir = testing::temp_dir("ismrmrd_errors");
+  const std::string dir = test_support::temp_dir("ismrmrd_errors");
   expect_error(dir + "/none.h5", "no such file");
   std::ofstream(dir + "/text.h5") << "not HDF5\n";
   expect_error(dir + "/text.h5", "not an HDF5 file");
@@ -251,10 +251,10 @@ TEST(IsmrmrdH5, BadFilesAreOneLineErrorsNamingTheFile) {
   }
   write_ismrmrd(dir + "/good.h5", xml, lines);
   ASSERT_EQ(read_ismrmrd(dir + "/good.h5").kspace.size(2), 4);
-  testing::truncated_copy(dir + "/good.h5", dir + "/cut.h5", 0.6);
+  test_support::truncated_copy(dir + "/good.h5", dir + "/cut.h5", 0.6);
   expect_error(dir + "/cut.h5", "truncated");
 
-  { const auto file = testing::create_hdf5(dir + "/other.h5"); }
+  { const auto file = test_support::create_hdf5(dir + "/other.h5"); }
   expect_error(dir + "/other.h5", "no ISMRMRD group 'dataset'");
   {
     ISMRMRD::Dataset d((dir + "/no_data.h5").c_str(), "dataset", true);

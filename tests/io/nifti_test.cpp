@@ -21,14 +21,14 @@
 namespace melrecon::io {
 namespace {
 
-using testing::NiftiSpec;
+using test_support::NiftiSpec;
 
 // 4 x 3 x 2 voxels (x fastest) with values 0..23 stored as T.
 template <typename T>
 std::vector<char> ramp() {
   std::vector<T> v(24);
   std::iota(v.begin(), v.end(), T(0));
-  return testing::raw_bytes(v);
+  return test_support::raw_bytes(v);
 }
 
 std::vector<char> ramp_of(int16_t datatype) {
@@ -51,7 +51,7 @@ std::vector<char> ramp_of(int16_t datatype) {
 }
 
 TEST(Nifti, RoundTripEveryDatatypeBothByteOrders) {
-  const std::string dir = testing::temp_dir("nifti_round_trip");
+  const std::string dir = test_support::temp_dir("nifti_round_trip");
   const at::Tensor expected = at::arange(24, at::kFloat).reshape({2, 3, 4});  // [z, y, x]
   for (int16_t datatype : {2, 256, 4, 512, 8, 16, 64}) {
     for (bool big : {false, true}) {
@@ -59,7 +59,7 @@ TEST(Nifti, RoundTripEveryDatatypeBothByteOrders) {
       spec.datatype = datatype;
       spec.big_endian = big;
       const std::string path = dir + "/v" + std::to_string(datatype) + (big ? "be" : "le") + ".nii";
-      testing::write_file(path, testing::nifti_bytes(spec, ramp_of(datatype)));
+      test_support::write_file(path, test_support::nifti_bytes(spec, ramp_of(datatype)));
       const NiftiImage img = read_nifti(path);
       EXPECT_EQ(img.dims, (std::vector<int64_t>{4, 3, 2})) << path;
       EXPECT_TRUE(at::equal(img.data, expected)) << path;
@@ -70,7 +70,7 @@ TEST(Nifti, RoundTripEveryDatatypeBothByteOrders) {
 }
 
 TEST(Nifti, AppliesSlopeAndIntercept) {
-  const std::string dir = testing::temp_dir("nifti_scaling");
+  const std::string dir = test_support::temp_dir("nifti_scaling");
   for (bool big : {false, true}) {
     NiftiSpec spec{{4, 3, 2}};
     spec.datatype = 4;
@@ -78,27 +78,27 @@ TEST(Nifti, AppliesSlopeAndIntercept) {
     spec.inter = -3.0f;
     spec.big_endian = big;
     const std::string path = dir + (big ? "/be.nii" : "/le.nii");
-    testing::write_file(path, testing::nifti_bytes(spec, ramp<int16_t>()));
+    test_support::write_file(path, test_support::nifti_bytes(spec, ramp<int16_t>()));
     const at::Tensor expected = at::arange(24, at::kFloat).reshape({2, 3, 4}) * 0.5 - 3.0;
     EXPECT_TRUE(at::allclose(read_nifti(path).data, expected)) << path;
   }
 }
 
 TEST(Nifti, UnsignedSixteenBitAboveTheSignedRange) {
-  const std::string path = testing::temp_dir("nifti_uint16") + "/u.nii";
+  const std::string path = test_support::temp_dir("nifti_uint16") + "/u.nii";
   NiftiSpec spec{{3}};
   spec.datatype = 512;
   spec.big_endian = true;
-  testing::write_file(path,
-                      testing::nifti_bytes(spec, testing::raw_bytes<uint16_t>({0, 40000, 65535})));
+  test_support::write_file(
+      path, test_support::nifti_bytes(spec, test_support::raw_bytes<uint16_t>({0, 40000, 65535})));
   EXPECT_TRUE(at::equal(read_nifti(path).data, at::tensor({0.0f, 40000.0f, 65535.0f})));
 }
 
 TEST(Nifti, ReadsGzipCompressedFiles) {
 #if MELRECON_HAVE_ZLIB
-  const std::string path = testing::temp_dir("nifti_gz") + "/v.nii.gz";
+  const std::string path = test_support::temp_dir("nifti_gz") + "/v.nii.gz";
   NiftiSpec spec{{4, 3, 2}};
-  const std::vector<char> bytes = testing::nifti_bytes(spec, ramp<float>());
+  const std::vector<char> bytes = test_support::nifti_bytes(spec, ramp<float>());
   gzFile out = gzopen(path.c_str(), "wb");
   ASSERT_NE(out, nullptr);
   ASSERT_EQ(gzwrite(out, bytes.data(), static_cast<unsigned>(bytes.size())),
@@ -113,49 +113,49 @@ TEST(Nifti, ReadsGzipCompressedFiles) {
 
 // The reader throws one line that names the file and says what is wrong.
 void expect_nifti_error(const std::string& path, const std::string& what) {
-  testing::expect_error<core::Error>([&] { read_nifti(path); }, path, what);
+  test_support::expect_error<core::Error>([&] { read_nifti(path); }, path, what);
 }
 
 TEST(Nifti, ClearErrorsForBadFiles) {
-  const std::string dir = testing::temp_dir("nifti_errors");
+  const std::string dir = test_support::temp_dir("nifti_errors");
   expect_nifti_error(dir + "/missing.nii", "cannot open");
 
   NiftiSpec spec{{4, 3, 2}};
   spec.sizeof_hdr = 540;  // a NIfTI-2 header size
-  testing::write_file(dir + "/size.nii", testing::nifti_bytes(spec, ramp<float>()));
+  test_support::write_file(dir + "/size.nii", test_support::nifti_bytes(spec, ramp<float>()));
   expect_nifti_error(dir + "/size.nii", "sizeof_hdr is 540, expected 348");
 
   spec.sizeof_hdr = 348;
   spec.magic = "ni1";  // the two-file .hdr/.img variant
-  testing::write_file(dir + "/magic.nii", testing::nifti_bytes(spec, ramp<float>()));
+  test_support::write_file(dir + "/magic.nii", test_support::nifti_bytes(spec, ramp<float>()));
   expect_nifti_error(dir + "/magic.nii", "magic");
 
   spec.magic = "n+1";
-  std::vector<char> truncated = testing::nifti_bytes(spec, ramp<float>());
+  std::vector<char> truncated = test_support::nifti_bytes(spec, ramp<float>());
   truncated.resize(truncated.size() - 10);
-  testing::write_file(dir + "/short.nii", truncated);
+  test_support::write_file(dir + "/short.nii", truncated);
   expect_nifti_error(dir + "/short.nii", "truncated");
 
   spec.datatype = 128;  // RGB24
-  testing::write_file(dir + "/rgb.nii", testing::nifti_bytes(spec, ramp<float>()));
+  test_support::write_file(dir + "/rgb.nii", test_support::nifti_bytes(spec, ramp<float>()));
   expect_nifti_error(dir + "/rgb.nii", "unsupported NIfTI datatype 128");
 
-  testing::write_file(dir + "/tiny.nii", std::vector<char>(100, 0));
+  test_support::write_file(dir + "/tiny.nii", std::vector<char>(100, 0));
   expect_nifti_error(dir + "/tiny.nii", "bad NIfTI header");
 
   // Found by fuzzing: a NaN vox_offset was converted to an integer (undefined behaviour), and
   // seven large sizes overflow 64 bits.
   spec.datatype = 16;
-  std::vector<char> bytes = testing::nifti_bytes(spec, ramp<float>());
+  std::vector<char> bytes = test_support::nifti_bytes(spec, ramp<float>());
   const float nan = std::numeric_limits<float>::quiet_NaN();
   std::memcpy(bytes.data() + 108, &nan, sizeof(nan));
-  testing::write_file(dir + "/nan_offset.nii", bytes);
+  test_support::write_file(dir + "/nan_offset.nii", bytes);
   expect_nifti_error(dir + "/nan_offset.nii", "vox_offset");
   NiftiSpec huge{{32767, 32767, 32767, 32767, 32767, 32767, 32767}};
-  std::vector<char> header = testing::nifti_bytes(NiftiSpec{{1}}, ramp<float>());
-  const std::vector<char> huge_header = testing::nifti_bytes(huge, {});
+  std::vector<char> header = test_support::nifti_bytes(NiftiSpec{{1}}, ramp<float>());
+  const std::vector<char> huge_header = test_support::nifti_bytes(huge, {});
   std::copy(huge_header.begin(), huge_header.begin() + 348, header.begin());
-  testing::write_file(dir + "/huge.nii", header);
+  test_support::write_file(dir + "/huge.nii", header);
   expect_nifti_error(dir + "/huge.nii", "over 2^63");
 }
 

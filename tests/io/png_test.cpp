@@ -35,7 +35,7 @@ void write_with_libpng(const std::string& path, int width, int height, png_uint_
 }
 
 TEST(Png, GrayRoundTripIsExactToEightBits) {
-  const std::string path = testing::temp_dir("png_gray") + "/ramp.png";
+  const std::string path = test_support::temp_dir("png_gray") + "/ramp.png";
   const at::Tensor ramp = at::arange(256, at::kFloat).reshape({16, 16}) / 255.0;
   write_png(path, ramp);
   const at::Tensor back = read_png(path);
@@ -44,7 +44,7 @@ TEST(Png, GrayRoundTripIsExactToEightBits) {
 }
 
 TEST(Png, ColourBecomesLuma) {
-  const std::string path = testing::temp_dir("png_rgb") + "/rgb.png";
+  const std::string path = test_support::temp_dir("png_rgb") + "/rgb.png";
   // One pixel each: red, green, blue, white.
   write_with_libpng<uint8_t>(path, 4, 1, PNG_FORMAT_RGB,
                              {255, 0, 0, 0, 255, 0, 0, 0, 255, 255, 255, 255});
@@ -56,7 +56,7 @@ TEST(Png, ColourBecomesLuma) {
 }
 
 TEST(Png, SixteenBitGrayKeepsItsPrecision) {
-  const std::string path = testing::temp_dir("png_16") + "/deep.png";
+  const std::string path = test_support::temp_dir("png_16") + "/deep.png";
   const std::vector<uint16_t> values = {0, 1, 32767, 40000, 65534, 65535};
   write_with_libpng<uint16_t>(path, 6, 1, PNG_FORMAT_LINEAR_Y, values);
   const at::Tensor y = read_png(path);
@@ -66,7 +66,7 @@ TEST(Png, SixteenBitGrayKeepsItsPrecision) {
 }
 
 TEST(Png, PreviewWindowsTheMagnitude) {
-  const std::string path = testing::temp_dir("png_preview") + "/p.png";
+  const std::string path = test_support::temp_dir("png_preview") + "/p.png";
   // |x| = 0, 1, 2, 3 with a phase: window [1, 3] maps to 0, 0, 0.5, 1.
   const at::Tensor x =
       at::polar(at::tensor({0.0f, 1.0f, 2.0f, 3.0f}), at::tensor({0.f, 1.f, 2.f, 3.f}))
@@ -82,15 +82,15 @@ TEST(Png, PreviewWindowsTheMagnitude) {
 }
 
 void expect_png_error(const std::string& path, const std::string& what) {
-  testing::expect_error<core::Error>([&] { read_png(path); }, path, what);
+  test_support::expect_error<core::Error>([&] { read_png(path); }, path, what);
 }
 
 TEST(Png, ErrorsNameTheFile) {
-  const std::string dir = testing::temp_dir("png_errors");
+  const std::string dir = test_support::temp_dir("png_errors");
   expect_png_error(dir + "/missing.png", "cannot open");
   std::ofstream(dir + "/text.png") << "not an image at all";
   expect_png_error(dir + "/text.png", "not a PNG");
-  write_png(dir + "/ok.png", testing::random_complex({32, 32}, 6).abs().clamp_max(1));
+  write_png(dir + "/ok.png", test_support::random_complex({32, 32}, 6).abs().clamp_max(1));
   std::ifstream in(dir + "/ok.png", std::ios::binary);
   std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   std::ofstream(dir + "/cut.png", std::ios::binary).write(bytes.data(), 60);

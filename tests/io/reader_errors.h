@@ -8,7 +8,7 @@
 
 #include "core/error.h"
 
-namespace melrecon::testing {
+namespace melrecon::test_support {
 
 template <typename Read>
 std::string reader_error(const std::string& path, Read read) {
@@ -24,4 +24,4 @@ std::string reader_error(const std::string& path, Read read) {
   return "";
 }
 
-}  // namespace melrecon::testing
+}  // namespace melrecon::test_support

@@ -22,7 +22,7 @@ const c10::Device kCuda(c10::kCUDA, 0);
 #define SKIP_WITHOUT_CUDA() \
   if (!torch::cuda::is_available()) GTEST_SKIP() << "needs a CUDA device"
 
-modl::ModlProblem problem_on(const testing::SmallGeometry& g, c10::ScalarType dtype,
+modl::ModlProblem problem_on(const test_support::SmallGeometry& g, c10::ScalarType dtype,
                              c10::Device device) {
   unrolled::RandomProblemSpec spec;
   spec.image_shape = g.image_shape;
@@ -36,14 +36,15 @@ struct StepOutput {
   std::vector<at::Tensor> grads;
 };
 
-StepOutput step(const std::string& strategy, const testing::SmallGeometry& g, c10::Device device,
-                int64_t unrolls = 3, nn::Conv3dPath path = nn::Conv3dPath::automatic) {
+StepOutput step(const std::string& strategy, const test_support::SmallGeometry& g,
+                c10::Device device, int64_t unrolls = 3,
+                nn::Conv3dPath path = nn::Conv3dPath::automatic) {
   const auto problem = problem_on(g, at::kComplexDouble, device);
-  auto options = testing::small_modl_options(g, unrolls);
+  auto options = test_support::small_modl_options(g, unrolls);
   options.denoiser_.cnn_.conv3d_path(path);
-  modl::Modl model = testing::small_model(options, 2);
+  modl::Modl model = test_support::small_model(options, 2);
   model->to(device);
-  const at::Tensor target = testing::random_complex(g.image_shape, 3).to(device);
+  const at::Tensor target = test_support::random_complex(g.image_shape, 3).to(device);
   const LossFn loss = [&](const at::Tensor& x) { return (x - target).abs().pow(2).sum(); };
   const StepResult r = make_gradient_strategy(strategy)->forward_backward(*model, problem, loss);
   StepOutput out{r.output.cpu(), {}};
@@ -52,23 +53,24 @@ StepOutput step(const std::string& strategy, const testing::SmallGeometry& g, c1
 }
 
 void expect_close(const StepOutput& a, const StepOutput& b, double tol, const std::string& what) {
-  EXPECT_LT(testing::relative_error(a.output, b.output), tol) << what << ": output";
+  EXPECT_LT(test_support::relative_error(a.output, b.output), tol) << what << ": output";
   ASSERT_EQ(a.grads.size(), b.grads.size());
   for (size_t i = 0; i < a.grads.size(); ++i) {
-    EXPECT_LT(testing::relative_error(a.grads[i], b.grads[i]), tol) << what << ": parameter " << i;
+    EXPECT_LT(test_support::relative_error(a.grads[i], b.grads[i]), tol)
+        << what << ": parameter " << i;
   }
 }
 
 TEST(Cuda, StepEqualsTheCpuStep) {
   SKIP_WITHOUT_CUDA();
-  for (const auto& g : testing::small_geometries()) {
+  for (const auto& g : test_support::small_geometries()) {
     expect_close(step("mel", g, kCuda), step("mel", g, c10::kCPU), 1e-10, g.name);
   }
 }
 
 TEST(Cuda, MelEqualsFull) {
   SKIP_WITHOUT_CUDA();
-  for (const auto& g : testing::small_geometries()) {
+  for (const auto& g : test_support::small_geometries()) {
     expect_close(step("mel", g, kCuda), step("full", g, kCuda), 1e-10, g.name);
   }
 }
@@ -76,7 +78,7 @@ TEST(Cuda, MelEqualsFull) {
 // The CPU's depth-major convolution node also runs on CUDA (model.conv3d=depth-major).
 TEST(Cuda, DepthMajorEqualsNative) {
   SKIP_WITHOUT_CUDA();
-  for (const auto& g : testing::small_geometries()) {
+  for (const auto& g : test_support::small_geometries()) {
     if (g.conv == nn::ConvKind::conv2d) continue;
     expect_close(step("mel", g, kCuda, 3, nn::Conv3dPath::depth_major),
                  step("mel", g, kCuda, 3, nn::Conv3dPath::native), 1e-10, g.name);
@@ -84,13 +86,14 @@ TEST(Cuda, DepthMajorEqualsNative) {
 }
 
 int64_t cuda_peak(const std::string& strategy, int64_t unrolls) {
-  const testing::SmallGeometry g{"3d", {1, 16, 64, 64}, 4, {2, 3}, nn::ConvKind::conv3d};
+  const test_support::SmallGeometry g{"3d", {1, 16, 64, 64}, 4, {2, 3}, nn::ConvKind::conv3d};
   const auto problem = problem_on(g, at::kComplexFloat, kCuda);
-  auto options = testing::small_modl_options(g, unrolls);
+  auto options = test_support::small_modl_options(g, unrolls);
   options.denoiser_.cnn_.num_layers(5).features(32);
-  modl::Modl model = testing::small_model(options, 2, at::kFloat);
+  modl::Modl model = test_support::small_model(options, 2, at::kFloat);
   model->to(kCuda);
-  const at::Tensor target = testing::random_complex(g.image_shape, 3, at::kComplexFloat).to(kCuda);
+  const at::Tensor target =
+      test_support::random_complex(g.image_shape, 3, at::kComplexFloat).to(kCuda);
   const LossFn loss = [&](const at::Tensor& x) { return (x - target).abs().sum(); };
   auto s = make_gradient_strategy(strategy);
   s->forward_backward(*model, problem, loss);  // gradients allocated: steady state
@@ -111,13 +114,14 @@ TEST(Cuda, MelPeakDoesNotGrowWithUnrolls) {
 
 TEST(Cuda, Float16StepIsFinite) {
   SKIP_WITHOUT_CUDA();
-  const testing::SmallGeometry g{"3d", {1, 8, 32, 32}, 4, {2, 3}, nn::ConvKind::conv3d};
+  const test_support::SmallGeometry g{"3d", {1, 8, 32, 32}, 4, {2, 3}, nn::ConvKind::conv3d};
   const auto problem = problem_on(g, at::kComplexFloat, kCuda);
-  auto options = testing::small_modl_options(g, 4);
+  auto options = test_support::small_modl_options(g, 4);
   options.denoiser_.cnn_.compute_dtype(at::kHalf);
-  modl::Modl model = testing::small_model(options, 2, at::kFloat);
+  modl::Modl model = test_support::small_model(options, 2, at::kFloat);
   model->to(kCuda);
-  const at::Tensor target = testing::random_complex(g.image_shape, 3, at::kComplexFloat).to(kCuda);
+  const at::Tensor target =
+      test_support::random_complex(g.image_shape, 3, at::kComplexFloat).to(kCuda);
   const LossFn loss = [&](const at::Tensor& x) { return (x - target).abs().sum() * 1024.0; };
   const StepResult r = make_gradient_strategy("mel")->forward_backward(*model, problem, loss);
   EXPECT_TRUE(std::isfinite(r.loss.item<double>()));

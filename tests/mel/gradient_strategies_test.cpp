@@ -12,23 +12,23 @@
 namespace melrecon::mel {
 namespace {
 
-using testing::SmallGeometry;
+using test_support::SmallGeometry;
 
-using testing::expect_same_gradients;
-using testing::Gradients;
+using test_support::expect_same_gradients;
+using test_support::Gradients;
 
 // The MoDL holder's network, as the strategies take it.
 Gradients gradients_of(const std::string& strategy, modl::Modl& model,
                        const modl::ModlProblem& problem, const StrategyOptions& options = {}) {
-  return testing::gradients_of(strategy, *model, problem, options);
+  return test_support::gradients_of(strategy, *model, problem, options);
 }
 
 class Strategies : public ::testing::TestWithParam<SmallGeometry> {};
 
 TEST_P(Strategies, MelEqualsFullToRoundOff) {
   const SmallGeometry& g = GetParam();
-  const auto problem = testing::small_problem(g, 1);
-  modl::Modl model = testing::small_model(testing::small_modl_options(g, 4), 2);
+  const auto problem = test_support::small_problem(g, 1);
+  modl::Modl model = test_support::small_model(test_support::small_modl_options(g, 4), 2);
   const Gradients full = gradients_of("full", model, problem);
   const Gradients mel = gradients_of("mel", model, problem);
   expect_same_gradients(mel, full, 1e-10, g.name);
@@ -38,9 +38,9 @@ TEST_P(Strategies, MelEqualsFullToRoundOff) {
 
 TEST_P(Strategies, MelEqualsFullWithUnsharedWeights) {
   const SmallGeometry& g = GetParam();
-  const auto problem = testing::small_problem(g, 3);
+  const auto problem = test_support::small_problem(g, 3);
   modl::Modl model =
-      testing::small_model(testing::small_modl_options(g, 3).share_weights(false), 4);
+      test_support::small_model(test_support::small_modl_options(g, 3).share_weights(false), 4);
   expect_same_gradients(gradients_of("mel", model, problem), gradients_of("full", model, problem),
                         1e-10, g.name);
 }
@@ -48,24 +48,26 @@ TEST_P(Strategies, MelEqualsFullWithUnsharedWeights) {
 TEST_P(Strategies, MelEqualsFullWithUNet) {
   SmallGeometry g = GetParam();
   if (g.conv == nn::ConvKind::conv2p1d) g.conv = nn::ConvKind::conv3d;  // the U-Net's cine kind
-  const auto problem = testing::small_problem(g, 11);
-  modl::ModlOptions options = testing::small_modl_options(g, 3);
+  const auto problem = test_support::small_problem(g, 11);
+  modl::ModlOptions options = test_support::small_modl_options(g, 3);
   options.denoiser_.unet(nn::UNetOptions().levels(2).features(3));
-  modl::Modl model = testing::small_model(options, 12);
+  modl::Modl model = test_support::small_model(options, 12);
   expect_same_gradients(gradients_of("mel", model, problem), gradients_of("full", model, problem),
                         1e-10, g.name + " U-Net");
 }
 
 // Converged CG (so the data-consistency inverse is exact) and a contractive CNN.
 modl::ModlOptions invertible_options(const SmallGeometry& g, int64_t unrolls) {
-  return testing::small_modl_options(g, unrolls, /*lipschitz=*/0.9).cg_iters(500).cg_tol(1e-13);
+  return test_support::small_modl_options(g, unrolls, /*lipschitz=*/0.9)
+      .cg_iters(500)
+      .cg_tol(1e-13);
 }
 
 TEST_P(Strategies, MelInvertibleWithinToleranceAt5And30Unrolls) {
   const SmallGeometry& g = GetParam();
-  const auto problem = testing::small_problem(g, 5);
+  const auto problem = test_support::small_problem(g, 5);
   for (int64_t unrolls : {5, 30}) {
-    modl::Modl model = testing::small_model(invertible_options(g, unrolls), 6);
+    modl::Modl model = test_support::small_model(invertible_options(g, unrolls), 6);
     const Gradients full = gradients_of("full", model, problem);
     const Gradients inv = gradients_of("mel-invertible", model, problem);
     expect_same_gradients(inv, full, 1e-5, g.name + " " + std::to_string(unrolls) + " unrolls");
@@ -76,13 +78,13 @@ TEST_P(Strategies, MelInvertibleWithinToleranceAt5And30Unrolls) {
 }
 
 INSTANTIATE_TEST_SUITE_P(AllGeometries, Strategies,
-                         ::testing::ValuesIn(testing::small_geometries()),
+                         ::testing::ValuesIn(test_support::small_geometries()),
                          [](const auto& info) { return info.param.name; });
 
 TEST(MelInvertible, PureInversionWithoutCheckpointsStillAccurateAt5Unrolls) {
-  const SmallGeometry g = testing::small_geometries()[0];
-  const auto problem = testing::small_problem(g, 7);
-  modl::Modl model = testing::small_model(invertible_options(g, 5), 8);
+  const SmallGeometry g = test_support::small_geometries()[0];
+  const auto problem = test_support::small_problem(g, 7);
+  modl::Modl model = test_support::small_model(invertible_options(g, 5), 8);
   const Gradients full = gradients_of("full", model, problem);
   const Gradients inv =
       gradients_of("mel-invertible", model, problem, StrategyOptions().checkpoint_every(0));
@@ -95,9 +97,9 @@ TEST(MelInvertible, PureInversionDriftsAt30UnrollsAndTheCheckDetectsIt) {
   // Without intermediate checkpoints the recovered inputs drift (Kellman et al.: pure
   // inversion blows up with depth); the drift measured at x_0 exceeds the tolerance and the
   // segment is recomputed, so the gradients are exact after all.
-  const SmallGeometry g = testing::small_geometries()[0];
-  const auto problem = testing::small_problem(g, 7);
-  modl::Modl model = testing::small_model(invertible_options(g, 30), 8);
+  const SmallGeometry g = test_support::small_geometries()[0];
+  const auto problem = test_support::small_problem(g, 7);
+  modl::Modl model = test_support::small_model(invertible_options(g, 30), 8);
   const Gradients full = gradients_of("full", model, problem);
   const Gradients inv = gradients_of("mel-invertible", model, problem,
                                      StrategyOptions().checkpoint_every(0).fallback_tol(1e-8));
@@ -110,9 +112,10 @@ TEST(MelInvertible, PureInversionDriftsAt30UnrollsAndTheCheckDetectsIt) {
 TEST(MelInvertible, FallsBackToCheckpointsWhenInversionIsInexact) {
   // Unconverged CG (3 iterations) makes the data-consistency inverse inexact; the measured
   // drift triggers recomputation from the checkpoint and gradients are exact again.
-  const SmallGeometry g = testing::small_geometries()[0];
-  const auto problem = testing::small_problem(g, 9);
-  modl::Modl model = testing::small_model(testing::small_modl_options(g, 6, 0.9).cg_iters(3), 10);
+  const SmallGeometry g = test_support::small_geometries()[0];
+  const auto problem = test_support::small_problem(g, 9);
+  modl::Modl model =
+      test_support::small_model(test_support::small_modl_options(g, 6, 0.9).cg_iters(3), 10);
   const Gradients full = gradients_of("full", model, problem);
   const Gradients inv =
       gradients_of("mel-invertible", model, problem, StrategyOptions().checkpoint_every(3));

@@ -14,25 +14,25 @@
 namespace melrecon::mel {
 namespace {
 
-int64_t peak_step_bytes(const std::string& arch, const testing::SmallGeometry& g,
+int64_t peak_step_bytes(const std::string& arch, const test_support::SmallGeometry& g,
                         const std::string& strategy, int64_t unrolls) {
   core::MemoryMeter::install();
-  const auto problem = testing::small_problem(g, 1, at::kComplexFloat);
+  const auto problem = test_support::small_problem(g, 1, at::kComplexFloat);
   std::shared_ptr<unrolled::UnrolledModel> model;
   const auto cnn = nn::ResidualCnnOptions().kind(g.conv).num_layers(5).features(32);
   at::manual_seed(2);
   if (arch == "varnet") {
-    auto options = testing::small_varnet_options(g, unrolls);
+    auto options = test_support::small_varnet_options(g, unrolls);
     options.regulariser.cnn(cnn);
     model = std::make_shared<varnet::VarNetImpl>(options);
   } else {
-    auto options = testing::small_modl_options(g, unrolls);
+    auto options = test_support::small_modl_options(g, unrolls);
     options.denoiser_.cnn(cnn);
     model = std::make_shared<modl::ModlImpl>(options);
   }
   model->module().to(at::kFloat);
   model->update_normalisation();
-  const at::Tensor target = testing::random_complex(problem.aty.sizes(), 3);
+  const at::Tensor target = test_support::random_complex(problem.aty.sizes(), 3);
   const LossFn loss = [&](const at::Tensor& x) { return (x - target).abs().sum(); };
   auto s = make_gradient_strategy(strategy);
   model->module().zero_grad();
@@ -44,7 +44,7 @@ int64_t peak_step_bytes(const std::string& arch, const testing::SmallGeometry& g
 
 struct MemoryCase {
   std::string arch;
-  testing::SmallGeometry geometry;
+  test_support::SmallGeometry geometry;
 };
 
 void PrintTo(const MemoryCase& c, std::ostream* os) { *os << c.arch << " " << c.geometry.name; }

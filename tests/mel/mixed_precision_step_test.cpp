@@ -12,15 +12,15 @@
 namespace melrecon::mel {
 namespace {
 
-using testing::SmallGeometry;
+using test_support::SmallGeometry;
 
 std::vector<at::Tensor> gradients(const std::string& strategy, const SmallGeometry& g,
                                   const modl::ModlProblem& problem,
                                   std::optional<c10::ScalarType> cnn_dtype) {
-  auto options = testing::small_modl_options(g, 3);
+  auto options = test_support::small_modl_options(g, 3);
   options.denoiser_.cnn_.compute_dtype(cnn_dtype);
-  modl::Modl model = testing::small_model(options, 2, at::kFloat);
-  const at::Tensor target = testing::random_complex(problem.aty.sizes(), 3, at::kComplexFloat);
+  modl::Modl model = test_support::small_model(options, 2, at::kFloat);
+  const at::Tensor target = test_support::random_complex(problem.aty.sizes(), 3, at::kComplexFloat);
   const LossFn loss = [&](const at::Tensor& x) { return (x - target).abs().pow(2).sum(); };
   const StepResult result =
       make_gradient_strategy(strategy)->forward_backward(*model, problem, loss);
@@ -38,14 +38,14 @@ class Bfloat16Step : public ::testing::TestWithParam<SmallGeometry> {};
 
 TEST_P(Bfloat16Step, MelEqualsFullToFloat32RoundOff) {
   const SmallGeometry& g = GetParam();
-  const auto problem = testing::small_problem(g, 1, at::kComplexFloat);
+  const auto problem = test_support::small_problem(g, 1, at::kComplexFloat);
   const auto full = gradients("full", g, problem, at::kBFloat16);
   const auto mel = gradients("mel", g, problem, at::kBFloat16);
   const auto float32 = gradients("full", g, problem, std::nullopt);
   double mel_error = 0, bf16_error = 0;
   for (size_t i = 0; i < full.size(); ++i) {
-    mel_error = std::max(mel_error, testing::relative_error(mel[i], full[i]));
-    bf16_error = std::max(bf16_error, testing::relative_error(full[i], float32[i]));
+    mel_error = std::max(mel_error, test_support::relative_error(mel[i], full[i]));
+    bf16_error = std::max(bf16_error, test_support::relative_error(full[i], float32[i]));
   }
   std::cout << g.name << ": mel vs full (bf16 CNN) " << mel_error << ", bf16 vs float32 "
             << bf16_error << "\n";
@@ -54,7 +54,7 @@ TEST_P(Bfloat16Step, MelEqualsFullToFloat32RoundOff) {
 }
 
 INSTANTIATE_TEST_SUITE_P(AllGeometries, Bfloat16Step,
-                         ::testing::ValuesIn(testing::small_geometries()),
+                         ::testing::ValuesIn(test_support::small_geometries()),
                          [](const auto& info) { return info.param.name; });
 
 }  // namespace

@@ -18,10 +18,10 @@ struct Step {
 };
 
 Step mel_step(const modl::ModlProblem& problem, c10::Device device, bool offload) {
-  const testing::SmallGeometry g = testing::small_geometries()[0];
-  modl::Modl model = testing::small_model(testing::small_modl_options(g, 8), 2);
+  const test_support::SmallGeometry g = test_support::small_geometries()[0];
+  modl::Modl model = test_support::small_model(test_support::small_modl_options(g, 8), 2);
   model->to(device);
-  const at::Tensor target = testing::random_complex(problem.aty.sizes(), 3).to(device);
+  const at::Tensor target = test_support::random_complex(problem.aty.sizes(), 3).to(device);
   const LossFn loss = [&](const at::Tensor& x) { return (x - target).abs().pow(2).sum(); };
   core::MemoryMeter::install();
   core::PeakScope scope(device);
@@ -34,7 +34,7 @@ Step mel_step(const modl::ModlProblem& problem, c10::Device device, bool offload
 
 TEST(HostOffload, IsANoOpOnTheCpu) {
   EXPECT_FALSE(StoredInputs(true, c10::kCPU).offloaded());
-  const auto problem = testing::small_problem(testing::small_geometries()[0], 1);
+  const auto problem = test_support::small_problem(test_support::small_geometries()[0], 1);
   const Step kept = mel_step(problem, c10::kCPU, false);
   const Step offloaded = mel_step(problem, c10::kCPU, true);
   ASSERT_EQ(kept.grads.size(), offloaded.grads.size());
@@ -52,7 +52,7 @@ TEST(HostOffload, OnTheGpuGivesTheSameGradients) {
   const Step kept = mel_step(problem, cuda, false);
   const Step offloaded = mel_step(problem, cuda, true);
   for (size_t i = 0; i < kept.grads.size(); ++i) {
-    EXPECT_LT(testing::relative_error(offloaded.grads[i], kept.grads[i]), 1e-12) << i;
+    EXPECT_LT(test_support::relative_error(offloaded.grads[i], kept.grads[i]), 1e-12) << i;
   }
   // Kept on the device, the last unroll runs beside 6 stored inputs; offloaded, beside 1.
   EXPECT_LT(offloaded.peak_bytes, kept.peak_bytes);

@@ -12,7 +12,7 @@
 namespace melrecon::mel {
 namespace {
 
-using testing::SmallGeometry;
+using test_support::SmallGeometry;
 
 // Tiles that cut every geometry of small_geometries() unevenly (halo 3: 3 layers of 3x3).
 std::vector<int64_t> tile_for(const SmallGeometry& g) {
@@ -24,10 +24,10 @@ std::vector<int64_t> tile_for(const SmallGeometry& g) {
 std::vector<at::Tensor> step_gradients(const std::string& strategy, const SmallGeometry& g,
                                        const modl::ModlProblem& problem,
                                        std::vector<int64_t> tile) {
-  auto options = testing::small_modl_options(g, 3);
+  auto options = test_support::small_modl_options(g, 3);
   options.denoiser_.tile(std::move(tile));
-  modl::Modl model = testing::small_model(options, 2);
-  const at::Tensor target = testing::random_complex(problem.aty.sizes(), 3);
+  modl::Modl model = test_support::small_model(options, 2);
+  const at::Tensor target = test_support::random_complex(problem.aty.sizes(), 3);
   const LossFn loss = [&](const at::Tensor& x) { return (x - target).abs().pow(2).sum(); };
   make_gradient_strategy(strategy)->forward_backward(*model, problem, loss);
   std::vector<at::Tensor> grads;
@@ -39,29 +39,30 @@ class TiledStep : public ::testing::TestWithParam<SmallGeometry> {};
 
 TEST_P(TiledStep, GradientsEqualTheUntiledModel) {
   const SmallGeometry& g = GetParam();
-  const auto problem = testing::small_problem(g, 1);
+  const auto problem = test_support::small_problem(g, 1);
   const auto reference = step_gradients("full", g, problem, {});
   for (const std::string strategy : {"mel", "full"}) {
     const auto tiled = step_gradients(strategy, g, problem, tile_for(g));
     ASSERT_EQ(tiled.size(), reference.size());
     for (size_t i = 0; i < tiled.size(); ++i) {
-      EXPECT_LT(testing::relative_error(tiled[i], reference[i]), 1e-10)
+      EXPECT_LT(test_support::relative_error(tiled[i], reference[i]), 1e-10)
           << g.name << " " << strategy << " parameter " << i;
     }
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(AllGeometries, TiledStep, ::testing::ValuesIn(testing::small_geometries()),
+INSTANTIATE_TEST_SUITE_P(AllGeometries, TiledStep,
+                         ::testing::ValuesIn(test_support::small_geometries()),
                          [](const auto& info) { return info.param.name; });
 
 int64_t mel_step_peak(std::vector<int64_t> tile) {
   core::MemoryMeter::install();
   const SmallGeometry g{"2d", {1, 128, 128}, 4, {}, nn::ConvKind::conv2d};
-  const auto problem = testing::small_problem(g, 1, at::kComplexFloat);
-  auto options = testing::small_modl_options(g, 2);
+  const auto problem = test_support::small_problem(g, 1, at::kComplexFloat);
+  auto options = test_support::small_modl_options(g, 2);
   options.denoiser_.tile(std::move(tile)).cnn_.num_layers(5).features(32);
-  modl::Modl model = testing::small_model(options, 2, at::kFloat);
-  const at::Tensor target = testing::random_complex(problem.aty.sizes(), 3, at::kComplexFloat);
+  modl::Modl model = test_support::small_model(options, 2, at::kFloat);
+  const at::Tensor target = test_support::random_complex(problem.aty.sizes(), 3, at::kComplexFloat);
   const LossFn loss = [&](const at::Tensor& x) { return (x - target).abs().sum(); };
   auto mel = make_gradient_strategy("mel");
   mel->forward_backward(*model, problem, loss);  // gradients allocated: steady state

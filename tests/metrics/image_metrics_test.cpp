@@ -12,7 +12,7 @@
 namespace melrecon::metrics {
 namespace {
 
-using testing::run_command;
+using test_support::run_command;
 
 // Deterministic, structured test images (no RNG: the same numbers in Python).
 at::Tensor structured(std::vector<int64_t> shape, double phase) {
@@ -30,7 +30,7 @@ void write_raw(const std::string& path, const at::Tensor& t) {
 
 // skimage's structural_similarity / peak_signal_noise_ratio on the same normalised images.
 std::pair<double, double> skimage_reference(const at::Tensor& x, const at::Tensor& y) {
-  const std::string dir = testing::temp_dir("skimage_ref");
+  const std::string dir = test_support::temp_dir("skimage_ref");
   write_raw(dir + "/x.raw", x);
   write_raw(dir + "/y.raw", y);
   std::string shape;
@@ -47,7 +47,7 @@ std::pair<double, double> skimage_reference(const at::Tensor& x, const at::Tenso
       "print(s(y, x, gaussian_weights=True, sigma=1.5, use_sample_covariance=False, "
       "data_range=1.0), p(y, x, data_range=1.0))\n";
   std::ofstream(dir + "/ref.py") << script;
-  const auto r = run_command(testing::python() + " " + dir + "/ref.py");
+  const auto r = run_command(test_support::python() + " " + dir + "/ref.py");
   if (r.exit_code != 0) return {std::nan(""), std::nan("")};
   double ssim_value = 0, psnr_value = 0;
   std::istringstream(r.output) >> ssim_value >> psnr_value;
@@ -55,8 +55,8 @@ std::pair<double, double> skimage_reference(const at::Tensor& x, const at::Tenso
 }
 
 TEST(ImageMetrics, MatchScikitImageIn2dAnd3d) {
-  if (run_command(testing::python() + " -c 'import skimage'").exit_code != 0) {
-    GTEST_SKIP() << "scikit-image is not installed for " << testing::python()
+  if (run_command(test_support::python() + " -c 'import skimage'").exit_code != 0) {
+    GTEST_SKIP() << "scikit-image is not installed for " << test_support::python()
                  << " (scripts/setup.sh installs it into .venv)";
   }
   for (const std::vector<int64_t>& shape : {std::vector<int64_t>{40, 33}, {14, 20, 17}}) {

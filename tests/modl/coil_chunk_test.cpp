@@ -18,10 +18,11 @@ struct Outputs {
   std::vector<at::Tensor> grads;
 };
 
-Outputs run(const testing::SmallGeometry& g, const ModlProblem& problem, int64_t chunk) {
-  Modl model = testing::small_model(testing::small_modl_options(g, 3).coil_chunk(chunk), 2);
+Outputs run(const test_support::SmallGeometry& g, const ModlProblem& problem, int64_t chunk) {
+  Modl model =
+      test_support::small_model(test_support::small_modl_options(g, 3).coil_chunk(chunk), 2);
   const at::Tensor out = model->forward(problem);
-  const at::Tensor target = testing::random_complex(out.sizes(), 3);
+  const at::Tensor target = test_support::random_complex(out.sizes(), 3);
   (out - target).abs().pow(2).sum().backward();
   Outputs r{out.detach(), {}};
   for (const auto& p : model->parameters()) r.grads.push_back(p.grad().clone());
@@ -29,14 +30,14 @@ Outputs run(const testing::SmallGeometry& g, const ModlProblem& problem, int64_t
 }
 
 TEST(CoilChunk, ModlOutputAndGradientsEqualTheUnchunkedModel) {
-  for (const auto& g : testing::small_geometries()) {
-    const ModlProblem problem = testing::small_problem(g, 1);
+  for (const auto& g : test_support::small_geometries()) {
+    const ModlProblem problem = test_support::small_problem(g, 1);
     const Outputs reference = run(g, problem, 0);
     for (int64_t chunk : {1, 2}) {
       const Outputs chunked = run(g, problem, chunk);
-      EXPECT_LT(testing::relative_error(chunked.image, reference.image), 1e-12) << g.name;
+      EXPECT_LT(test_support::relative_error(chunked.image, reference.image), 1e-12) << g.name;
       for (size_t i = 0; i < reference.grads.size(); ++i) {
-        EXPECT_LT(testing::relative_error(chunked.grads[i], reference.grads[i]), 1e-12)
+        EXPECT_LT(test_support::relative_error(chunked.grads[i], reference.grads[i]), 1e-12)
             << g.name << " chunk " << chunk << " parameter " << i;
       }
     }
@@ -48,7 +49,7 @@ int64_t dc_peak_bytes(const ModlProblem& problem, int64_t chunk) {
   core::MemoryMeter::install();
   const mri::SenseOp op = problem.op.with_coil_chunk(chunk);
   const at::Tensor rhs =
-      testing::random_complex(problem.aty.sizes(), 4, at::kComplexFloat).requires_grad_(true);
+      test_support::random_complex(problem.aty.sizes(), 4, at::kComplexFloat).requires_grad_(true);
   const at::Tensor lambda = at::full({}, 0.05f).requires_grad_(true);
   const auto cg = solvers::CgOptions().max_iters(4);
   core::PeakScope scope(c10::Device(c10::kCPU));

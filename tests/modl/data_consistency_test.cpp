@@ -11,12 +11,12 @@
 namespace melrecon::modl {
 namespace {
 
-using testing::random_complex;
-using testing::relative_error;
+using test_support::random_complex;
+using test_support::relative_error;
 
 struct DcFixture : ::testing::Test {
-  testing::SmallGeometry g = testing::small_geometries()[0];
-  ModlProblem problem = testing::small_problem(g, 5);
+  test_support::SmallGeometry g = test_support::small_geometries()[0];
+  ModlProblem problem = test_support::small_problem(g, 5);
   solvers::CgOptions converged = solvers::CgOptions().max_iters(400).tol(1e-14);
   at::Tensor rhs0 = random_complex(g.image_shape, 6);
   at::Tensor target = random_complex(g.image_shape, 7);

@@ -11,8 +11,8 @@
 namespace melrecon::mri {
 namespace {
 
-using testing::random_complex;
-using testing::relative_error;
+using test_support::random_complex;
+using test_support::relative_error;
 
 at::Tensor random_mask(at::IntArrayRef shape, uint64_t seed) {
   at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(seed);

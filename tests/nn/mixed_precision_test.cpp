@@ -99,7 +99,7 @@ TEST(MixedPrecision, EachBfloat16ConvolutionIsTheExactResultRoundedOnce) {
         const at::Tensor excess = (got[i] - want[i]).abs() - allowed;
         EXPECT_LE(excess.max().item<double>(), 0.0) << what << " " << names[i];
         std::cout << what << " " << names[i] << ": relative error "
-                  << testing::relative_error(got[i], want[i]) << "\n";
+                  << test_support::relative_error(got[i], want[i]) << "\n";
       }
     }
   }
@@ -122,14 +122,14 @@ TEST(MixedPrecision, Bfloat16CnnIsWithinBfloat16PrecisionOfFloat32) {
       const std::vector<int64_t> shape = kind == ConvKind::conv2d
                                              ? std::vector<int64_t>{2, 24, 20}
                                              : std::vector<int64_t>{1, 6, 16, 12};
-      const at::Tensor x = testing::random_complex(shape, 1, at::kComplexFloat);
-      const at::Tensor probe = testing::random_complex(shape, 2, at::kComplexFloat);
+      const at::Tensor x = test_support::random_complex(shape, 1, at::kComplexFloat);
+      const at::Tensor probe = test_support::random_complex(shape, 2, at::kComplexFloat);
       Denoiser f32 = make(kind, replicate, std::nullopt);
       Denoiser bf16 = make(kind, replicate, at::kBFloat16);
-      const auto a = testing::residual_gradients(f32, x, probe);
-      const auto b = testing::residual_gradients(bf16, x, probe);
+      const auto a = test_support::residual_gradients(f32, x, probe);
+      const auto b = test_support::residual_gradients(bf16, x, probe);
       EXPECT_EQ(b.residual.scalar_type(), at::kComplexFloat) << what;
-      const double forward_error = testing::relative_error(b.residual, a.residual);
+      const double forward_error = test_support::relative_error(b.residual, a.residual);
       // The last convolution's weight and bias are the last two parameters; only their
       // gradients reach the loss without a ReLU derivative.
       const size_t last_conv = a.grads.size() - 2;
@@ -139,7 +139,7 @@ TEST(MixedPrecision, Bfloat16CnnIsWithinBfloat16PrecisionOfFloat32) {
         ASSERT_EQ(b.grads[i].scalar_type(), a.grads[i].scalar_type()) << what;
         EXPECT_TRUE(at::isfinite(b.grads[i]).all().item<bool>()) << what << " gradient " << i;
         double& worst = i >= last_conv ? last_conv_error : behind_relu_error;
-        worst = std::max(worst, testing::relative_error(b.grads[i], a.grads[i]));
+        worst = std::max(worst, test_support::relative_error(b.grads[i], a.grads[i]));
       }
       std::cout << what << ": bf16 vs float32, residual " << forward_error
                 << ", last convolution's gradients " << last_conv_error
@@ -157,13 +157,14 @@ TEST(MixedPrecision, Bfloat16CnnIsWithinBfloat16PrecisionOfFloat32) {
 
 TEST(MixedPrecision, ParametersStayFloat32) {
   Denoiser d = make(ConvKind::conv2d, false, at::kBFloat16);
-  d->forward(testing::random_complex({1, 8, 8}, 3, at::kComplexFloat));
+  d->forward(test_support::random_complex({1, 8, 8}, 3, at::kComplexFloat));
   for (const auto& p : d->parameters()) EXPECT_EQ(p.scalar_type(), at::kFloat);
 }
 
 TEST(MixedPrecision, Float16IsRefusedOnTheCpu) {
   Denoiser d = make(ConvKind::conv2d, false, at::kHalf);
-  EXPECT_THROW(d->forward(testing::random_complex({1, 8, 8}, 3, at::kComplexFloat)), core::Error);
+  EXPECT_THROW(d->forward(test_support::random_complex({1, 8, 8}, 3, at::kComplexFloat)),
+               core::Error);
 }
 
 }  // namespace

@@ -59,16 +59,16 @@ TEST_P(TiledDenoiser, EqualsUntiledOutputAndGradients) {
       Denoiser tiled = make(c, replicate, c.tile, dtype);
       ASSERT_FALSE(tiled->tile_dims().empty());
       const auto complex = c10::toComplexType(dtype);
-      const at::Tensor x = testing::random_complex(c.image_shape, 1, complex);
-      const at::Tensor probe = testing::random_complex(c.image_shape, 2, complex);
+      const at::Tensor x = test_support::random_complex(c.image_shape, 1, complex);
+      const at::Tensor probe = test_support::random_complex(c.image_shape, 2, complex);
       // The residual R_w alone (not x + R_w): what tiling changes, compared without x's help.
-      const auto a = testing::residual_gradients(plain, x, probe);
-      const auto b = testing::residual_gradients(tiled, x, probe);
-      double worst = testing::relative_error(b.residual, a.residual);
+      const auto a = test_support::residual_gradients(plain, x, probe);
+      const auto b = test_support::residual_gradients(tiled, x, probe);
+      double worst = test_support::relative_error(b.residual, a.residual);
       EXPECT_LT(worst, tol) << what << ": residual";
       ASSERT_EQ(a.grads.size(), b.grads.size());
       for (size_t i = 0; i < a.grads.size(); ++i) {
-        const double e = testing::relative_error(b.grads[i], a.grads[i]);
+        const double e = test_support::relative_error(b.grads[i], a.grads[i]);
         worst = std::max(worst, e);
         EXPECT_LT(e, tol) << what << ": gradient "
                           << (i == 0 ? "of the input" : "of parameter " + std::to_string(i));

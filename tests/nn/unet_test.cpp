@@ -101,7 +101,7 @@ TEST(UNet, Bfloat16OutputWithinItsPrecisionOfFloat32) {
     const at::Tensor y = half->forward(x);
     EXPECT_EQ(y.scalar_type(), at::kFloat);
     // A dozen bfloat16 roundings (u = 2^-8) in sequence, each relative to its result.
-    EXPECT_LT(testing::relative_error(y, net->forward(x)), 12.0 / 256);
+    EXPECT_LT(test_support::relative_error(y, net->forward(x)), 12.0 / 256);
   }
 }
 
@@ -114,7 +114,7 @@ TEST(UNet, DenoiserRejectsWhatTheUNetCannotDo) {
                core::Error);
   // Slice-wise 2D U-Net on a volume: one 2D U-Net per slice.
   Denoiser d(DenoiserOptions(base).slice_wise(true));
-  const at::Tensor x = testing::random_complex({1, 3, 6, 5}, 4, at::kComplexFloat);
+  const at::Tensor x = test_support::random_complex({1, 3, 6, 5}, 4, at::kComplexFloat);
   EXPECT_EQ(d->forward(x).sizes(), x.sizes());
 }
 

@@ -18,11 +18,11 @@ struct Problem {
 // 2D, 4 coils, half the lines, float32 (where scaling matters).
 Problem problem() {
   Problem p;
-  p.maps = testing::random_complex({1, 4, 16, 12}, 1, at::kComplexFloat);
+  p.maps = test_support::random_complex({1, 4, 16, 12}, 1, at::kComplexFloat);
   p.maps = p.maps / p.maps.abs().square().sum(1, true).sqrt();
   p.mask = (at::arange(16).remainder(2) == 0).to(at::kFloat).reshape({1, 1, 16, 1});
   const mri::SenseOp op(p.maps, p.mask);
-  p.kspace = op.forward(testing::random_complex({1, 16, 12}, 2, at::kComplexFloat));
+  p.kspace = op.forward(test_support::random_complex({1, 16, 12}, 2, at::kComplexFloat));
   return p;
 }
 
@@ -37,14 +37,14 @@ TEST(CgSense, DataAndMapsScaledFarFromOneGiveTheScaledImage) {
   // The image is linear in the data.
   const at::Tensor big_data = solve(p.maps, p.mask, p.kspace * 1e20, 0.01);
   ASSERT_TRUE(at::isfinite(big_data).all().item<bool>());
-  EXPECT_LT(testing::relative_error(big_data / 1e20, x), 1e-5);
+  EXPECT_LT(test_support::relative_error(big_data / 1e20, x), 1e-5);
   // Maps and data both scaled by a: y = M·F·(aS)·x with y·a gives the same x (λ = 0).
   const at::Tensor x0 = solve(p.maps, p.mask, p.kspace, 0.0);
   const at::Tensor both = solve(p.maps * 1e20, p.mask, p.kspace * 1e20, 0.0);
   ASSERT_TRUE(at::isfinite(both).all().item<bool>());
-  EXPECT_LT(testing::relative_error(both, x0), 1e-4);
+  EXPECT_LT(test_support::relative_error(both, x0), 1e-4);
   const at::Tensor small = solve(p.maps * 1e-20, p.mask, p.kspace * 1e-20, 0.0);
-  EXPECT_LT(testing::relative_error(small, x0), 1e-4);
+  EXPECT_LT(test_support::relative_error(small, x0), 1e-4);
 }
 
 TEST(CgSense, LambdaOutOfRangeIsRefusedAndNoDataGivesZeros) {

@@ -130,7 +130,7 @@ TEST(Masks, DensityFallsFromTheCentre) {
 }
 
 void expect_usage_error(const MaskOptions& o, const std::string& what) {
-  testing::expect_error<core::UsageError>([&] { make_mask(o); }, "mask", what);
+  test_support::expect_error<core::UsageError>([&] { make_mask(o); }, "mask", what);
 }
 
 TEST(Masks, BadOptionsAreUsageErrors) {

@@ -111,15 +111,16 @@ TEST(PoissonDisc, DensityScaleSetsTheAcceleration) {
 // points, i.e. its R is 1–9% higher, seed-to-seed spread ~2%. Tolerance on the seed-averaged
 // R ratio: 12%.
 TEST(PoissonDisc, AgreesWithBartPoissonOnBartsSettings) {
-  if (!testing::have_bart()) GTEST_SKIP() << "bart is not installed (scripts/setup.sh installs it)";
-  const std::string dir = testing::temp_dir("bart_poisson_compare");
+  if (!test_support::have_bart())
+    GTEST_SKIP() << "bart is not installed (scripts/setup.sh installs it)";
+  const std::string dir = test_support::temp_dir("bart_poisson_compare");
   const int64_t ny = 96, nz = 64, calib = 16;  // bart poisson takes ~1 s at this size
   for (auto [ay, az] : {std::pair{1.5, 1.5}, {3.0, 2.0}, {4.0, 4.0}}) {
     const PoissonDiscField field = bart_poisson_field(ny, nz, ay, az);
     double r_ours = 0, r_bart = 0;
     for (uint64_t seed : {1, 2}) {
       const std::string out = dir + "/p" + std::to_string(seed);
-      const auto run = testing::run_command(
+      const auto run = test_support::run_command(
           "bart poisson -Y " + std::to_string(ny) + " -Z " + std::to_string(nz) + " -y " +
           std::to_string(ay) + " -z " + std::to_string(az) + " -C " + std::to_string(calib) +
           " -v -e -s " + std::to_string(seed) + " " + out);

@@ -43,7 +43,7 @@ TEST(Simulate, KspaceIsTheSenseForwardModelPlusNoiseAtTheRequestedSnr) {
   for (const auto& k : kKinds) {
     const auto options = SimulateOptions(k.kind, k.shape).coils(k.coils).seed(3);
     const SimulatedCase clean = simulate_case(SimulateOptions(options).snr(0), 0);
-    EXPECT_LT(testing::relative_error(clean.data.kspace, noiseless(clean, k.kind)), 1e-6);
+    EXPECT_LT(test_support::relative_error(clean.data.kspace, noiseless(clean, k.kind)), 1e-6);
 
     for (double snr : {5.0, 40.0}) {
       const SimulatedCase c = simulate_case(SimulateOptions(options).snr(snr), 0);
@@ -98,7 +98,7 @@ TEST(Simulate, SeedsAndCasesGiveDistinctReproducibleData) {
 }
 
 TEST(Simulate, WritesADatasetTheIoLayerReads) {
-  const std::string dir = testing::temp_dir("simulate_dataset");
+  const std::string dir = test_support::temp_dir("simulate_dataset");
   const auto o = SimulateOptions(DataKind::cine, {4, 24, 24}).cases(2).coils(3).snr(25).seed(1);
   simulate_dataset(o, dir);
   const io::DatasetInfo info = io::read_dataset_info(dir);
@@ -116,7 +116,7 @@ TEST(Simulate, WritesADatasetTheIoLayerReads) {
 }
 
 void expect_usage_error(const SimulateOptions& o, const std::string& what) {
-  testing::expect_error<core::UsageError>([&] { validate(o); }, "simulate", what);
+  test_support::expect_error<core::UsageError>([&] { validate(o); }, "simulate", what);
 }
 
 TEST(Simulate, BadOptionsAreUsageErrors) {
@@ -130,15 +130,16 @@ TEST(Simulate, BadOptionsAreUsageErrors) {
 
 // The object follows the source file: the reference magnitude is the source fitted to the shape.
 TEST(SimulateFromFiles, PngNiftiAndCflSources) {
-  const std::string dir = testing::temp_dir("simulate_sources");
+  const std::string dir = test_support::temp_dir("simulate_sources");
   // A volume [z=6, y=20, x=10] (NIfTI x fastest) with a bright block in the middle.
   std::vector<float> voxels(6 * 20 * 10, 0.2f);
   for (int z = 1; z < 5; ++z)
     for (int y = 5; y < 15; ++y)
       for (int x = 3; x < 7; ++x) voxels[(z * 20 + y) * 10 + x] = 1.0f;
-  testing::NiftiSpec spec{{10, 20, 6}};
+  test_support::NiftiSpec spec{{10, 20, 6}};
   spec.big_endian = true;
-  testing::write_file(dir + "/v.nii", testing::nifti_bytes(spec, testing::raw_bytes(voxels)));
+  test_support::write_file(dir + "/v.nii",
+                           test_support::nifti_bytes(spec, test_support::raw_bytes(voxels)));
 
   const SimulatedCase v = simulate_case(
       SimulateOptions(DataKind::volume3d, {12, 40, 20}).coils(2).snr(0).source(dir + "/v.nii"), 0);
@@ -154,7 +155,7 @@ TEST(SimulateFromFiles, PngNiftiAndCflSources) {
   EXPECT_NEAR(slice[10][5].item<double>(), 1.0, 1e-5);
 
   // A cine cfl source [T, Y, X] is resampled, not cropped, in time.
-  const at::Tensor cine = testing::random_complex({5, 16, 16}, 4).abs().to(at::kFloat) + 0.5;
+  const at::Tensor cine = test_support::random_complex({5, 16, 16}, 4).abs().to(at::kFloat) + 0.5;
   io::write_bart(dir + "/c", cine.unsqueeze(0), io::Role::image, DataKind::cine);
   const SimulatedCase c = simulate_case(
       SimulateOptions(DataKind::cine, {5, 16, 16}).coils(2).snr(0).source(dir + "/c"), 0);
@@ -162,11 +163,11 @@ TEST(SimulateFromFiles, PngNiftiAndCflSources) {
 
   // A 3D simulation from a 2D picture is refused, naming the file.
   if (io::png_supported()) {
-    io::write_png(dir + "/p.png", testing::random_complex({20, 30}, 5).abs().clamp_max(1));
+    io::write_png(dir + "/p.png", test_support::random_complex({20, 30}, 5).abs().clamp_max(1));
     const SimulatedCase p = simulate_case(
         SimulateOptions(DataKind::image2d, {20, 30}).coils(2).snr(0).source(dir + "/p.png"), 0);
     EXPECT_NEAR(p.data.reference.abs().max().item<double>(), 1.0, 1e-5);
-    testing::expect_error<core::Error>(
+    test_support::expect_error<core::Error>(
         [&] {
           simulate_case(SimulateOptions(DataKind::volume3d, {8, 20, 30}).source(dir + "/p.png"), 0);
         },
@@ -176,12 +177,12 @@ TEST(SimulateFromFiles, PngNiftiAndCflSources) {
 
 // NIfTI voxel y grows upwards (anterior for RAS data): its last y index is the top row.
 TEST(SimulateFromFiles, NiftiYAxisPointsUp) {
-  const std::string path = testing::temp_dir("simulate_nifti_orientation") + "/y.nii";
+  const std::string path = test_support::temp_dir("simulate_nifti_orientation") + "/y.nii";
   std::vector<float> voxels(20 * 10);
   for (int y = 0; y < 20; ++y)
     for (int x = 0; x < 10; ++x) voxels[y * 10 + x] = static_cast<float>(y);
-  testing::NiftiSpec spec{{10, 20}};
-  testing::write_file(path, testing::nifti_bytes(spec, testing::raw_bytes(voxels)));
+  test_support::NiftiSpec spec{{10, 20}};
+  test_support::write_file(path, test_support::nifti_bytes(spec, test_support::raw_bytes(voxels)));
   const SourceImage source = load_source(path);
   EXPECT_EQ(source.kind, DataKind::image2d);
   ASSERT_EQ(source.data.sizes(), (std::vector<int64_t>{20, 10}));

@@ -10,8 +10,8 @@
 namespace melrecon::solvers {
 namespace {
 
-using testing::random_complex;
-using testing::relative_error;
+using test_support::random_complex;
+using test_support::relative_error;
 
 // A tiny SENSE normal operator + λI and its dense matrix (columns = operator on unit vectors).
 struct TinyProblem {

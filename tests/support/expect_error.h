@@ -5,7 +5,7 @@
 
 #include <string>
 
-namespace melrecon::testing {
+namespace melrecon::test_support {
 
 // `run()` throws `E` whose message contains `name` and `what` and no line break.
 template <typename E, typename F>
@@ -21,4 +21,4 @@ void expect_error(F&& run, const std::string& name, const std::string& what) {
   }
 }
 
-}  // namespace melrecon::testing
+}  // namespace melrecon::test_support

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-namespace melrecon::testing {
+namespace melrecon::test_support {
 
 struct NiftiSpec {
   std::vector<int16_t> dims;  // dim[1..]: x, y, z, t
@@ -79,4 +79,4 @@ std::vector<char> raw_bytes(const std::vector<T>& values) {
   return out;
 }
 
-}  // namespace melrecon::testing
+}  // namespace melrecon::test_support

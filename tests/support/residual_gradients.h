@@ -9,7 +9,7 @@
 
 #include "nn/denoiser.h"
 
-namespace melrecon::testing {
+namespace melrecon::test_support {
 
 struct ResidualGradients {
   at::Tensor residual;
@@ -25,4 +25,4 @@ inline ResidualGradients residual_gradients(nn::Denoiser& d, const at::Tensor& x
   return {r.detach(), torch::autograd::grad({at::real(r * probe.conj()).sum()}, wrt)};
 }
 
-}  // namespace melrecon::testing
+}  // namespace melrecon::test_support

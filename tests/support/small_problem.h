@@ -12,7 +12,7 @@
 #include "unrolled/random_problem.h"
 #include "varnet/varnet.h"
 
-namespace melrecon::testing {
+namespace melrecon::test_support {
 
 struct SmallGeometry {
   std::string name;
@@ -84,4 +84,4 @@ inline modl::Modl small_model(const modl::ModlOptions& options, uint64_t seed,
   return model;
 }
 
-}  // namespace melrecon::testing
+}  // namespace melrecon::test_support

@@ -12,7 +12,7 @@
 #include "mel/gradient_strategy.h"
 #include "support/test_support.h"
 
-namespace melrecon::testing {
+namespace melrecon::test_support {
 
 struct Gradients {
   std::vector<std::pair<std::string, at::Tensor>> named;
@@ -47,4 +47,4 @@ inline void expect_same_gradients(const Gradients& a, const Gradients& b, double
   }
 }
 
-}  // namespace melrecon::testing
+}  // namespace melrecon::test_support

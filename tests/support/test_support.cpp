@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <memory>
 
-namespace melrecon::testing {
+namespace melrecon::test_support {
 
 std::string temp_dir(const std::string& name) {
   const auto dir = std::filesystem::path(MELRECON_TEST_TMP) / name;
@@ -48,4 +48,4 @@ at::Tensor random_complex(at::IntArrayRef shape, uint64_t seed, c10::ScalarType 
   return at::randn(shape, gen, at::TensorOptions().dtype(dtype));
 }
 
-}  // namespace melrecon::testing
+}  // namespace melrecon::test_support

@@ -6,7 +6,7 @@
 
 #include <string>
 
-namespace melrecon::testing {
+namespace melrecon::test_support {
 
 // A fresh, empty folder under the build tree for one test.
 std::string temp_dir(const std::string& name);
@@ -32,4 +32,4 @@ double relative_error(const at::Tensor& a, const at::Tensor& b);
 at::Tensor random_complex(at::IntArrayRef shape, uint64_t seed,
                           c10::ScalarType dtype = c10::kComplexDouble);
 
-}  // namespace melrecon::testing
+}  // namespace melrecon::test_support

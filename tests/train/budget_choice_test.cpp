@@ -24,7 +24,7 @@ TEST(BudgetChoice, TilingsCutTheInPlaneAxesWhileTilesStayLong) {
 }
 
 TEST(BudgetChoice, PicksAConfigurationPredictedToFitAndSaysWhenNoneDoes) {
-  const std::string dir = testing::temp_dir("budget_choice");
+  const std::string dir = test_support::temp_dir("budget_choice");
   sim::simulate_dataset(
       sim::SimulateOptions(io::DataKind::image2d, {48, 40}).cases(2).coils(4).seed(5),
       dir + "/data");

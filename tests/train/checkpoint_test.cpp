@@ -46,7 +46,7 @@ TrainerState sample_state() {
 }
 
 TEST(Checkpoint, StateAndLossScaleRoundTripExactly) {
-  const std::string path = testing::temp_dir("checkpoint_state") + "/checkpoint.pt";
+  const std::string path = test_support::temp_dir("checkpoint_state") + "/checkpoint.pt";
   Trained t;
   save_checkpoint(path, *t.model, t.adam, sample_state());
   const TrainerState back = read_checkpoint_state(path);
@@ -60,12 +60,12 @@ TEST(Checkpoint, StateAndLossScaleRoundTripExactly) {
 }
 
 TEST(Checkpoint, AdamStateComesBackByNameAndFilesRepeat) {
-  const std::string dir = testing::temp_dir("checkpoint_adam");
+  const std::string dir = test_support::temp_dir("checkpoint_adam");
   Trained a;
   save_checkpoint(dir + "/a.pt", *a.model, a.adam, sample_state());
   Trained b;  // the same run in other memory
   save_checkpoint(dir + "/b.pt", *b.model, b.adam, sample_state());
-  EXPECT_EQ(testing::run_command("cmp " + dir + "/a.pt " + dir + "/b.pt").exit_code, 0);
+  EXPECT_EQ(test_support::run_command("cmp " + dir + "/a.pt " + dir + "/b.pt").exit_code, 0);
 
   torch::nn::Linear model(torch::nn::LinearOptions(3, 2));
   torch::optim::Adam adam(model->parameters(), torch::optim::AdamOptions(0.1));
@@ -82,7 +82,7 @@ TEST(Checkpoint, AdamStateComesBackByNameAndFilesRepeat) {
 }
 
 TEST(Checkpoint, DamagedOrNonFiniteWeightsAreRefusedNamingTheFile) {
-  const std::string dir = testing::temp_dir("checkpoint_damage");
+  const std::string dir = test_support::temp_dir("checkpoint_damage");
   torch::nn::Linear model(torch::nn::LinearOptions(3, 2));
   torch::optim::Adam adam(model->parameters(), torch::optim::AdamOptions(0.1));
   Trained t;
@@ -98,15 +98,15 @@ TEST(Checkpoint, DamagedOrNonFiniteWeightsAreRefusedNamingTheFile) {
     std::string flipped = bytes;
     flipped[at] = static_cast<char>(flipped[at] ^ 0x10);
     const std::string path = write("flip.pt", flipped);
-    testing::expect_error<core::Error>([&] { load_checkpoint(path, *model, adam); }, path,
-                                       "do not match their checksum");
+    test_support::expect_error<core::Error>([&] { load_checkpoint(path, *model, adam); }, path,
+                                            "do not match their checksum");
   }
   const std::string cut = write("cut.pt", bytes.substr(0, bytes.size() - 100));
-  testing::expect_error<core::Error>([&] { read_checkpoint_state(cut); }, cut,
-                                     "damaged checkpoint");
+  test_support::expect_error<core::Error>([&] { read_checkpoint_state(cut); }, cut,
+                                          "damaged checkpoint");
   const std::string text = write("text.pt", "not a checkpoint at all, nor long enough");
-  testing::expect_error<core::Error>([&] { read_checkpoint_state(text); }, text,
-                                     "not a melrecon checkpoint");
+  test_support::expect_error<core::Error>([&] { read_checkpoint_state(text); }, text,
+                                          "not a melrecon checkpoint");
   // Weights saved non-finite (with a matching checksum).
   Trained diverged;
   {
@@ -114,8 +114,8 @@ TEST(Checkpoint, DamagedOrNonFiniteWeightsAreRefusedNamingTheFile) {
     diverged.model->bias[1].fill_(std::numeric_limits<float>::quiet_NaN());
   }
   save_checkpoint(dir + "/nan.pt", *diverged.model, diverged.adam, sample_state());
-  testing::expect_error<core::Error>([&] { load_checkpoint(dir + "/nan.pt", *model, adam); },
-                                     dir + "/nan.pt", "non-finite");
+  test_support::expect_error<core::Error>([&] { load_checkpoint(dir + "/nan.pt", *model, adam); },
+                                          dir + "/nan.pt", "non-finite");
 }
 
 }  // namespace

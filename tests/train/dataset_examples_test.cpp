@@ -21,7 +21,7 @@ namespace fs = std::filesystem;
 
 // A 2D dataset of one case whose maps files were removed.
 std::string dataset_without_maps(const std::string& name) {
-  const std::string dir = testing::temp_dir(name) + "/data";
+  const std::string dir = test_support::temp_dir(name) + "/data";
   sim::simulate_dataset(
       sim::SimulateOptions(io::DataKind::image2d, {24, 20}).cases(1).coils(4).seed(2), dir);
   fs::remove(dir + "/case_0000/maps.cfl");
@@ -43,7 +43,7 @@ TEST(DatasetMaps, EstimatedOnceAndCachedBesideTheDataNotInIt) {
 
 TEST(DatasetMaps, ASharedCacheFolderKeepsTheDataFolderUntouched) {
   const std::string dir = dataset_without_maps("dataset_maps_shared");
-  const std::string cache = testing::temp_dir("dataset_maps_shared_cache");
+  const std::string cache = test_support::temp_dir("dataset_maps_shared_cache");
   ::setenv("MELRECON_MAP_CACHE", cache.c_str(), 1);
   const at::Tensor maps = ExampleSource(dir).load({0, 0}).maps;
   ::unsetenv("MELRECON_MAP_CACHE");
@@ -56,14 +56,14 @@ TEST(DatasetMaps, ASharedCacheFolderKeepsTheDataFolderUntouched) {
 }
 
 TEST(DatasetExamples, AKindThatContradictsTheDataIsNamed) {
-  const std::string dir = testing::temp_dir("dataset_kind") + "/data";
+  const std::string dir = test_support::temp_dir("dataset_kind") + "/data";
   sim::simulate_dataset(
       sim::SimulateOptions(io::DataKind::cine, {6, 16, 16}).cases(1).coils(2).seed(1), dir);
   io::DatasetInfo info = io::read_dataset_info(dir);
   info.kind = io::DataKind::volume3d;  // a cine dataset labelled 3d
   io::write_dataset_info(dir, info);
-  testing::expect_error<core::Error>([&] { ExampleSource source(dir); }, dir + "/dataset.json",
-                                     "kind '3d', but");
+  test_support::expect_error<core::Error>([&] { ExampleSource source(dir); }, dir + "/dataset.json",
+                                          "kind '3d', but");
 }
 
 }  // namespace

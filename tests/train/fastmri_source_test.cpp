@@ -49,11 +49,11 @@ at::Tensor simulated(uint64_t seed, bool reference = false) {
 
 // <test dir>/h5/file_a.h5, file_b.h5, stored as fastMRI does: [slices, coils, readout, phase].
 std::string write_fastmri_folder(const std::string& test) {
-  const std::string dir = testing::temp_dir(test) + "/h5";
+  const std::string dir = test_support::temp_dir(test) + "/h5";
   fs::create_directories(dir);
   for (size_t i = 0; i < kStems.size(); ++i) {
-    testing::write_fastmri(dir + "/" + kStems[i] + ".h5", simulated(i + 1).transpose(2, 3),
-                           kHeader);
+    test_support::write_fastmri(dir + "/" + kStems[i] + ".h5", simulated(i + 1).transpose(2, 3),
+                                kHeader);
   }
   return dir;
 }
@@ -89,8 +89,8 @@ TEST(FastmriSource, EverySliceIsAnExampleWithThePhaseEncodingOnY) {
     const at::Tensor truth =
         simulated(ref.case_index + 1, true).narrow(0, ref.batch_index, 1).abs().to(at::kFloat);
     const at::Tensor object = truth > 0.1 * truth.max();
-    EXPECT_LT(testing::relative_error(e.reference.abs().masked_select(object),
-                                      truth.masked_select(object)),
+    EXPECT_LT(test_support::relative_error(e.reference.abs().masked_select(object),
+                                           truth.masked_select(object)),
               0.05)
         << e.name;
   }
@@ -134,7 +134,7 @@ TEST(FastmriSource, MapsAreEstimatedOnceAndReadBackNextTime) {
   ExampleSource third(dir);
   const LoadedExample e = third.load({0, 1});
   EXPECT_TRUE(at::equal(e.maps, rotated));
-  EXPECT_LT(testing::relative_error(e.reference, estimated[1].reference * back), 1e-5);
+  EXPECT_LT(test_support::relative_error(e.reference, estimated[1].reference * back), 1e-5);
 }
 
 TEST(FastmriSource, WithoutAWritableCacheFolderMapsStayInMemory) {
@@ -176,33 +176,34 @@ TEST(FastmriSource, TrainsAndEvaluatesOnTheFolder) {
 }
 
 TEST(FastmriSource, BadInputsAreOneLineErrorsNamingThePath) {
-  const std::string root = testing::temp_dir("fastmri_source_errors");
+  const std::string root = test_support::temp_dir("fastmri_source_errors");
   const auto open = [](const std::string& path) { return [path] { ExampleSource s(path); }; };
 
   // A missing .h5 file is a missing file, not a missing dataset folder.
-  EXPECT_NE(testing::reader_error(root + "/none.h5", open(root + "/none.h5")).find("no such file"),
-            std::string::npos);
+  EXPECT_NE(
+      test_support::reader_error(root + "/none.h5", open(root + "/none.h5")).find("no such file"),
+      std::string::npos);
 
   fs::create_directories(root + "/empty");
-  EXPECT_NE(testing::reader_error(root + "/empty", open(root + "/empty")).find("neither"),
+  EXPECT_NE(test_support::reader_error(root + "/empty", open(root + "/empty")).find("neither"),
             std::string::npos);
 
   // The reader's own errors (tests/io/fastmri_h5_test.cpp) come through as they are.
   fs::create_directories(root + "/corrupt");
-  testing::write_fastmri(root + "/corrupt/good.h5", simulated(1).transpose(2, 3), kHeader);
+  test_support::write_fastmri(root + "/corrupt/good.h5", simulated(1).transpose(2, 3), kHeader);
   std::ofstream(root + "/corrupt/text.h5") << "not HDF5\n";
-  EXPECT_NE(testing::reader_error(root + "/corrupt/text.h5", open(root + "/corrupt"))
+  EXPECT_NE(test_support::reader_error(root + "/corrupt/text.h5", open(root + "/corrupt"))
                 .find("not an HDF5 file"),
             std::string::npos);
 
   at::Tensor bad = simulated(1).transpose(2, 3).contiguous();
   bad[1][0][3][3] = std::numeric_limits<double>::quiet_NaN();
-  testing::write_fastmri(root + "/nan.h5", bad, kHeader);
+  test_support::write_fastmri(root + "/nan.h5", bad, kHeader);
   ExampleSource source(root + "/nan.h5");
-  EXPECT_NE(testing::reader_error(root + "/nan.h5",
-                                  [&] {
-                                    source.load({0, 1});
-                                  })
+  EXPECT_NE(test_support::reader_error(root + "/nan.h5",
+                                       [&] {
+                                         source.load({0, 1});
+                                       })
                 .find("'kspace' slice 1: contains 1 non-finite"),
             std::string::npos);
 }

@@ -45,8 +45,8 @@ TEST(ModelFactory, UNetReplacesTheCnn) {
 TEST(ModelFactory, TileListMustFitTheData) {
   ModelConfig m;
   m.tile = {32, 32, 32};
-  testing::expect_error<core::Error>([&] { modl_options(m, io::DataKind::image2d); }, "model.tile",
-                                     "needs 2 sizes for 2d data");
+  test_support::expect_error<core::Error>([&] { modl_options(m, io::DataKind::image2d); },
+                                          "model.tile", "needs 2 sizes for 2d data");
 }
 
 }  // namespace

@@ -22,7 +22,7 @@ TEST(TensorBoard, Crc32cKnownValue) {
 }
 
 TEST(TensorBoard, RecordsAreFramedAndCarryTheScalar) {
-  const std::string dir = testing::temp_dir("tensorboard");
+  const std::string dir = test_support::temp_dir("tensorboard");
   std::string path;
   {
     TensorBoardWriter w(dir);

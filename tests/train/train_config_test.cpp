@@ -22,7 +22,7 @@ std::string error_of(Fn fn) {
 }
 
 TEST(TrainConfig, FileThenOverridesAndRoundTrip) {
-  const std::string dir = testing::temp_dir("train_config");
+  const std::string dir = test_support::temp_dir("train_config");
   std::ofstream(dir + "/c.json")
       << R"({"model": {"unrolls": 7, "conv": "2+1d"}, "optim": {"lr": 0.002}})";
   const TrainConfig c =
@@ -38,7 +38,7 @@ TEST(TrainConfig, FileThenOverridesAndRoundTrip) {
 }
 
 TEST(TrainConfig, ErrorsNameTheFileAndKey) {
-  const std::string dir = testing::temp_dir("train_config_errors");
+  const std::string dir = test_support::temp_dir("train_config_errors");
   std::ofstream(dir + "/typo.json") << R"({"model": {"unrols": 7}})";
   EXPECT_NE(error_of([&] {
               load_config(dir + "/typo.json", {});
@@ -83,26 +83,28 @@ TEST(TrainConfig, EveryKeyHasItsRangeAndErrorsNameWhereTheValueCameFrom) {
       {"optim.lr=0", "'optim.lr' is 0, expected > 0"},
   };
   for (const auto& [override_, what] : refused) {
-    testing::expect_error<core::Error>([&] { load_config("", {override_}); },
-                                       "override '" + override_ + "'", what);
+    test_support::expect_error<core::Error>([&] { load_config("", {override_}); },
+                                            "override '" + override_ + "'", what);
   }
   // The Lipschitz bound holds with zero padding only.
-  testing::expect_error<core::Error>(
+  test_support::expect_error<core::Error>(
       [&] {
         load_config("", {"model.lipschitz=0.9", "model.padding=replicate"});
       },
       "model.lipschitz", "needs 'model.padding' zeros");
   // A wrong type in the file is reported with the file, not with a later override.
-  const std::string dir = testing::temp_dir("train_config_origins");
+  const std::string dir = test_support::temp_dir("train_config_origins");
   std::ofstream(dir + "/c.json") << R"({"model": {"features": "many"}})";
-  testing::expect_error<core::Error>([&] { load_config(dir + "/c.json", {"model.unrolls=3"}); },
-                                     dir + "/c.json", "'model.features' must be a number");
+  test_support::expect_error<core::Error>(
+      [&] { load_config(dir + "/c.json", {"model.unrolls=3"}); }, dir + "/c.json",
+      "'model.features' must be a number");
   // A range error in the file names the file.
   std::ofstream(dir + "/r.json") << R"({"model": {"unrolls": 0}})";
-  testing::expect_error<core::Error>([&] { load_config(dir + "/r.json", {"model.features=8"}); },
-                                     dir + "/r.json", "'model.unrolls' is 0");
-  testing::expect_error<core::Error>([&] { load_config(dir, {}); }, dir,
-                                     "is a folder, not a configuration file");
+  test_support::expect_error<core::Error>(
+      [&] { load_config(dir + "/r.json", {"model.features=8"}); }, dir + "/r.json",
+      "'model.unrolls' is 0");
+  test_support::expect_error<core::Error>([&] { load_config(dir, {}); }, dir,
+                                          "is a folder, not a configuration file");
 }
 
 TEST(TrainConfig, ScaleKeys) {
@@ -115,7 +117,7 @@ TEST(TrainConfig, ScaleKeys) {
   EXPECT_EQ(to_json(from_json(to_json(c), "round trip")), to_json(c));
   EXPECT_TRUE(load_config("", {}).model.tile.empty());  // untiled by default
   const auto refused = [](const std::string& override_, const std::string& what) {
-    testing::expect_error<core::Error>([&] { load_config("", {override_}); }, "model.", what);
+    test_support::expect_error<core::Error>([&] { load_config("", {override_}); }, "model.", what);
   };
   refused("model.tile=32", "'model.tile' must be a list of integers");
   refused("model.tile=[-1, 8]", "'model.tile' holds -1, expected each in [0, 65536]");
@@ -133,7 +135,7 @@ TEST(TrainConfig, UNetKeys) {
   EXPECT_EQ(c.model.unet_levels, 3);
   EXPECT_EQ(load_config("", {}).model.net, "cnn");
   const auto refused = [](std::vector<std::string> overrides, const std::string& what) {
-    testing::expect_error<core::Error>([&] { load_config("", overrides); }, "model.", what);
+    test_support::expect_error<core::Error>([&] { load_config("", overrides); }, "model.", what);
   };
   refused({"model.net=resnet"}, "'model.net' is 'resnet'");
   refused({"model.net=unet", "model.unet_levels=0"}, "'model.unet_levels' is 0, expected [1, 6]");

@@ -24,7 +24,7 @@ namespace melrecon::train {
 namespace {
 
 std::string tiny_dataset(const std::string& name) {
-  const std::string dir = testing::temp_dir(name);
+  const std::string dir = test_support::temp_dir(name);
   sim::simulate_dataset(
       sim::SimulateOptions(io::DataKind::image2d, {24, 20}).cases(3).coils(4).seed(3),
       dir + "/data");
@@ -59,8 +59,8 @@ TEST(Trainer, ResumedRunEndsBitIdenticalToAnUninterruptedOne) {
   for (size_t i = 0; i < a.size(); ++i) EXPECT_TRUE(at::equal(a[i], b[i])) << "parameter " << i;
   // The final checkpoints are the same bytes (weights, Adam's state, data position), so `cmp`
   // is a valid check of a resume.
-  EXPECT_EQ(testing::run_command("cmp " + dir + "/straight/checkpoint.pt " + dir +
-                                 "/interrupted/checkpoint.pt")
+  EXPECT_EQ(test_support::run_command("cmp " + dir + "/straight/checkpoint.pt " + dir +
+                                      "/interrupted/checkpoint.pt")
                 .exit_code,
             0);
   // The log of the resumed run has each step once.
@@ -85,7 +85,7 @@ TEST(Trainer, TilesCoilChunksAndOffloadTrainTheSameNetwork) {
   const auto a = weights_of(dir + "/plain"), b = weights_of(dir + "/scaled");
   ASSERT_EQ(a.size(), b.size());
   for (size_t i = 0; i < a.size(); ++i) {
-    EXPECT_LT(testing::relative_error(b[i], a[i]), 1e-5) << "parameter " << i;
+    EXPECT_LT(test_support::relative_error(b[i], a[i]), 1e-5) << "parameter " << i;
   }
   // bfloat16 CNN: trains, its weights stay float32.
   TrainConfig bf16 = plain;

@@ -15,10 +15,10 @@
 namespace melrecon::varnet {
 namespace {
 
-using testing::expect_same_gradients;
-using testing::Gradients;
-using testing::gradients_of;
-using testing::SmallGeometry;
+using test_support::expect_same_gradients;
+using test_support::Gradients;
+using test_support::gradients_of;
+using test_support::SmallGeometry;
 
 VarNet small_varnet(const VarNetOptions& options, uint64_t seed) {
   at::manual_seed(seed);
@@ -29,31 +29,31 @@ VarNet small_varnet(const VarNetOptions& options, uint64_t seed) {
 }
 
 TEST(VarNet, AnUnrollIsTheStatedGradientStep) {
-  const SmallGeometry g = testing::small_geometries()[0];
-  const auto problem = testing::small_problem(g, 1);
-  VarNet model = small_varnet(testing::small_varnet_options(g, 2, 0.0, 0.7), 2);
-  const at::Tensor x = testing::random_complex(problem.aty.sizes(), 3);
+  const SmallGeometry g = test_support::small_geometries()[0];
+  const auto problem = test_support::small_problem(g, 1);
+  VarNet model = small_varnet(test_support::small_varnet_options(g, 2, 0.0, 0.7), 2);
+  const at::Tensor x = test_support::random_complex(problem.aty.sizes(), 3);
   torch::NoGradGuard no_grad;
   // η is stored as log η in float32 at construction: 0.7 to float32's precision.
   const double eta = model->step_sizes()[1].item<double>();
   EXPECT_NEAR(eta, 0.7, 1e-7);
   const at::Tensor expected =
       x - eta * (problem.op.normal(x) - problem.aty) - model->regulariser(1)->residual(x);
-  EXPECT_LT(testing::relative_error(model->unroll(1, x, problem), expected), 1e-12);
+  EXPECT_LT(test_support::relative_error(model->unroll(1, x, problem), expected), 1e-12);
   EXPECT_TRUE(at::equal(model->initial(problem), problem.aty));
 }
 
 TEST(VarNet, CgSenseStartSolvesTheRegularisedNormalEquations) {
-  const SmallGeometry g = testing::small_geometries()[0];
-  const auto problem = testing::small_problem(g, 4);
-  VarNetOptions o = testing::small_varnet_options(g, 2);
+  const SmallGeometry g = test_support::small_geometries()[0];
+  const auto problem = test_support::small_problem(g, 4);
+  VarNetOptions o = test_support::small_varnet_options(g, 2);
   o.initial = Initial::cg_sense;
   o.initial_lambda = 0.1;
   o.initial_cg_iters = 200;
   VarNet model = small_varnet(o, 5);
   const at::Tensor x0 = model->initial(problem);
   const at::Tensor residual = problem.op.normal(x0) + 0.1 * x0 - problem.aty;
-  EXPECT_LT(testing::relative_error(residual + problem.aty, problem.aty), 1e-8);
+  EXPECT_LT(test_support::relative_error(residual + problem.aty, problem.aty), 1e-8);
   EXPECT_THROW(parse_initial("zero"), core::UsageError);
 }
 
@@ -61,10 +61,10 @@ class VarNetStrategies : public ::testing::TestWithParam<SmallGeometry> {};
 
 TEST_P(VarNetStrategies, MelEqualsFullToRoundOff) {
   const SmallGeometry& g = GetParam();
-  const auto problem = testing::small_problem(g, 1);
+  const auto problem = test_support::small_problem(g, 1);
   for (const bool shared : {true, false}) {
     for (const Initial start : {Initial::aty, Initial::cg_sense}) {
-      VarNetOptions o = testing::small_varnet_options(g, 4);
+      VarNetOptions o = test_support::small_varnet_options(g, 4);
       o.share_weights = shared;
       o.initial = start;
       VarNet model = small_varnet(o, 2);
@@ -82,8 +82,8 @@ TEST_P(VarNetStrategies, MelEqualsFullToRoundOff) {
 
 TEST_P(VarNetStrategies, MelInvertibleWithinToleranceWhereContractive) {
   const SmallGeometry& g = GetParam();
-  const auto problem = testing::small_problem(g, 5);
-  VarNet model = small_varnet(testing::small_varnet_options(g, 6, /*lipschitz=*/0.5, 0.3), 6);
+  const auto problem = test_support::small_problem(g, 5);
+  VarNet model = small_varnet(test_support::small_varnet_options(g, 6, /*lipschitz=*/0.5, 0.3), 6);
   const Gradients full = gradients_of("full", *model, problem);
   const Gradients inv =
       gradients_of("mel-invertible", *model, problem, mel::StrategyOptions().checkpoint_every(3));
@@ -94,19 +94,19 @@ TEST_P(VarNetStrategies, MelInvertibleWithinToleranceWhereContractive) {
 }
 
 INSTANTIATE_TEST_SUITE_P(AllGeometries, VarNetStrategies,
-                         ::testing::ValuesIn(testing::small_geometries()),
+                         ::testing::ValuesIn(test_support::small_geometries()),
                          [](const auto& info) { return info.param.name; });
 
 TEST(VarNet, MelInvertibleRefusesUnrollsThatAreNotContractive) {
-  const SmallGeometry g = testing::small_geometries()[0];
-  const auto problem = testing::small_problem(g, 7);
-  VarNet plain = small_varnet(testing::small_varnet_options(g, 3), 8);  // no Lipschitz bound
-  testing::expect_error<core::Error>([&] { gradients_of("mel-invertible", *plain, problem); },
-                                     "mel-invertible with varnet", "needs a contractive CNN");
+  const SmallGeometry g = test_support::small_geometries()[0];
+  const auto problem = test_support::small_problem(g, 7);
+  VarNet plain = small_varnet(test_support::small_varnet_options(g, 3), 8);  // no Lipschitz bound
+  test_support::expect_error<core::Error>([&] { gradients_of("mel-invertible", *plain, problem); },
+                                          "mel-invertible with varnet", "needs a contractive CNN");
   // Bounded CNN, but step 0.9 + Lip(R) 0.5 >= 1.
-  VarNet steep = small_varnet(testing::small_varnet_options(g, 3, 0.5, 0.9), 8);
-  testing::expect_error<core::Error>([&] { gradients_of("mel-invertible", *steep, problem); },
-                                     "VarNet unroll 2", "is not contractive");
+  VarNet steep = small_varnet(test_support::small_varnet_options(g, 3, 0.5, 0.9), 8);
+  test_support::expect_error<core::Error>([&] { gradients_of("mel-invertible", *steep, problem); },
+                                          "VarNet unroll 2", "is not contractive");
 }
 
 }  // namespace

@@ -8,12 +8,12 @@
 
 namespace melrecon::train {
 
-struct SelfCheckOptions {
+struct SelftestOptions {
   int64_t num_unrolls = 5;
   uint64_t seed = 1;
 };
 
-struct SelfCheckRow {
+struct SelftestRow {
   std::string arch;             // "modl" | "varnet"
   std::string data;             // "2d" | "3d" | "cine"
   std::string strategy;         // "full" | "mel" | "mel-invertible"
@@ -26,7 +26,7 @@ struct SelfCheckRow {
   bool ok() const { return gradient_error <= tolerance; }
 };
 
-std::vector<SelfCheckRow> run_self_check(const SelfCheckOptions& options);
-std::string format_self_check(const std::vector<SelfCheckRow>& rows);
+std::vector<SelftestRow> run_selftest(const SelftestOptions& options);
+std::string format_selftest(const std::vector<SelftestRow>& rows);
 
 }  // namespace melrecon::train

@@ -1,4 +1,4 @@
-#include "train/self_check.h"
+#include "train/selftest.h"
 
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
@@ -53,8 +53,8 @@ std::shared_ptr<unrolled::UnrolledModel> build(const std::string& arch, const Ca
 }
 
 // Every strategy on one architecture and data kind, `full` first as the reference.
-void check_case(const std::string& arch, const Case& c, const SelfCheckOptions& options,
-                std::vector<SelfCheckRow>& rows) {
+void check_case(const std::string& arch, const Case& c, const SelftestOptions& options,
+                std::vector<SelftestRow>& rows) {
   const c10::Device cpu(c10::kCPU);
   const unrolled::Problem problem = unrolled::random_problem(c.spec, options.seed);
   at::manual_seed(options.seed);
@@ -73,15 +73,14 @@ void check_case(const std::string& arch, const Case& c, const SelfCheckOptions& 
     core::PeakScope scope(cpu);
     const auto start = std::chrono::steady_clock::now();
     const mel::StepResult step = strategy->forward_backward(model, problem, loss);
-    SelfCheckRow row{
-        arch,
-        c.name,
-        name,
-        0.0,
-        tolerance_of(name),
-        scope.peak_increase(),
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
-        step.stats.fallbacks};
+    SelftestRow row{arch,
+                    c.name,
+                    name,
+                    0.0,
+                    tolerance_of(name),
+                    scope.peak_increase(),
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
+                    step.stats.fallbacks};
     for (double e : step.stats.inversion_errors) row.max_drift = std::max(row.max_drift, e);
     std::vector<at::Tensor> grads;
     for (const auto& p : model.module().parameters()) grads.push_back(p.grad().clone());
@@ -101,16 +100,16 @@ void check_case(const std::string& arch, const Case& c, const SelfCheckOptions& 
 
 }  // namespace
 
-std::vector<SelfCheckRow> run_self_check(const SelfCheckOptions& options) {
+std::vector<SelftestRow> run_selftest(const SelftestOptions& options) {
   core::MemoryMeter::install();
-  std::vector<SelfCheckRow> rows;
+  std::vector<SelftestRow> rows;
   for (const std::string arch : {"modl", "varnet"}) {
     for (const Case& c : cases()) check_case(arch, c, options, rows);
   }
   return rows;
 }
 
-std::string format_self_check(const std::vector<SelfCheckRow>& rows) {
+std::string format_selftest(const std::vector<SelftestRow>& rows) {
   std::string out = fmt::format("{:<7} {:<5} {:<15} {:>18} {:>10} {:>12} {:>9} {:>9} {:>9}  {}\n",
                                 "arch", "data", "strategy", "max rel grad error", "tolerance",
                                 "peak bytes", "seconds", "drift", "fallbacks", "result");

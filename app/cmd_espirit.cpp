@@ -9,6 +9,7 @@
 #include "core/tensor_checks.h"
 #include "io/bart_layout.h"
 #include "io/cfl.h"
+#include "train/case_completion.h"
 
 namespace melrecon::app {
 namespace {
@@ -21,18 +22,6 @@ struct EspiritArgs {
   calib::CoilMapOptions options;
   std::optional<double> crop;
 };
-
-calib::Kind calib_kind(io::DataKind kind) {
-  switch (kind) {
-    case io::DataKind::image2d:
-      return calib::Kind::image2d;
-    case io::DataKind::volume3d:
-      return calib::Kind::volume3d;
-    case io::DataKind::cine:
-      return calib::Kind::cine;
-  }
-  return calib::Kind::image2d;
-}
 
 void run_espirit(EspiritArgs a) {
   a.options.method(calib::parse_method(a.method));
@@ -50,7 +39,7 @@ void run_espirit(EspiritArgs a) {
   core::check_finite(kspace, file);
   at::Tensor maps;
   try {
-    maps = calib::estimate_coil_maps(kspace, calib_kind(kind), a.options);
+    maps = calib::estimate_coil_maps(kspace, train::calib_kind(kind), a.options);
   } catch (const core::Error& e) {
     core::fail("{}: {}", file, e.what());
   }

@@ -4,7 +4,6 @@
 #include "mri/sense_op.h"
 
 namespace melrecon::train {
-namespace {
 
 calib::Kind calib_kind(io::DataKind kind) {
   switch (kind) {
@@ -17,8 +16,6 @@ calib::Kind calib_kind(io::DataKind kind) {
   }
   return calib::Kind::image2d;
 }
-
-}  // namespace
 
 void complete_case(io::CaseData& c, io::DataKind kind, const std::vector<int64_t>& fft_axes,
                    const std::function<void(const at::Tensor&)>& store_maps) {

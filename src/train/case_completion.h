@@ -9,9 +9,13 @@
 #include <functional>
 #include <vector>
 
+#include "calib/coil_maps.h"
 #include "io/dataset.h"
 
 namespace melrecon::train {
+
+// The coil-map estimator's geometry for a kind of data (also `melrecon espirit`'s).
+calib::Kind calib_kind(io::DataKind kind);
 
 // Fills `c.maps` (when undefined) and `c.reference` (when undefined). Estimated maps are passed
 // to `store_maps`, so that the caller keeps them for the next time the case is read.

@@ -1,0 +1,63 @@
+#include <ATen/ATen.h>
+#include <gtest/gtest.h>
+#include <torch/autograd.h>
+
+#include "core/error.h"
+#include "nn/conv_layer.h"
+#include "nn/network_body.h"
+#include "nn/residual_cnn.h"
+#include "nn/unet.h"
+#include "support/test_support.h"
+
+namespace melrecon::nn {
+namespace {
+
+// model.conv3d: the native conv3d and the depth-major node are the same function, for the CNN's
+// 3D and (2+1)D kernels and the U-Net, with either padding.
+TEST(Conv3dPath, NativeAndDepthMajorAgree) {
+  auto grads_of = [](ResidualNet& net, const at::Tensor& x) {
+    const at::Tensor xg = x.clone().requires_grad_(true);
+    const at::Tensor y = net.forward(xg);
+    std::vector<at::Tensor> wrt = net.parameters();
+    wrt.push_back(xg);
+    auto g = torch::autograd::grad({(y * y).sum()}, wrt);
+    g.push_back(y);
+    return g;
+  };
+  const at::Tensor x = at::randn({1, 2, 6, 9, 8}, at::kDouble);
+  for (bool replicate : {false, true}) {
+    for (int net = 0; net < 3; ++net) {
+      SCOPED_TRACE(::testing::Message() << "net " << net << " replicate " << replicate);
+      std::vector<std::shared_ptr<ResidualNet>> pair;
+      for (Conv3dPath path : {Conv3dPath::native, Conv3dPath::depth_major}) {
+        at::manual_seed(4);
+        if (net < 2) {
+          pair.push_back(std::make_shared<ResidualCnnImpl>(
+              ResidualCnnOptions()
+                  .kind(net == 0 ? ConvKind::conv3d : ConvKind::conv2p1d)
+                  .num_layers(3)
+                  .features(4)
+                  .replicate_padding(replicate)
+                  .conv3d_path(path)));
+        } else {
+          pair.push_back(std::make_shared<UNetImpl>(UNetOptions()
+                                                        .spatial_rank(3)
+                                                        .levels(1)
+                                                        .features(4)
+                                                        .replicate_padding(replicate)
+                                                        .conv3d_path(path)));
+        }
+        pair.back()->to(at::kDouble);
+      }
+      const auto native = grads_of(*pair[0], x), depth_major = grads_of(*pair[1], x);
+      ASSERT_EQ(native.size(), depth_major.size());
+      for (size_t i = 0; i < native.size(); ++i) {
+        EXPECT_LT(test_support::relative_error(depth_major[i], native[i]), 1e-12) << "tensor " << i;
+      }
+    }
+  }
+  EXPECT_THROW(parse_conv3d_path("cudnn"), core::Error);
+}
+
+}  // namespace
+}  // namespace melrecon::nn

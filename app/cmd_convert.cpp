@@ -1,5 +1,6 @@
 #include <iostream>
 
+#include "app/choice_option.h"
 #include "app/commands.h"
 #include "core/error.h"
 #include "io/raw_convert.h"
@@ -20,9 +21,9 @@ void run_convert(const ConvertArgs& a) {
   const std::vector<std::string> inputs(a.paths.begin(), a.paths.end() - 1);
   const std::string& dir = a.paths.back();
   const io::DatasetInfo info =
-      io::convert_raw_files(inputs, dir, io::parse_raw_format(a.format), a.overwrite);
-  std::cout << "convert: " << info.cases.size() << " " << io::to_string(info.kind) << " case(s) -> "
-            << dir << "\n";
+      io::convert_raw_files(inputs, dir, core::parse_choice<io::RawFormat>(a.format), a.overwrite);
+  std::cout << "convert: " << info.cases.size() << " " << core::choice_name(info.kind)
+            << " case(s) -> " << dir << "\n";
 }
 
 }  // namespace
@@ -41,7 +42,7 @@ void add_convert_command(CLI::App& app) {
                   "Input format: auto (fastMRI if the file has 'kspace', ISMRMRD if it has a "
                   "'dataset' group), fastmri or ismrmrd")
       ->capture_default_str()
-      ->check(CLI::IsMember({"auto", "fastmri", "ismrmrd"}));
+      ->check(names_of<io::RawFormat>());
   cmd->add_flag("--overwrite", args->overwrite,
                 "Replace an existing non-empty dataset folder whole (it is swapped for the new one "
                 "once that is complete); without it such a folder is refused");

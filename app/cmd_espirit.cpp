@@ -3,6 +3,7 @@
 #include <iostream>
 #include <optional>
 
+#include "app/choice_option.h"
 #include "app/commands.h"
 #include "calib/coil_maps.h"
 #include "core/error.h"
@@ -24,7 +25,7 @@ struct EspiritArgs {
 };
 
 void run_espirit(EspiritArgs a) {
-  a.options.method(calib::parse_method(a.method));
+  a.options.method(core::parse_choice<calib::Method>(a.method));
   if (a.crop) a.options.crop(*a.crop);
   try {
     a.options.validate();
@@ -33,8 +34,8 @@ void run_espirit(EspiritArgs a) {
   }
   const std::string file = io::cfl_base_name(a.kspace) + ".cfl";
   const io::CflArray array = io::read_cfl(a.kspace);
-  const io::DataKind kind =
-      a.kind == "auto" ? io::infer_kind(array.dims, file) : io::parse_data_kind(a.kind);
+  const io::DataKind kind = a.kind == "auto" ? io::infer_kind(array.dims, file)
+                                             : core::parse_choice<io::DataKind>(a.kind);
   const at::Tensor kspace = io::from_bart(array, io::Role::kspace, kind, file);
   core::check_finite(kspace, file);
   at::Tensor maps;
@@ -45,7 +46,7 @@ void run_espirit(EspiritArgs a) {
   }
   io::write_bart(a.out, maps, io::Role::maps, kind);
   const double kept = (maps.abs().sum(1) > 0).to(at::kDouble).mean().item<double>();
-  std::cout << calib::to_string(a.options.method_) << ": " << io::to_string(kind) << " maps "
+  std::cout << core::choice_name(a.options.method_) << ": " << core::choice_name(kind) << " maps "
             << core::shape_string(maps.sizes()) << ", non-zero at " << 100.0 * kept
             << "% of the pixels -> " << a.out << "\n";
 }
@@ -64,12 +65,12 @@ void add_espirit_command(CLI::App& app) {
                   "espirit: eigenvector maps of the calibration operator; lowres: low-resolution "
                   "coil images / their root-sum-of-squares (fast, blurs at object edges)")
       ->capture_default_str()
-      ->check(CLI::IsMember({"espirit", "lowres"}));
+      ->check(names_of<calib::Method>());
   cmd->add_option("--kind", args->kind,
                   "Data kind: auto (from the header), 2d, 3d (inverse FFT along the readout, one "
                   "(Z, Y) calibration per x) or cine (time-averaged k-space)")
       ->capture_default_str()
-      ->check(CLI::IsMember({"auto", "2d", "3d", "cine"}));
+      ->check(names_of<io::DataKind>({"auto"}));
   cmd->add_option("--calib", args->options.calib_size_,
                   "Largest side of the fully sampled calibration region (bart ecalib -r)")
       ->capture_default_str()

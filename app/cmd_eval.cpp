@@ -5,6 +5,7 @@
 #include <iostream>
 #include <optional>
 
+#include "app/choice_option.h"
 #include "app/commands.h"
 #include "core/error.h"
 #include "io/atomic_file.h"
@@ -17,31 +18,52 @@ namespace {
 struct EvalArgs {
   train::EvalOptions options;
   std::string model, json, markdown, pattern;
+  std::vector<std::string> methods;
   std::optional<double> accel;
   std::optional<int64_t> calib;
 };
 
-void run_eval(EvalArgs a) {
-  const auto& m = a.options.methods;
-  for (const char* trained : {"modl", "varnet"}) {
-    if (a.model.empty() && std::find(m.begin(), m.end(), trained) != m.end()) {
-      throw core::UsageError(std::string("eval: --methods ") + trained +
-                             " needs --model (a run folder or checkpoint)");
+// --methods: baselines by name, the trained model by its architecture's name (which must be
+// the model's).
+void select_methods(const std::vector<std::string>& names, const train::TrainedModel* trained,
+                    train::EvalOptions& options) {
+  if (names.empty()) return;  // every baseline and the model
+  options.baselines.emplace();
+  options.with_model = false;
+  for (const std::string& name : names) {
+    if (const auto arch = choices(train::Arch{}).find(name)) {
+      if (trained == nullptr) {
+        throw core::UsageError("eval: --methods " + name +
+                               " needs --model (a run folder or checkpoint)");
+      }
+      const char* model_arch = core::choice_name(trained->config.model.arch);
+      if (*arch != trained->config.model.arch) {
+        throw core::UsageError("eval: --methods " + name + ", but the model is " + model_arch);
+      }
+      options.with_model = true;
+    } else {
+      options.baselines->push_back(core::parse_choice<train::Baseline>(name));
     }
   }
+}
+
+void run_eval(EvalArgs a) {
   std::optional<train::TrainedModel> trained;
   if (!a.model.empty()) {
     trained = train::load_trained_model(a.model, c10::Device(a.options.device));
     a.options.sampling = trained->config.sampling;  // test under the training's sampling
   }
+  select_methods(a.methods, trained ? &*trained : nullptr, a.options);
   if (a.accel) a.options.sampling.accel = *a.accel;
   if (a.calib) a.options.sampling.calib = *a.calib;
-  if (!a.pattern.empty()) a.options.sampling.pattern = a.pattern;
-  a.options.sampling.source = "generate";
+  if (!a.pattern.empty())
+    a.options.sampling.pattern = core::parse_choice<sampling::MaskKind>(a.pattern);
+  a.options.sampling.source = train::MaskSource::generate;
   const train::EvalReport report = train::evaluate(a.options, trained ? &*trained : nullptr);
   std::cout << fmt::format("{} ({} examples) at R = {}, {} masks (seed {}):\n", a.options.data,
                            report.methods.empty() ? 0 : report.methods[0].psnr.size(),
-                           a.options.sampling.accel, report.pattern, a.options.seed)
+                           a.options.sampling.accel, core::choice_name(report.pattern),
+                           a.options.seed)
             << report.table();
   if (!a.json.empty()) {
     io::write_file_atomically(a.json,
@@ -66,17 +88,17 @@ void add_eval_command(CLI::App& app) {
                   "Test data: dataset folder, fastMRI .h5 file or folder of them")
       ->required();
   cmd->add_option("--model", a->model, "Run folder or checkpoint (omit: baselines only)");
-  cmd->add_option(
-         "--methods", a->options.methods,
-         "Subset of zero-filled,cg-sense,bart-l1 and the model's modl or varnet (default: all "
-         "available)")
+  cmd->add_option("--methods", a->methods,
+                  "Subset of the baselines and the model (by its architecture's name), comma "
+                  "separated (default: all available)")
       ->delimiter(',')
-      ->check(CLI::IsMember({"zero-filled", "cg-sense", "bart-l1", "modl", "varnet"}));
+      ->check(names_of<train::Baseline>(core::choice_names<train::Arch>()));
   cmd->add_option("--accel", a->accel, "Acceleration R (default: the model's training value)")
       ->check(CLI::Range(1.0, 1000.0));
   cmd->add_option("--calib", a->calib, "Calibration lines / region side")
       ->check(CLI::Range(0, 4096));
-  cmd->add_option("--pattern", a->pattern, "Mask kind (see `melrecon mask --help`)");
+  cmd->add_option("--pattern", a->pattern, "Mask kind (see `melrecon mask --help`)")
+      ->check(names_of<sampling::MaskKind>());
   cmd->add_option("--seed", a->options.seed, "Seed of the test masks")->capture_default_str();
   cmd->add_option("--max-examples", a->options.max_examples, "Evaluate at most this many (0: all)")
       ->check(CLI::NonNegativeNumber);

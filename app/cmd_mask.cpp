@@ -1,5 +1,6 @@
 #include <iostream>
 
+#include "app/choice_option.h"
 #include "app/commands.h"
 #include "app/shape_option.h"
 #include "io/bart_layout.h"
@@ -34,7 +35,7 @@ io::DataKind data_kind_of(sampling::MaskKind kind) {
 }
 
 void run_mask(const MaskArgs& a) {
-  const sampling::MaskKind kind = sampling::parse_mask_kind(a.kind);
+  const sampling::MaskKind kind = core::parse_choice<sampling::MaskKind>(a.kind);
   const sampling::Mask m = sampling::make_mask(sampling::MaskOptions(kind, parse_shape(a.shape))
                                                    .accel(a.accel)
                                                    .calib(a.calib)
@@ -64,8 +65,9 @@ void add_mask_command(CLI::App& app) {
       "  cine-random  random lines per frame: 1 x Y x T\n"
       "Cine calibration: each central line is sampled in at least one frame (their union over "
       "time is fully sampled), not in every frame.");
-  cmd->add_option("--kind", args->kind, "3d | 2d-lines | 2d-poisson | cine-vista | cine-random")
-      ->required();
+  cmd->add_option("--kind", args->kind, "Mask kind (above)")
+      ->required()
+      ->check(names_of<sampling::MaskKind>());
   cmd->add_option("--shape", args->shape,
                   "Spatial shape of the data, in samples: Z,Y,X (3d), Y,X (2d), T,Y,X (cine); "
                   "T = frames")

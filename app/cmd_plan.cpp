@@ -2,6 +2,7 @@
 
 #include <iostream>
 
+#include "app/choice_option.h"
 #include "app/commands.h"
 #include "app/shape_option.h"
 #include "core/error.h"
@@ -15,7 +16,7 @@ namespace {
 struct PlanArgs {
   std::string kind = "3d", shape, budget, config, arch, device = "cpu";
   std::vector<std::string> overrides, tiles;
-  std::vector<std::string> strategies{"full", "mel", "mel-invertible"};
+  std::vector<std::string> strategies = core::choice_names<mel::Strategy>();
   std::vector<std::string> precisions{"float32"};
   int64_t coils = 8, unrolls = 0;
   bool strategies_given = false;
@@ -23,11 +24,13 @@ struct PlanArgs {
 
 // mel-invertible is compared by default only where the configured network can invert its
 // unrolls; otherwise it is left out with the network's reason.
-std::vector<std::string> applicable_strategies(const PlanArgs& a, const train::TrainConfig& config,
-                                               io::DataKind kind) {
-  std::vector<std::string> out;
-  for (const auto& s : a.strategies) {
-    if (s == "mel-invertible" && !a.strategies_given) {
+std::vector<mel::Strategy> applicable_strategies(const PlanArgs& a,
+                                                 const train::TrainConfig& config,
+                                                 io::DataKind kind) {
+  std::vector<mel::Strategy> out;
+  for (const auto& name : a.strategies) {
+    const auto s = core::parse_choice<mel::Strategy>(name);
+    if (s == mel::Strategy::mel_invertible && !a.strategies_given) {
       const std::string why = train::build_network(config.model, kind)->inversion_unavailable();
       if (!why.empty()) {
         std::cout << fmt::format("mel-invertible left out: {}\n", why);
@@ -41,17 +44,17 @@ std::vector<std::string> applicable_strategies(const PlanArgs& a, const train::T
 
 // Every strategy x tiling (untiled first) x precision, on the configured network.
 std::vector<train::PlanCandidate> candidates(const PlanArgs& a,
-                                             const std::vector<std::string>& strategies,
+                                             const std::vector<mel::Strategy>& strategies,
                                              const train::ModelConfig& base) {
   std::vector<std::vector<int64_t>> tilings{{}};
   for (const auto& t : a.tiles) tilings.push_back(parse_shape(t, "--tile", 0));
   std::vector<train::PlanCandidate> out;
-  for (const auto& strategy : strategies) {
+  for (mel::Strategy strategy : strategies) {
     for (const auto& tile : tilings) {
       for (const auto& precision : a.precisions) {
         train::ModelConfig model = base;
         model.tile = tile;
-        model.precision = precision;
+        model.precision = core::parse_choice<nn::Precision>(precision);
         out.push_back({train::candidate_label(strategy, model), strategy, model});
       }
     }
@@ -65,7 +68,7 @@ void run_plan(const PlanArgs& a) {
   if (a.unrolls > 0) overrides.push_back("model.unrolls=" + std::to_string(a.unrolls));
   const train::TrainConfig config = train::load_config(a.config, overrides);
   train::PlanRequest r;
-  r.kind = io::parse_data_kind(a.kind);
+  r.kind = core::parse_choice<io::DataKind>(a.kind);
   r.shape = parse_shape(a.shape);
   r.coils = a.coils;
   r.candidates = candidates(a, applicable_strategies(a, config, r.kind), config.model);
@@ -93,7 +96,7 @@ void add_plan_command(CLI::App& app) {
       "--config / --set (the keys of `melrecon train`)");
   cmd->add_option("--kind", a->kind, "Data kind: 2d, 3d or cine")
       ->capture_default_str()
-      ->check(CLI::IsMember({"2d", "3d", "cine"}));
+      ->check(names_of<io::DataKind>());
   cmd->add_option("--shape", a->shape,
                   "Image size of one example: Y,X (2d), Z,Y,X (3d), T,Y,X (cine)")
       ->required();
@@ -101,19 +104,19 @@ void add_plan_command(CLI::App& app) {
       ->capture_default_str()
       ->check(CLI::Range(1, 1024));
   cmd->add_option("--arch", a->arch, "Unrolled network (model.arch): modl or varnet")
-      ->check(CLI::IsMember({"modl", "varnet"}));
+      ->check(names_of<train::Arch>());
   cmd->add_option("--unrolls", a->unrolls, "Unrolls (model.unrolls)")->check(CLI::Range(1, 1000));
   cmd->add_option("--budget", a->budget,
                   "Memory budget, e.g. 8GiB, 512MiB (exit 1 if nothing fits)");
   cmd->add_option("--strategies", a->strategies, "Strategies to compare")
       ->capture_default_str()
-      ->check(CLI::IsMember({"full", "mel", "mel-invertible"}));
+      ->check(names_of<mel::Strategy>());
   cmd->add_option("--tile", a->tiles,
                   "A tiling to compare besides untiled, one size per image axis, 0 = uncut "
                   "(e.g. 0,64,64; repeatable)");
   cmd->add_option("--precisions", a->precisions, "CNN precisions to compare")
       ->capture_default_str()
-      ->check(CLI::IsMember({"float32", "bfloat16", "float16"}));
+      ->check(names_of<nn::Precision>());
   cmd->add_option("--config", a->config, "JSON configuration file (as for train)");
   cmd->add_option("--set", a->overrides, "Override a key: --set model.features=32 (repeatable)");
   cmd->add_option("--device", a->device, "cpu or cuda[:N]")->capture_default_str();

@@ -21,7 +21,8 @@ void run_recon(const ReconArgs& a) {
   const io::Case c = io::load_case(a.data.files());
   train::TrainedModel trained = train::load_trained_model(a.model, c10::Device(a.device));
   MELRECON_CHECK(trained.kind == c.kind, "{}: the model was trained on {} data, {} is {} data",
-                 a.model, io::to_string(trained.kind), a.data.kspace, io::to_string(c.kind));
+                 a.model, core::choice_name(trained.kind), a.data.kspace,
+                 core::choice_name(c.kind));
   const auto fft_axes = a.data.sense_options(c.kind).fft_axes_;
   const at::Tensor image = train::apply_model(trained, c.kspace, c.maps, c.mask, fft_axes);
   MELRECON_CHECK(

@@ -23,8 +23,9 @@ void add_selftest_command(CLI::App& app) {
     const auto rows = train::run_selftest(*options);
     std::cout << train::format_selftest(rows);
     for (const auto& r : rows) {
-      MELRECON_CHECK(r.ok(), "selftest: {} {} {} gradient error {:.2e} exceeds {:.0e}", r.arch,
-                     r.data, r.strategy, r.gradient_error, r.tolerance);
+      MELRECON_CHECK(r.ok(), "selftest: {} {} {} gradient error {:.2e} exceeds {:.0e}",
+                     core::choice_name(r.arch), r.data, core::choice_name(r.strategy),
+                     r.gradient_error, r.tolerance);
     }
   });
 }

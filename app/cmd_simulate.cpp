@@ -1,5 +1,6 @@
 #include <iostream>
 
+#include "app/choice_option.h"
 #include "app/commands.h"
 #include "app/shape_option.h"
 #include "io/bart_layout.h"
@@ -22,7 +23,7 @@ struct SimulateArgs {
 
 void run_simulate(const SimulateArgs& a) {
   const sim::SimulateOptions options =
-      sim::SimulateOptions(io::parse_data_kind(a.kind), parse_shape(a.shape))
+      sim::SimulateOptions(core::parse_choice<io::DataKind>(a.kind), parse_shape(a.shape))
           .cases(a.cases)
           .coils(a.coils)
           .snr(a.snr)
@@ -46,7 +47,8 @@ void add_simulate_command(CLI::App& app) {
       ".cfl/.hdr; layout in src/io/dataset.h, docs/data.md).");
   cmd->add_option("--kind", args->kind,
                   "2d (Shepp-Logan), 3d (3D Shepp-Logan) or cine (beating heart, 2D+time)")
-      ->required();
+      ->required()
+      ->check(names_of<io::DataKind>());
   cmd->add_option("--shape", args->shape,
                   "Image shape in pixels: Y,X (2d), Z,Y,X (3d), T,Y,X (cine; T = frames, "
                   "typically 16-30, the phantom beats once over T frames)")

@@ -3,6 +3,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "app/choice_option.h"
 #include "app/commands.h"
 #include "core/error.h"
 #include "train/budget_choice.h"
@@ -41,8 +42,8 @@ void run_train(const TrainArgs& a) {
                    "the strategy and tiling saved in {}/config.json",
                    a.run_dir);
     const int64_t budget = train::parse_bytes(a.budget);
-    std::vector<std::string> strategies{"full", "mel"};
-    if (!a.strategy.empty() || config.optim.strategy == "mel-invertible") {
+    std::vector<mel::Strategy> strategies{mel::Strategy::full, mel::Strategy::mel};
+    if (!a.strategy.empty() || config.optim.strategy == mel::Strategy::mel_invertible) {
       strategies = {config.optim.strategy};
     }
     const train::BudgetChoice choice = train::choose_for_budget(config, budget, strategies);
@@ -81,13 +82,13 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--arch", a->arch,
                   "Unrolled network (model.arch): modl (CG data consistency) or varnet "
                   "(learned gradient steps)")
-      ->check(CLI::IsMember({"modl", "varnet"}));
+      ->check(names_of<train::Arch>());
   cmd->add_option("--strategy", a->strategy, "Gradient strategy (optim.strategy)")
-      ->check(CLI::IsMember({"full", "mel", "mel-invertible"}));
+      ->check(names_of<mel::Strategy>());
   cmd->add_option("--dims", a->dims,
                   "2d: a slice/frame-wise 2D network on 3D or cine data (model.dims), the "
                   "baseline for the 3D / 2D+t networks")
-      ->check(CLI::IsMember({"auto", "2d"}));
+      ->check(names_of<train::NetDims>());
   cmd->add_option("--steps", a->steps, "Optimiser steps (optim.steps)")
       ->check(CLI::Range(1, 1000000000));
   cmd->add_option("--unrolls", a->unrolls, "Unrolls (model.unrolls)")->check(CLI::Range(1, 1000));

@@ -1,12 +1,13 @@
 #include "app/options.h"
 
+#include "app/choice_option.h"
 #include "io/dataset.h"
 
 namespace melrecon::app {
 
 io::CaseFiles CaseArgs::files() const {
   io::CaseFiles f{kspace, maps, mask, std::nullopt};
-  if (kind != "auto") f.kind = io::parse_data_kind(kind);
+  if (kind != "auto") f.kind = core::parse_choice<io::DataKind>(kind);
   return f;
 }
 
@@ -26,7 +27,7 @@ void add_case_options(CLI::App& cmd, CaseArgs& args) {
                  "Sampling mask broadcastable to the k-space (default: where k-space is non-zero)");
   cmd.add_option("--kind", args.kind, "Data kind: auto (from the header), 2d, 3d or cine")
       ->capture_default_str()
-      ->check(CLI::IsMember({"auto", "2d", "3d", "cine"}));
+      ->check(names_of<io::DataKind>({"auto"}));
   cmd.add_option("--fft-axes", args.fft_axes,
                  "Spatial axes (0 = first of Z|T,Y,X) the FFT runs over; default all (2D, 3D) "
                  "or the last two (cine). For 3D data whose readout is already inverse-"

@@ -20,6 +20,7 @@
 #include "mel/gradient_strategy.h"
 #include "modl/modl_net.h"
 #include "nn/residual_cnn.h"
+#include "train/config_choices.h"
 #include "unrolled/random_problem.h"
 #include "varnet/varnet.h"
 
@@ -59,7 +60,7 @@ int main(int argc, char** argv) {
   CLI::App app{"Peak memory and step time of MoDL training per gradient strategy and unroll count"};
   std::string scale = "cpu", device_name = "cpu";
   std::vector<int64_t> unrolls{1, 2, 5, 10, 20};
-  std::vector<std::string> strategies{"full", "mel", "mel-invertible"};
+  std::vector<std::string> strategy_names = core::choice_names<mel::Strategy>();
   std::vector<std::string> only;
   std::vector<int64_t> tile;
   std::string precision = "float32", conv3d = "auto", arch = "modl";
@@ -72,9 +73,11 @@ int main(int argc, char** argv) {
   app.add_option("--device", device_name, "cpu or cuda");
   app.add_option("--arch", arch,
                  "Unrolled network: modl (CG data consistency) or varnet (gradient steps)")
-      ->check(CLI::IsMember({"modl", "varnet"}));
+      ->check(CLI::IsMember(core::choice_names<train::Arch>()));
   app.add_option("--unrolls", unrolls, "Unroll counts")->delimiter(',');
-  app.add_option("--strategies", strategies, "Strategies")->delimiter(',');
+  app.add_option("--strategies", strategy_names, "Strategies")
+      ->delimiter(',')
+      ->check(CLI::IsMember(core::choice_names<mel::Strategy>()));
   app.add_option("--cases", only, "Subset of 2d,3d-slab,cine")->delimiter(',');
   app.add_option("--features", features, "CNN features (released config: 64)");
   app.add_option("--layers", layers, "CNN layers (released config: 5)");
@@ -86,15 +89,18 @@ int main(int argc, char** argv) {
                  "CNN tile size per image axis, Z,Y,X (0: uncut); 2D cases use the last two")
       ->delimiter(',');
   app.add_option("--precision", precision, "CNN compute dtype (float16 needs cuda)")
-      ->check(CLI::IsMember({"float32", "bfloat16", "float16"}));
+      ->check(CLI::IsMember(core::choice_names<nn::Precision>()));
   app.add_option("--conv3d", conv3d, "3D kernels: auto, native or depth-major")
-      ->check(CLI::IsMember({"auto", "native", "depth-major"}));
+      ->check(CLI::IsMember(core::choice_names<nn::Conv3dPath>()));
   app.add_option("--coil-chunk", coil_chunk, "Coils per chunk in data consistency (0: all)");
   app.add_flag("--offload", offload, "mel: stored unroll inputs in pinned host memory (cuda)");
   app.add_option(
       "--skip-full-above", max_full_bytes,
       "Skip `full` for larger unroll counts once a run exceeded this many bytes (0: never)");
   CLI11_PARSE(app, argc, argv);
+  std::vector<mel::Strategy> strategies;
+  for (const auto& name : strategy_names)
+    strategies.push_back(core::parse_choice<mel::Strategy>(name));
 
   const c10::Device device(device_name);
   if (device.is_cpu()) core::MemoryMeter::install();
@@ -125,10 +131,10 @@ int main(int argc, char** argv) {
               .num_layers(layers)
               .features(features)
               .lipschitz(0.9)
-              .compute_dtype(nn::parse_precision(precision))
-              .conv3d_path(nn::parse_conv3d_path(conv3d)));
+              .compute_dtype(nn::compute_dtype_of(core::parse_choice<nn::Precision>(precision)))
+              .conv3d_path(core::parse_choice<nn::Conv3dPath>(conv3d)));
       std::shared_ptr<unrolled::UnrolledModel> network;
-      if (arch == "varnet") {
+      if (core::parse_choice<train::Arch>(arch) == train::Arch::varnet) {
         varnet::VarNetOptions o;
         o.num_unrolls = n;
         o.regulariser = regulariser;
@@ -145,13 +151,14 @@ int main(int argc, char** argv) {
       model.module().to(device);
       model.update_normalisation();
       const mel::LossFn loss = [&](const at::Tensor& x) { return (x - target).abs().mean(); };
-      for (const auto& name : strategies) {
-        if (name == "full" && skip_full) {
+      for (mel::Strategy kind : strategies) {
+        const char* name = core::choice_name(kind);
+        if (kind == mel::Strategy::full && skip_full) {
           fmt::print("{:<8} {:<16} {:>7} {:>12}\n", c.name, name, n, "skipped");
           continue;
         }
         auto strategy =
-            mel::make_gradient_strategy(name, mel::StrategyOptions().offload_to_host(offload));
+            mel::make_gradient_strategy(kind, mel::StrategyOptions().offload_to_host(offload));
         mel::StepResult last;
         model.module().zero_grad();
         rss_before = bench::current_rss_bytes();
@@ -165,12 +172,15 @@ int main(int argc, char** argv) {
         ++configurations;
         double drift = 0;
         for (double e : last.stats.inversion_errors) drift = std::max(drift, e);
-        fmt::print("{:<8} {:<16} {:>7} {:>12} {:>10.3f} {:>9.3f} {:>9} {:>9}\n", c.name, name, n,
-                   bench::format_bytes(peak), timing.wall, timing.cpu,
-                   name == "mel-invertible" ? fmt::format("{:.1e}", drift) : "",
-                   name == "mel-invertible" ? std::to_string(last.stats.fallbacks) : "");
+        fmt::print(
+            "{:<8} {:<16} {:>7} {:>12} {:>10.3f} {:>9.3f} {:>9} {:>9}\n", c.name, name, n,
+            bench::format_bytes(peak), timing.wall, timing.cpu,
+            kind == mel::Strategy::mel_invertible ? fmt::format("{:.1e}", drift) : "",
+            kind == mel::Strategy::mel_invertible ? std::to_string(last.stats.fallbacks) : "");
         std::cout.flush();
-        if (name == "full" && max_full_bytes > 0 && peak > max_full_bytes) skip_full = true;
+        if (kind == mel::Strategy::full && max_full_bytes > 0 && peak > max_full_bytes) {
+          skip_full = true;
+        }
       }
     }
   }

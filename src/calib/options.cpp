@@ -4,14 +4,6 @@
 
 namespace melrecon::calib {
 
-const char* to_string(Method method) { return method == Method::espirit ? "espirit" : "lowres"; }
-
-Method parse_method(const std::string& name) {
-  if (name == "espirit") return Method::espirit;
-  if (name == "lowres") return Method::lowres;
-  throw core::UsageError("unknown coil-map method '" + name + "' (expected espirit or lowres)");
-}
-
 double CoilMapOptions::crop_value() const {
   if (crop_) return *crop_;
   return method_ == Method::espirit ? 0.8 : 0.05;

@@ -8,14 +8,17 @@
 #include <optional>
 #include <string>
 
+#include "core/choices.h"
+
 namespace melrecon::calib {
 
 // espirit: Uecker et al. 2014, as `bart ecalib -m1`.
 // lowres: coil images of the windowed calibration region divided by their root-sum-of-squares.
 enum class Method { espirit, lowres };
 
-const char* to_string(Method method);
-Method parse_method(const std::string& name);  // "espirit" | "lowres"; else core::UsageError
+constexpr core::Choices<Method, 2> choices(Method) {
+  return {"coil-map method", {{{Method::espirit, "espirit"}, {Method::lowres, "lowres"}}}};
+}
 
 struct CoilMapOptions {
   CoilMapOptions& method(Method m) {

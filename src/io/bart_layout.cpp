@@ -35,25 +35,6 @@ int batch_dim_of(const std::vector<int64_t>& dims, const std::string& file) {
 
 }  // namespace
 
-const char* to_string(DataKind kind) {
-  switch (kind) {
-    case DataKind::image2d:
-      return "2d";
-    case DataKind::volume3d:
-      return "3d";
-    case DataKind::cine:
-      return "cine";
-  }
-  return "?";
-}
-
-DataKind parse_data_kind(const std::string& name) {
-  if (name == "2d") return DataKind::image2d;
-  if (name == "3d") return DataKind::volume3d;
-  if (name == "cine") return DataKind::cine;
-  throw core::UsageError("unknown data kind '" + name + "' (expected 2d, 3d or cine)");
-}
-
 DataKind infer_kind(const std::vector<int64_t>& dims, const std::string& file) {
   MELRECON_CHECK(!(dims[kPhs2] > 1 && dims[kTime] > 1),
                  "{}: both PHS2 ({}) and TIME ({}) are > 1; 3D+time data is not supported", file,
@@ -70,7 +51,7 @@ at::Tensor from_bart(const CflArray& array, Role role, DataKind kind, const std:
     if (std::find(axes.begin(), axes.end(), d) != axes.end()) continue;
     MELRECON_CHECK(dims[d] == 1,
                    "{}: BART dimension {} ({}) is {}, but {} {} data needs it to be 1", file, d,
-                   kBartNames[d], dims[d], to_string(kind),
+                   kBartNames[d], dims[d], core::choice_name(kind),
                    role == Role::kspace  ? "k-space"
                    : role == Role::maps  ? "coil-map"
                    : role == Role::image ? "image"
@@ -93,7 +74,7 @@ at::Tensor from_bart(const CflArray& array, Role role, DataKind kind, const std:
 CflArray to_bart(const at::Tensor& tensor, Role role, DataKind kind) {
   const std::vector<int> axes = bart_axes(role, kind, kBatch);
   MELRECON_CHECK(tensor.dim() == static_cast<int64_t>(axes.size()),
-                 "to_bart: a {} tensor must have rank {}, found shape {}", to_string(kind),
+                 "to_bart: a {} tensor must have rank {}, found shape {}", core::choice_name(kind),
                  axes.size(), core::shape_string(tensor.sizes()));
   CflArray array;
   array.dims.assign(kBartDims, 1);

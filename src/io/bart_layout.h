@@ -16,6 +16,7 @@
 
 #include <string>
 
+#include "core/choices.h"
 #include "io/cfl.h"
 
 namespace melrecon::io {
@@ -23,8 +24,10 @@ namespace melrecon::io {
 enum class DataKind { image2d, volume3d, cine };
 enum class Role { kspace, maps, image, mask };
 
-const char* to_string(DataKind kind);
-DataKind parse_data_kind(const std::string& name);  // "2d" | "3d" | "cine"
+constexpr core::Choices<DataKind, 3> choices(DataKind) {
+  return {"data kind",
+          {{{DataKind::image2d, "2d"}, {DataKind::volume3d, "3d"}, {DataKind::cine, "cine"}}}};
+}
 
 // 2D if PHS2 and TIME are 1, 3D if PHS2 > 1, cine if TIME > 1 (both > 1: an error).
 DataKind infer_kind(const std::vector<int64_t>& bart_dims, const std::string& file);

@@ -52,7 +52,7 @@ void write_dataset_info(const std::string& dir, const DatasetInfo& info) {
   nlohmann::json j = info.extra;
   j["format"] = kFormat;
   j["version"] = kVersion;
-  j["kind"] = to_string(info.kind);
+  j["kind"] = core::choice_name(info.kind);
   j["cases"] = info.cases;
   j["fft_axes"] = info.fft_axes.empty() ? default_fft_axes(info.kind) : info.fft_axes;
   write_file_atomically((fs::path(dir) / "dataset.json").string(),
@@ -75,7 +75,7 @@ DatasetInfo read_dataset_info(const std::string& dir) {
                    "{}: not a melrecon dataset index (\"format\" must be \"{}\")", file, kFormat);
     MELRECON_CHECK(j.value("version", 0) == kVersion, "{}: unsupported version {} (expected {})",
                    file, j.value("version", 0), kVersion);
-    info.kind = parse_data_kind(j.at("kind").get<std::string>());
+    info.kind = core::parse_choice<DataKind>(j.at("kind").get<std::string>());
     info.cases = j.at("cases").get<std::vector<std::string>>();
     info.fft_axes = j.value("fft_axes", default_fft_axes(info.kind));
   } catch (const nlohmann::json::exception& e) {

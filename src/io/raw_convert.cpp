@@ -61,36 +61,17 @@ RawCase read_raw(const std::string& path, RawFormat requested) {
   const RawFormat format = requested == RawFormat::automatic ? detect_raw_format(path) : requested;
   MELRECON_CHECK(raw_format_available(format),
                  "{}: {} files cannot be read by this build (melrecon was built without {})", path,
-                 to_string(format), format == RawFormat::fastmri ? "HDF5" : "libismrmrd");
+                 core::choice_name(format), format == RawFormat::fastmri ? "HDF5" : "libismrmrd");
 #if MELRECON_HAVE_HDF5
   if (format == RawFormat::fastmri) return read_fastmri_case(path);
 #endif
 #if MELRECON_HAVE_ISMRMRD
   if (format == RawFormat::ismrmrd) return read_ismrmrd_case(path);
 #endif
-  core::fail("{}: no reader for format {}", path, to_string(format));
+  core::fail("{}: no reader for format {}", path, core::choice_name(format));
 }
 
 }  // namespace
-
-const char* to_string(RawFormat format) {
-  switch (format) {
-    case RawFormat::automatic:
-      return "auto";
-    case RawFormat::fastmri:
-      return "fastmri";
-    case RawFormat::ismrmrd:
-      return "ismrmrd";
-  }
-  return "?";
-}
-
-RawFormat parse_raw_format(const std::string& name) {
-  if (name == "auto") return RawFormat::automatic;
-  if (name == "fastmri") return RawFormat::fastmri;
-  if (name == "ismrmrd") return RawFormat::ismrmrd;
-  throw core::UsageError("unknown raw format '" + name + "' (expected auto, fastmri or ismrmrd)");
-}
 
 bool raw_format_available(RawFormat format) {
   switch (format) {
@@ -128,7 +109,7 @@ DatasetInfo convert_into(const std::vector<std::string>& inputs, const std::stri
     if (i == 0) info.kind = c.kind;
     MELRECON_CHECK(c.kind == info.kind,
                    "{}: holds {} data, but {} holds {}; a dataset has one kind", path,
-                   to_string(c.kind), inputs[0], to_string(info.kind));
+                   core::choice_name(c.kind), inputs[0], core::choice_name(info.kind));
     core::check_finite(c.data.kspace, path);
     const std::string name = fmt::format("case_{:04d}", i);
     write_case(dir, name, c.data, c.kind);

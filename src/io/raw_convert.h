@@ -11,14 +11,19 @@
 #include <string>
 #include <vector>
 
+#include "core/choices.h"
 #include "io/dataset.h"
 
 namespace melrecon::io {
 
 enum class RawFormat { automatic, fastmri, ismrmrd };
 
-const char* to_string(RawFormat format);
-RawFormat parse_raw_format(const std::string& name);  // auto | fastmri | ismrmrd; else UsageError
+constexpr core::Choices<RawFormat, 3> choices(RawFormat) {
+  return {"raw format",
+          {{{RawFormat::automatic, "auto"},
+            {RawFormat::fastmri, "fastmri"},
+            {RawFormat::ismrmrd, "ismrmrd"}}}};
+}
 
 // Whether this build can read the format (fastMRI needs HDF5, ISMRMRD needs libismrmrd).
 bool raw_format_available(RawFormat format);

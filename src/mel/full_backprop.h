@@ -7,7 +7,6 @@ namespace melrecon::mel {
 
 class FullBackprop final : public GradientStrategy {
  public:
-  std::string name() const override { return "full"; }
   StepResult forward_backward(unrolled::UnrolledModel& model, const unrolled::Problem& problem,
                               const LossFn& loss) override;
 };

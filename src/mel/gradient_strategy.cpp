@@ -9,18 +9,18 @@
 
 namespace melrecon::mel {
 
-const std::vector<std::string>& gradient_strategy_names() {
-  static const std::vector<std::string> names{"full", "mel", "mel-invertible"};
-  return names;
-}
-
-std::unique_ptr<GradientStrategy> make_gradient_strategy(const std::string& name,
+std::unique_ptr<GradientStrategy> make_gradient_strategy(Strategy strategy,
                                                          const StrategyOptions& options) {
-  if (name == "full") return std::make_unique<FullBackprop>();
-  if (name == "mel") return std::make_unique<MelRecompute>(options);
-  if (name == "mel-invertible") return std::make_unique<MelInvertible>(options);
-  throw core::UsageError("unknown gradient strategy '" + name +
-                         "' (expected full, mel or mel-invertible)");
+  switch (strategy) {
+    case Strategy::full:
+      return std::make_unique<FullBackprop>();
+    case Strategy::mel:
+      return std::make_unique<MelRecompute>(options);
+    case Strategy::mel_invertible:
+      return std::make_unique<MelInvertible>(options);
+  }
+  core::fail_internal(__FILE__, __LINE__, "gradient strategy {} has no implementation",
+                      static_cast<int>(strategy));
 }
 
 std::pair<at::Tensor, at::Tensor> loss_and_output_gradient(const at::Tensor& output,

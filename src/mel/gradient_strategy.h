@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "core/choices.h"
 #include "unrolled/unrolled_model.h"
 
 namespace melrecon::mel {
@@ -75,15 +76,19 @@ struct StepResult {
 class GradientStrategy {
  public:
   virtual ~GradientStrategy() = default;
-  virtual std::string name() const = 0;
   virtual StepResult forward_backward(unrolled::UnrolledModel& model,
                                       const unrolled::Problem& problem, const LossFn& loss) = 0;
 };
 
-// "full" | "mel" | "mel-invertible"; unknown names are a UsageError listing the choices.
-std::unique_ptr<GradientStrategy> make_gradient_strategy(const std::string& name,
+enum class Strategy { full, mel, mel_invertible };
+constexpr core::Choices<Strategy, 3> choices(Strategy) {
+  return {"gradient strategy",
+          {{{Strategy::full, "full"},
+            {Strategy::mel, "mel"},
+            {Strategy::mel_invertible, "mel-invertible"}}}};
+}
+std::unique_ptr<GradientStrategy> make_gradient_strategy(Strategy strategy,
                                                          const StrategyOptions& options = {});
-const std::vector<std::string>& gradient_strategy_names();
 
 // Shared by the MEL strategies: loss on a leaf copy of x_N; returns {loss, ∂loss/∂x_N}.
 std::pair<at::Tensor, at::Tensor> loss_and_output_gradient(const at::Tensor& output,

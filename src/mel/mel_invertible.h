@@ -20,7 +20,6 @@ namespace melrecon::mel {
 class MelInvertible final : public GradientStrategy {
  public:
   explicit MelInvertible(StrategyOptions options) : options_(options) {}
-  std::string name() const override { return "mel-invertible"; }
   StepResult forward_backward(unrolled::UnrolledModel& model, const unrolled::Problem& problem,
                               const LossFn& loss) override;
 

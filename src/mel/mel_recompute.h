@@ -11,7 +11,6 @@ namespace melrecon::mel {
 class MelRecompute final : public GradientStrategy {
  public:
   explicit MelRecompute(StrategyOptions options) : options_(options) {}
-  std::string name() const override { return "mel"; }
   StepResult forward_backward(unrolled::UnrolledModel& model, const unrolled::Problem& problem,
                               const LossFn& loss) override;
 

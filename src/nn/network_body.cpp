@@ -6,12 +6,16 @@
 
 namespace melrecon::nn {
 
-Conv3dPath parse_conv3d_path(const std::string& name) {
-  if (name == "auto") return Conv3dPath::automatic;
-  if (name == "native") return Conv3dPath::native;
-  if (name == "depth-major") return Conv3dPath::depth_major;
-  throw core::UsageError("unknown 3D convolution path '" + name +
-                         "' (expected auto, native or depth-major)");
+std::optional<c10::ScalarType> compute_dtype_of(Precision precision) {
+  switch (precision) {
+    case Precision::float32:
+      return std::nullopt;
+    case Precision::bfloat16:
+      return c10::kBFloat16;
+    case Precision::float16:
+      return c10::kHalf;
+  }
+  core::fail_internal(__FILE__, __LINE__, "precision {} has no dtype", static_cast<int>(precision));
 }
 
 at::Tensor run_network_body(const at::Tensor& x, int64_t spatial_rank,

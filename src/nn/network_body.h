@@ -12,13 +12,30 @@
 #include <optional>
 #include <string>
 
+#include "core/choices.h"
+
 namespace melrecon::nn {
 
 // How 3D kernels run: `automatic` is LibTorch's native conv3d (with LibTorch 2.x as fast per
 // FLOP on the CPU as conv2d, and faster than the depth-major node); `depth_major` trades some
 // speed for memory (it keeps its input and one bit per output, not the ReLU's output).
 enum class Conv3dPath { automatic, native, depth_major };
-Conv3dPath parse_conv3d_path(const std::string& name);  // "auto" | "native" | "depth-major"
+constexpr core::Choices<Conv3dPath, 3> choices(Conv3dPath) {
+  return {"3D convolution path",
+          {{{Conv3dPath::automatic, "auto"},
+            {Conv3dPath::native, "native"},
+            {Conv3dPath::depth_major, "depth-major"}}}};
+}
+
+// The dtype the networks compute in: float32 is the model's own dtype (no cast).
+enum class Precision { float32, bfloat16, float16 };
+constexpr core::Choices<Precision, 3> choices(Precision) {
+  return {"precision",
+          {{{Precision::float32, "float32"},
+            {Precision::bfloat16, "bfloat16"},
+            {Precision::float16, "float16"}}}};
+}
+std::optional<c10::ScalarType> compute_dtype_of(Precision precision);
 
 // `body(h, depth_major)` maps [B, C, ...] (or [B, Z, C, Y, X] when depth_major) to the same
 // layout. `network` names the caller in errors; compute_dtype unset: x's own dtype.

@@ -7,33 +7,6 @@
 
 namespace melrecon::nn {
 
-ConvKind parse_conv_kind(const std::string& name) {
-  if (name == "2d") return ConvKind::conv2d;
-  if (name == "3d") return ConvKind::conv3d;
-  if (name == "2+1d") return ConvKind::conv2p1d;
-  throw core::UsageError("unknown convolution kind '" + name + "' (expected 2d, 3d or 2+1d)");
-}
-
-std::optional<c10::ScalarType> parse_precision(const std::string& name) {
-  if (name == "float32") return std::nullopt;
-  if (name == "bfloat16") return c10::kBFloat16;
-  if (name == "float16") return c10::kHalf;
-  throw core::UsageError("unknown precision '" + name +
-                         "' (expected float32, bfloat16 or float16)");
-}
-
-const char* to_string(ConvKind kind) {
-  switch (kind) {
-    case ConvKind::conv2d:
-      return "2d";
-    case ConvKind::conv3d:
-      return "3d";
-    case ConvKind::conv2p1d:
-      return "2+1d";
-  }
-  return "?";
-}
-
 ResidualCnnImpl::ResidualCnnImpl(ResidualCnnOptions options) : options_(options) {
   MELRECON_CHECK(options_.num_layers_ >= 2, "CNN: need at least 2 layers, found {}",
                  options_.num_layers_);
@@ -70,7 +43,7 @@ ResidualCnnImpl::ResidualCnnImpl(ResidualCnnOptions options) : options_(options)
 
 at::Tensor ResidualCnnImpl::forward(const at::Tensor& x) {
   MELRECON_CHECK(x.dim() == spatial_rank() + 2, "CNN ({}): expected input of rank {}, found {}",
-                 to_string(options_.kind_), spatial_rank() + 2, x.dim());
+                 core::choice_name(options_.kind_), spatial_rank() + 2, x.dim());
   return run_network_body(x, spatial_rank(), options_.compute_dtype_, options_.conv3d_path_, "CNN",
                           [&](const at::Tensor& input, bool depth_major) {
                             at::Tensor h = input;

@@ -19,17 +19,17 @@
 #include <string>
 #include <vector>
 
+#include "core/choices.h"
 #include "nn/network_body.h"
 #include "nn/residual_net.h"
 
 namespace melrecon::nn {
 
 enum class ConvKind { conv2d, conv3d, conv2p1d };
-ConvKind parse_conv_kind(const std::string& name);  // "2d" | "3d" | "2+1d"
-// The compute dtype a precision name means: "float32" none (the model's own dtype), "bfloat16",
-// "float16".
-std::optional<c10::ScalarType> parse_precision(const std::string& name);
-const char* to_string(ConvKind kind);
+constexpr core::Choices<ConvKind, 3> choices(ConvKind) {
+  return {"convolution kind",
+          {{{ConvKind::conv2d, "2d"}, {ConvKind::conv3d, "3d"}, {ConvKind::conv2p1d, "2+1d"}}}};
+}
 
 struct ResidualCnnOptions {
   ResidualCnnOptions& kind(ConvKind k) {

@@ -72,7 +72,7 @@ int64_t budget(int64_t locations, double accel) {
 }
 
 void validate(const MaskOptions& o) {
-  const char* kind = to_string(o.kind_);
+  const char* kind = core::choice_name(o.kind_);
   const size_t rank = o.kind_ == MaskKind::lines2d || o.kind_ == MaskKind::poisson2d ? 2 : 3;
   if (o.shape_.size() != rank) {
     usage("{} mask: shape needs {} sizes ({}), found {}", kind, rank, axis_names(o.kind_),
@@ -141,7 +141,7 @@ std::vector<uint8_t> pattern(const MaskOptions& o) {
           std::abs(r / o.accel_ - 1.0) <= kPoissonTolerance,
           "{} mask: the closest Poisson-disc R on a {}x{} grid is {:.3f}, not within {}% "
           "of the requested {} (elliptical scanning cannot go below R = 4/pi)",
-          to_string(o.kind_), grid[0], grid[1], r, 100 * kPoissonTolerance, o.accel_);
+          core::choice_name(o.kind_), grid[0], grid[1], r, 100 * kPoissonTolerance, o.accel_);
       return m.samples;
     }
     case MaskKind::lines2d:
@@ -155,31 +155,6 @@ std::vector<uint8_t> pattern(const MaskOptions& o) {
 }
 
 }  // namespace
-
-const char* to_string(MaskKind kind) {
-  switch (kind) {
-    case MaskKind::volume3d:
-      return "3d";
-    case MaskKind::lines2d:
-      return "2d-lines";
-    case MaskKind::poisson2d:
-      return "2d-poisson";
-    case MaskKind::cine_vista:
-      return "cine-vista";
-    case MaskKind::cine_random:
-      return "cine-random";
-  }
-  return "?";
-}
-
-MaskKind parse_mask_kind(const std::string& name) {
-  for (MaskKind k : {MaskKind::volume3d, MaskKind::lines2d, MaskKind::poisson2d,
-                     MaskKind::cine_vista, MaskKind::cine_random}) {
-    if (name == to_string(k)) return k;
-  }
-  usage("unknown mask kind '{}' (expected 3d, 2d-lines, 2d-poisson, cine-vista or cine-random)",
-        name);
-}
 
 Mask make_mask(const MaskOptions& options) {
   validate(options);

@@ -20,13 +20,20 @@
 #include <string>
 #include <vector>
 
+#include "core/choices.h"
+
 namespace melrecon::sampling {
 
 enum class MaskKind { volume3d, lines2d, poisson2d, cine_vista, cine_random };
 
-const char* to_string(MaskKind kind);
-// "3d" | "2d-lines" | "2d-poisson" | "cine-vista" | "cine-random"; otherwise a UsageError.
-MaskKind parse_mask_kind(const std::string& name);
+constexpr core::Choices<MaskKind, 5> choices(MaskKind) {
+  return {"mask kind",
+          {{{MaskKind::volume3d, "3d"},
+            {MaskKind::lines2d, "2d-lines"},
+            {MaskKind::poisson2d, "2d-poisson"},
+            {MaskKind::cine_vista, "cine-vista"},
+            {MaskKind::cine_random, "cine-random"}}}};
+}
 
 constexpr double kMinAccel = 1.0;
 constexpr double kMaxAccel = 64.0;

@@ -86,7 +86,7 @@ std::optional<SourceImage> load_if_given(const SimulateOptions& o) {
 }  // namespace
 
 void validate(const SimulateOptions& o) {
-  const char* kind = io::to_string(o.kind_);
+  const char* kind = core::choice_name(o.kind_);
   const size_t rank = o.kind_ == io::DataKind::image2d ? 2 : 3;
   const char* names = o.kind_ == io::DataKind::image2d ? "Y,X"
                       : o.kind_ == io::DataKind::cine  ? "T,Y,X"

@@ -63,9 +63,9 @@ at::Tensor fit_source(const SourceImage& source, io::DataKind kind, at::IntArray
   }
   MELRECON_CHECK(kind == io::DataKind::image2d || source.kind == kind,
                  "{}: a {} simulation needs a {} source, this file holds {} data of shape {}",
-                 source.file, io::to_string(kind),
+                 source.file, core::choice_name(kind),
                  kind == io::DataKind::volume3d ? "3D volume" : "2D+time",
-                 io::to_string(source.kind), fmt::join(source.data.sizes(), "x"));
+                 core::choice_name(source.kind), fmt::join(source.data.sizes(), "x"));
   // Cine: time is resampled, not cropped.
   x = fit_to_shape(x.to(at::kFloat), shape, kind == io::DataKind::cine ? 1 : 0).clamp_min(0);
   const double peak = x.max().item<double>();

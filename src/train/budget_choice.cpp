@@ -10,7 +10,7 @@ namespace melrecon::train {
 std::vector<std::vector<int64_t>> candidate_tilings(const ModelConfig& model, io::DataKind kind,
                                                     const std::vector<int64_t>& shape) {
   std::vector<std::vector<int64_t>> out{{}};
-  if (model.net == "unet") return out;
+  if (model.net == NetKind::unet) return out;
   if (!model.tile.empty()) out.push_back(model.tile);
   const int64_t min_tile = 4 * model.layers;  // 3x3 kernels: one voxel of radius per layer
   const size_t first_in_plane = kind == io::DataKind::image2d ? 0 : 1;
@@ -30,7 +30,7 @@ std::vector<std::vector<int64_t>> candidate_tilings(const ModelConfig& model, io
 }
 
 BudgetChoice choose_for_budget(const TrainConfig& config, int64_t budget_bytes,
-                               const std::vector<std::string>& strategies) {
+                               const std::vector<mel::Strategy>& strategies) {
   ExampleSource source(config.data.train);
   const std::vector<ExampleRef> refs = source.examples({0});
   MELRECON_CHECK(!refs.empty(), "{}: no examples to plan the memory for", config.data.train);
@@ -43,7 +43,7 @@ BudgetChoice choose_for_budget(const TrainConfig& config, int64_t budget_bytes,
   request.fft_axes = source.fft_axes();
   request.budget_bytes = budget_bytes;
   request.device = c10::Device(config.run.device);
-  for (const auto& strategy : strategies) {
+  for (mel::Strategy strategy : strategies) {
     for (const auto& tile : candidate_tilings(config.model, request.kind, request.shape)) {
       PlanCandidate c{"", strategy, config.model};
       c.model.tile = tile;

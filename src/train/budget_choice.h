@@ -26,8 +26,8 @@ struct BudgetChoice {
   bool fits() const { return plan.chosen >= 0; }
 };
 
-// `strategies`: those to compare (e.g. {"full", "mel"}).
+// `strategies`: those to compare (e.g. full and mel).
 BudgetChoice choose_for_budget(const TrainConfig& config, int64_t budget_bytes,
-                               const std::vector<std::string>& strategies);
+                               const std::vector<mel::Strategy>& strategies);
 
 }  // namespace melrecon::train

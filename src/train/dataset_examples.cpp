@@ -34,7 +34,7 @@ SourceIndex dataset_index(const std::string& dir) {
     const io::DataKind seen = io::infer_kind(dims, kspace + ".hdr");
     MELRECON_CHECK(seen == io::DataKind::image2d || seen == info.kind,
                    "{}/dataset.json: kind '{}', but {}.hdr holds {} data", dir,
-                   io::to_string(info.kind), kspace, io::to_string(seen));
+                   core::choice_name(info.kind), kspace, core::choice_name(seen));
     index.case_sizes.push_back(dims[13] * dims[15]);  // SLICE or BATCH (at most one is > 1)
     if (index.spatial_shape.empty()) index.spatial_shape = spatial_shape_of(dims, info.kind);
   }

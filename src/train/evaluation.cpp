@@ -46,33 +46,44 @@ at::Tensor preview_plane(const at::Tensor& image) {
   return x.dim() == 2 ? x : x.select(0, x.size(0) / 2);
 }
 
+// A row of the report: a baseline, or the trained model (no baseline).
+struct Method {
+  std::optional<Baseline> baseline;
+  std::string label;
+};
+
 class Reconstructor {
  public:
   Reconstructor(const EvalOptions& o, unrolled::UnrolledModel* model, io::DataKind kind)
       : options_(o), model_(model), kind_(kind) {}
 
-  at::Tensor run(const std::string& method, const PreparedExample& ex, double lambda) const {
-    if (method == "zero-filled") return ex.problem.aty;
-    if (method == "cg-sense") {
-      return recon::cg_sense(ex.problem.op, ex.kspace, lambda,
-                             solvers::CgOptions().max_iters(options_.cg_iters))
-          .x;
+  at::Tensor run(const Method& method, const PreparedExample& ex, double lambda) const {
+    if (!method.baseline) return reconstruct(*model_, ex.problem);
+    switch (*method.baseline) {
+      case Baseline::zero_filled:
+        return ex.problem.aty;
+      case Baseline::cg_sense:
+        return recon::cg_sense(ex.problem.op, ex.kspace, lambda,
+                               solvers::CgOptions().max_iters(options_.cg_iters))
+            .x;
+      case Baseline::bart_l1:
+        return recon::bart_pics_l1(ex.kspace, ex.problem.op.maps(), ex.mask, kind_, lambda, 100,
+                                   options_.work_dir);
     }
-    if (method == "bart-l1") {
-      return recon::bart_pics_l1(ex.kspace, ex.problem.op.maps(), ex.mask, kind_, lambda, 100,
-                                 options_.work_dir);
-    }
-    if (model_ != nullptr && method == model_->arch()) return reconstruct(*model_, ex.problem);
-    throw core::UsageError(
-        "unknown method '" + method +
-        "' (expected zero-filled, cg-sense, bart-l1, or the model's modl or varnet)");
+    core::fail_internal(__FILE__, __LINE__, "baseline {} has no reconstruction",
+                        static_cast<int>(*method.baseline));
+  }
+
+  // The grid a method's weight is chosen from (none: the method has no parameter).
+  static const std::vector<double>* lambda_grid(const Method& method) {
+    if (method.baseline == Baseline::cg_sense) return &kCgLambdas;
+    if (method.baseline == Baseline::bart_l1) return &kBartLambdas;
+    return nullptr;
   }
 
   // The grid value with the best PSNR on `ex` (methods without a parameter: 0).
-  double tune(const std::string& method, const PreparedExample& ex) const {
-    const std::vector<double>* grid = method == "cg-sense"  ? &kCgLambdas
-                                      : method == "bart-l1" ? &kBartLambdas
-                                                            : nullptr;
+  double tune(const Method& method, const PreparedExample& ex) const {
+    const std::vector<double>* grid = lambda_grid(method);
     if (grid == nullptr) return 0.0;
     double best = (*grid)[0], best_psnr = -1e300;
     for (double lambda : *grid) {
@@ -90,6 +101,17 @@ class Reconstructor {
   unrolled::UnrolledModel* model_;
   io::DataKind kind_;
 };
+
+std::vector<Method> methods_of(const EvalOptions& options, const unrolled::UnrolledModel* model) {
+  std::vector<Method> methods;
+  for (Baseline b : options.baselines.value_or(
+           std::vector<Baseline>{Baseline::zero_filled, Baseline::cg_sense, Baseline::bart_l1})) {
+    if (b == Baseline::bart_l1 && !recon::bart_available()) continue;
+    methods.push_back({b, core::choice_name(b)});
+  }
+  if (model != nullptr && options.with_model) methods.push_back({std::nullopt, model->arch()});
+  return methods;
+}
 
 }  // namespace
 
@@ -127,9 +149,10 @@ nlohmann::json EvalReport::to_json() const {
 
 EvalReport evaluate(const EvalOptions& options, TrainedModel* trained) {
   ExampleSource source(options.data);
-  MELRECON_CHECK(
-      !trained || trained->kind == source.kind(), "the model was trained on {} data, {} is {} data",
-      trained ? io::to_string(trained->kind) : "", options.data, io::to_string(source.kind()));
+  MELRECON_CHECK(!trained || trained->kind == source.kind(),
+                 "the model was trained on {} data, {} is {} data",
+                 trained ? core::choice_name(trained->kind) : "", options.data,
+                 core::choice_name(source.kind()));
   unrolled::UnrolledModel* model = trained ? trained->model.get() : nullptr;
   std::vector<int64_t> cases(source.case_names().size());
   std::iota(cases.begin(), cases.end(), 0);
@@ -137,19 +160,7 @@ EvalReport evaluate(const EvalOptions& options, TrainedModel* trained) {
   if (options.max_examples > 0 && static_cast<int64_t>(examples.size()) > options.max_examples) {
     examples.resize(options.max_examples);
   }
-  std::vector<std::string> methods = options.methods;
-  // The trained model's row is named after its architecture (modl or varnet).
-  if (methods.empty()) {
-    methods = {"zero-filled", "cg-sense", "bart-l1"};
-    if (model != nullptr) methods.push_back(model->arch());
-  }
-  methods.erase(std::remove_if(methods.begin(), methods.end(),
-                               [&](const std::string& m) {
-                                 return ((m == "modl" || m == "varnet") &&
-                                         (model == nullptr || m != model->arch())) ||
-                                        (m == "bart-l1" && !recon::bart_available());
-                               }),
-                methods.end());
+  const std::vector<Method> methods = methods_of(options, model);
   const c10::Device device(options.device);
   const Reconstructor recon(options, model, source.kind());
   // The model's coil chunk (if any) serves the baselines too: they see the same operator.
@@ -168,9 +179,12 @@ EvalReport evaluate(const EvalOptions& options, TrainedModel* trained) {
     const PreparedExample first = prepare(0);
     for (const auto& m : methods) {
       lambdas.push_back(recon.tune(m, first));
-      const bool has_lambda = m == "cg-sense" || m == "bart-l1";
       report.methods.push_back(
-          {m, has_lambda ? fmt::format("lambda={}", lambdas.back()) : "", {}, {}, {}});
+          {m.label,
+           Reconstructor::lambda_grid(m) ? fmt::format("lambda={}", lambdas.back()) : "",
+           {},
+           {},
+           {}});
     }
   }
   if (!options.png_dir.empty()) std::filesystem::create_directories(options.png_dir);
@@ -186,7 +200,7 @@ EvalReport evaluate(const EvalOptions& options, TrainedModel* trained) {
       last = recon.run(methods[m], ex, lambdas[m]).cpu();
       const at::Tensor out = last.select(0, 0);
       MELRECON_CHECK(at::isfinite(out).all().item<bool>(), "{}: {} gave a non-finite image",
-                     ex.name, methods[m]);
+                     ex.name, methods[m].label);
       report.methods[m].psnr.push_back(metrics::psnr(out, ref).item<double>());
       report.methods[m].ssim.push_back(metrics::ssim(out, ref).item<double>());
       report.methods[m].nrmse.push_back(metrics::nrmse(out, ref).item<double>());

@@ -16,12 +16,24 @@
 
 namespace melrecon::train {
 
+// The reconstructions the trained model is compared against.
+enum class Baseline { zero_filled, cg_sense, bart_l1 };
+constexpr core::Choices<Baseline, 3> choices(Baseline) {
+  return {"baseline",
+          {{{Baseline::zero_filled, "zero-filled"},
+            {Baseline::cg_sense, "cg-sense"},
+            {Baseline::bart_l1, "bart-l1"}}}};
+}
+
 struct EvalOptions {
-  std::string data;                  // dataset folder, fastMRI .h5 file or folder of them
-  std::vector<std::string> methods;  // zero-filled, cg-sense, bart-l1, modl (default: all)
-  SamplingConfig sampling;           // masks of the test examples
-  uint64_t seed = 1234;              // mask seeds: derive_seed(seed, example index)
-  int64_t max_examples = 0;          // 0: all
+  std::string data;  // dataset folder, fastMRI .h5 file or folder of them
+  // Unset: every baseline (bart-l1 when bart is installed). The model's row, named after its
+  // architecture, comes last when a model is given and `with_model`.
+  std::optional<std::vector<Baseline>> baselines;
+  bool with_model = true;
+  SamplingConfig sampling;   // masks of the test examples
+  uint64_t seed = 1234;      // mask seeds: derive_seed(seed, example index)
+  int64_t max_examples = 0;  // 0: all
   int64_t cg_iters = 30;
   std::string png_dir;  // comparison images of each example when set
   std::string work_dir = "/tmp/melrecon-eval";
@@ -36,8 +48,8 @@ struct MethodScores {
 
 struct EvalReport {
   std::vector<MethodScores> methods;
-  std::string pattern;        // the mask kind used
-  std::string table() const;  // Markdown: method | PSNR | SSIM | NRMSE (mean ± std)
+  sampling::MaskKind pattern;  // the mask kind used
+  std::string table() const;   // Markdown: method | PSNR | SSIM | NRMSE (mean ± std)
   nlohmann::json to_json() const;
   const MethodScores* find(const std::string& method) const;
 };

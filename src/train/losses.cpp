@@ -7,19 +7,18 @@
 
 namespace melrecon::train {
 
-mel::LossFn make_loss(const std::string& name, const at::Tensor& reference) {
-  if (name == "l1") {
-    return [reference](const at::Tensor& x) { return (x - reference).abs().mean(); };
+mel::LossFn make_loss(LossKind kind, const at::Tensor& reference) {
+  switch (kind) {
+    case LossKind::l1:
+      return [reference](const at::Tensor& x) { return (x - reference).abs().mean(); };
+    case LossKind::l2:
+      return [reference](const at::Tensor& x) { return (x - reference).abs().pow(2).mean(); };
+    case LossKind::ssim:
+      return [reference](const at::Tensor& x) {
+        return 1 - metrics::ssim(x.select(0, 0), reference.select(0, 0));
+      };
   }
-  if (name == "l2") {
-    return [reference](const at::Tensor& x) { return (x - reference).abs().pow(2).mean(); };
-  }
-  if (name == "ssim") {
-    return [reference](const at::Tensor& x) {
-      return 1 - metrics::ssim(x.select(0, 0), reference.select(0, 0));
-    };
-  }
-  throw core::UsageError("unknown loss '" + name + "' (expected l1, l2 or ssim)");
+  core::fail_internal(__FILE__, __LINE__, "loss {} has no implementation", static_cast<int>(kind));
 }
 
 }  // namespace melrecon::train

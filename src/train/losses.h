@@ -4,12 +4,11 @@
 //   ssim  1 − SSIM(|x|, |ref|) (2D per slice/frame, magnitudes normalised by the reference max)
 #pragma once
 
-#include <string>
-
 #include "mel/gradient_strategy.h"
+#include "train/config_choices.h"
 
 namespace melrecon::train {
 
-mel::LossFn make_loss(const std::string& name, const at::Tensor& reference);
+mel::LossFn make_loss(LossKind kind, const at::Tensor& reference);
 
 }  // namespace melrecon::train

@@ -107,10 +107,12 @@ std::vector<int64_t> probe_unrolls(int64_t unrolls) {
 
 }  // namespace
 
-std::string candidate_label(const std::string& strategy, const ModelConfig& model) {
-  std::string label = strategy;
+std::string candidate_label(mel::Strategy strategy, const ModelConfig& model) {
+  std::string label = core::choice_name(strategy);
   if (!model.tile.empty()) label += ", tile " + fmt::format("{}", fmt::join(model.tile, ","));
-  if (model.precision != "float32") label += ", " + model.precision;
+  if (model.precision != nn::Precision::float32) {
+    label += ", " + std::string(core::choice_name(model.precision));
+  }
   return label;
 }
 
@@ -139,7 +141,7 @@ StepMeasurement measure_training_step(const PlanCandidate& candidate, io::DataKi
     optim.strategy = candidate.strategy;
     auto strategy = gradient_strategy(optim);
     torch::optim::Adam adam(model.module().parameters(), torch::optim::AdamOptions(optim.lr));
-    LossScaler scaler(candidate.model.precision == "float16");
+    LossScaler scaler(candidate.model.precision == nn::Precision::float16);
     const mel::LossFn loss = [&](const at::Tensor& x) { return (x - target).abs().mean(); };
     for (int step = 0; step < steps; ++step) {  // the last step is timed
       const auto start = std::chrono::steady_clock::now();

@@ -23,13 +23,13 @@
 namespace melrecon::train {
 
 struct PlanCandidate {
-  std::string label;     // how the candidate is shown, e.g. "mel, tile 0,64,64"
-  std::string strategy;  // full | mel | mel-invertible
-  ModelConfig model;     // the network (tiling, precision, ...)
+  std::string label;  // how the candidate is shown, e.g. "mel, tile 0,64,64"
+  mel::Strategy strategy = mel::Strategy::mel;
+  ModelConfig model;  // the network (tiling, precision, ...)
 };
 
 // How a candidate is shown: "mel", "mel, tile 0,64,64", "full, bfloat16".
-std::string candidate_label(const std::string& strategy, const ModelConfig& model);
+std::string candidate_label(mel::Strategy strategy, const ModelConfig& model);
 
 struct PlanRequest {
   io::DataKind kind = io::DataKind::image2d;

@@ -9,24 +9,22 @@ namespace {
 // R_w: the CNN or U-Net both architectures use (MoDL's denoiser D = I + R_w, VarNet's R_k).
 nn::DenoiserOptions regulariser_options(const ModelConfig& m, io::DataKind kind) {
   const bool volume = kind != io::DataKind::image2d;
-  const bool slice_wise = volume && m.dims == "2d";
-  nn::ConvKind conv = nn::ConvKind::conv2d;
-  if (m.conv != "auto") {
-    conv = nn::parse_conv_kind(m.conv);
-  } else if (volume && !slice_wise) {
-    conv = nn::ConvKind::conv3d;
-  }
+  const bool slice_wise = volume && m.dims == NetDims::slice_wise;
+  const nn::ConvKind conv =
+      m.conv.value_or(volume && !slice_wise ? nn::ConvKind::conv3d : nn::ConvKind::conv2d);
   MELRECON_CHECK(volume || conv == nn::ConvKind::conv2d,
-                 "model.conv '{}' needs 3D or cine data, this dataset is 2D", m.conv);
+                 "model.conv '{}' needs 3D or cine data, this dataset is 2D",
+                 core::choice_name(conv));
   MELRECON_CHECK(!slice_wise || conv == nn::ConvKind::conv2d,
-                 "model.dims '2d' (slice-wise) needs model.conv 2d or auto, found '{}'", m.conv);
+                 "model.dims '2d' (slice-wise) needs model.conv 2d or auto, found '{}'",
+                 core::choice_name(conv));
   MELRECON_CHECK(!volume || slice_wise || conv != nn::ConvKind::conv2d,
                  "model.conv '2d' on {} data: set model.dims to '2d' for a slice-wise 2D network",
-                 io::to_string(kind));
+                 core::choice_name(kind));
   const size_t image_axes = volume ? 3 : 2;
   MELRECON_CHECK(m.tile.empty() || m.tile.size() == image_axes,
                  "model.tile needs {} sizes for {} data (one per image axis), found {}", image_axes,
-                 io::to_string(kind), m.tile.size());
+                 core::choice_name(kind), m.tile.size());
   nn::DenoiserOptions denoiser = nn::DenoiserOptions()
                                      .slice_wise(slice_wise)
                                      .tile(m.tile)
@@ -34,17 +32,17 @@ nn::DenoiserOptions regulariser_options(const ModelConfig& m, io::DataKind kind)
                                               .kind(conv)
                                               .num_layers(m.layers)
                                               .features(m.features)
-                                              .replicate_padding(m.padding == "replicate")
+                                              .replicate_padding(m.padding == Padding::replicate)
                                               .lipschitz(m.lipschitz)
-                                              .compute_dtype(nn::parse_precision(m.precision))
-                                              .conv3d_path(nn::parse_conv3d_path(m.conv3d)));
-  if (m.net == "unet") {
+                                              .compute_dtype(nn::compute_dtype_of(m.precision))
+                                              .conv3d_path(m.conv3d));
+  if (m.net == NetKind::unet) {
     denoiser.unet(nn::UNetOptions()
                       .levels(m.unet_levels)
                       .features(m.features)
-                      .replicate_padding(m.padding == "replicate")
-                      .compute_dtype(nn::parse_precision(m.precision))
-                      .conv3d_path(nn::parse_conv3d_path(m.conv3d)));
+                      .replicate_padding(m.padding == Padding::replicate)
+                      .compute_dtype(nn::compute_dtype_of(m.precision))
+                      .conv3d_path(m.conv3d));
   }
   return denoiser;
 }
@@ -69,7 +67,7 @@ varnet::VarNetOptions varnet_options(const ModelConfig& m, io::DataKind kind) {
   o.step_size = m.step_size;
   o.share_weights = m.share_weights;
   o.regulariser = regulariser_options(m, kind);
-  o.initial = varnet::parse_initial(m.varnet_start);
+  o.initial = m.varnet_start;
   o.initial_lambda = m.lambda;
   o.initial_cg_iters = m.cg_iters;
   o.coil_chunk = m.coil_chunk;
@@ -77,8 +75,14 @@ varnet::VarNetOptions varnet_options(const ModelConfig& m, io::DataKind kind) {
 }
 
 Network build_network(const ModelConfig& m, io::DataKind kind) {
-  if (m.arch == "varnet") return std::make_shared<varnet::VarNetImpl>(varnet_options(m, kind));
-  return std::make_shared<modl::ModlImpl>(modl_options(m, kind));
+  switch (m.arch) {
+    case Arch::modl:
+      return std::make_shared<modl::ModlImpl>(modl_options(m, kind));
+    case Arch::varnet:
+      return std::make_shared<varnet::VarNetImpl>(varnet_options(m, kind));
+  }
+  core::fail_internal(__FILE__, __LINE__, "architecture {} has no network",
+                      static_cast<int>(m.arch));
 }
 
 std::unique_ptr<mel::GradientStrategy> gradient_strategy(const OptimConfig& optim) {

@@ -20,7 +20,7 @@ varnet::VarNetOptions varnet_options(const ModelConfig& model, io::DataKind kind
 
 // A trained or trainable network; `network->module()` for its parameters and device.
 using Network = std::shared_ptr<unrolled::UnrolledModel>;
-// model.arch: "modl" or "varnet".
+// model.arch picks MoDL or VarNet.
 Network build_network(const ModelConfig& model, io::DataKind kind);
 
 std::unique_ptr<mel::GradientStrategy> gradient_strategy(const OptimConfig& optim);

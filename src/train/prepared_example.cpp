@@ -7,23 +7,23 @@
 
 namespace melrecon::train {
 
-std::string mask_pattern(const SamplingConfig& sampling, io::DataKind kind) {
-  if (sampling.pattern != "auto") return sampling.pattern;
+sampling::MaskKind mask_pattern(const SamplingConfig& sampling, io::DataKind kind) {
+  if (sampling.pattern) return *sampling.pattern;
   switch (kind) {
     case io::DataKind::image2d:
-      return "2d-lines";
+      return sampling::MaskKind::lines2d;
     case io::DataKind::volume3d:
-      return "3d";
+      return sampling::MaskKind::volume3d;
     case io::DataKind::cine:
-      return "cine-vista";
+      return sampling::MaskKind::cine_vista;
   }
-  return "";
+  core::fail_internal(__FILE__, __LINE__, "data kind {} has no default mask",
+                      static_cast<int>(kind));
 }
 
 at::Tensor generate_mask(const SamplingConfig& sampling, io::DataKind kind,
                          const std::vector<int64_t>& spatial_shape, uint64_t seed) {
-  const auto mask_kind = sampling::parse_mask_kind(mask_pattern(sampling, kind));
-  return sampling::make_mask(sampling::MaskOptions(mask_kind, spatial_shape)
+  return sampling::make_mask(sampling::MaskOptions(mask_pattern(sampling, kind), spatial_shape)
                                  .accel(sampling.accel)
                                  .calib(sampling.calib)
                                  .seed(seed))
@@ -34,7 +34,7 @@ PreparedExample prepare_example(const LoadedExample& example, const SamplingConf
                                 io::DataKind kind, const mri::SenseOptions& sense, uint64_t seed,
                                 c10::Device device) {
   at::Tensor mask;
-  if (sampling.source == "stored") {
+  if (sampling.source == MaskSource::stored) {
     MELRECON_CHECK(example.mask.defined(),
                    "{}: sampling.source is 'stored' but the case has no mask file", example.name);
     mask = example.mask;

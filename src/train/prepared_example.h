@@ -24,8 +24,8 @@ struct PreparedExample {
 };
 
 // The mask kind `sampling.pattern` names, or the data kind's default (2d-lines, 3d,
-// cine-vista) for "auto".
-std::string mask_pattern(const SamplingConfig& sampling, io::DataKind kind);
+// cine-vista) when it is unset ("auto").
+sampling::MaskKind mask_pattern(const SamplingConfig& sampling, io::DataKind kind);
 
 // A generated mask [1, 1, *S] for the data's spatial shape.
 at::Tensor generate_mask(const SamplingConfig& sampling, io::DataKind kind,

@@ -27,21 +27,26 @@ std::vector<Case> cases() {
           {"cine", {{1, 8, 16, 12}, 4, {1, 2}}, nn::ConvKind::conv2p1d}};
 }
 
-double tolerance_of(const std::string& strategy) {
-  if (strategy == "mel") return 1e-10;
-  if (strategy == "mel-invertible") return 1e-5;
+double tolerance_of(mel::Strategy strategy) {
+  switch (strategy) {
+    case mel::Strategy::full:
+      return 0.0;
+    case mel::Strategy::mel:
+      return 1e-10;
+    case mel::Strategy::mel_invertible:
+      return 1e-5;
+  }
   return 0.0;
 }
 
 // A contractive CNN (and, for MoDL, converged CG; for VarNet, step + Lip(R) < 1) so that the
 // invertible strategy applies too.
-std::shared_ptr<unrolled::UnrolledModel> build(const std::string& arch, const Case& c,
-                                               int64_t unrolls) {
+std::shared_ptr<unrolled::UnrolledModel> build(Arch arch, const Case& c, int64_t unrolls) {
   const auto cnn = [&](double lipschitz) {
     return nn::DenoiserOptions().cnn(
         nn::ResidualCnnOptions().kind(c.conv).num_layers(5).features(8).lipschitz(lipschitz));
   };
-  if (arch == "varnet") {
+  if (arch == Arch::varnet) {
     varnet::VarNetOptions o;
     o.num_unrolls = unrolls;
     o.step_size = 0.3;
@@ -53,7 +58,7 @@ std::shared_ptr<unrolled::UnrolledModel> build(const std::string& arch, const Ca
 }
 
 // Every strategy on one architecture and data kind, `full` first as the reference.
-void check_case(const std::string& arch, const Case& c, const SelftestOptions& options,
+void check_case(Arch arch, const Case& c, const SelftestOptions& options,
                 std::vector<SelftestRow>& rows) {
   const c10::Device cpu(c10::kCPU);
   const unrolled::Problem problem = unrolled::random_problem(c.spec, options.seed);
@@ -67,7 +72,7 @@ void check_case(const std::string& arch, const Case& c, const SelftestOptions& o
   const mel::LossFn loss = [&](const at::Tensor& x) { return (x - target).abs().pow(2).sum(); };
 
   std::vector<at::Tensor> reference;
-  for (const std::string& name : mel::gradient_strategy_names()) {
+  for (const auto& [name, _] : choices(mel::Strategy{}).table) {
     model.module().zero_grad();
     auto strategy = mel::make_gradient_strategy(name);
     core::PeakScope scope(cpu);
@@ -103,7 +108,7 @@ void check_case(const std::string& arch, const Case& c, const SelftestOptions& o
 std::vector<SelftestRow> run_selftest(const SelftestOptions& options) {
   core::MemoryMeter::install();
   std::vector<SelftestRow> rows;
-  for (const std::string arch : {"modl", "varnet"}) {
+  for (const auto& [arch, _] : choices(Arch{}).table) {
     for (const Case& c : cases()) check_case(arch, c, options, rows);
   }
   return rows;
@@ -114,13 +119,14 @@ std::string format_selftest(const std::vector<SelftestRow>& rows) {
                                 "arch", "data", "strategy", "max rel grad error", "tolerance",
                                 "peak bytes", "seconds", "drift", "fallbacks", "result");
   for (const auto& r : rows) {
-    const bool reference = r.strategy == "full";
-    out += fmt::format("{:<7} {:<5} {:<15} {:>18} {:>10} {:>12} {:>9.3f} {:>9} {:>9}  {}\n", r.arch,
-                       r.data, r.strategy,
-                       reference ? "(reference)" : fmt::format("{:.2e}", r.gradient_error),
-                       reference ? "" : fmt::format("{:.0e}", r.tolerance), r.peak_bytes, r.seconds,
-                       r.strategy == "mel-invertible" ? fmt::format("{:.1e}", r.max_drift) : "",
-                       r.fallbacks, r.ok() ? "ok" : "FAILED");
+    const bool reference = r.strategy == mel::Strategy::full;
+    out += fmt::format(
+        "{:<7} {:<5} {:<15} {:>18} {:>10} {:>12} {:>9.3f} {:>9} {:>9}  {}\n",
+        core::choice_name(r.arch), r.data, core::choice_name(r.strategy),
+        reference ? "(reference)" : fmt::format("{:.2e}", r.gradient_error),
+        reference ? "" : fmt::format("{:.0e}", r.tolerance), r.peak_bytes, r.seconds,
+        r.strategy == mel::Strategy::mel_invertible ? fmt::format("{:.1e}", r.max_drift) : "",
+        r.fallbacks, r.ok() ? "ok" : "FAILED");
   }
   return out;
 }

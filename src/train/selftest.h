@@ -6,6 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "mel/gradient_strategy.h"
+#include "train/config_choices.h"
+
 namespace melrecon::train {
 
 struct SelftestOptions {
@@ -14,9 +17,9 @@ struct SelftestOptions {
 };
 
 struct SelftestRow {
-  std::string arch;             // "modl" | "varnet"
-  std::string data;             // "2d" | "3d" | "cine"
-  std::string strategy;         // "full" | "mel" | "mel-invertible"
+  Arch arch = Arch::modl;
+  std::string data;  // "2d" | "3d" | "cine"
+  mel::Strategy strategy = mel::Strategy::full;
   double gradient_error = 0.0;  // max over parameters of ‖g − g_full‖ / ‖g_full‖
   double tolerance = 0.0;       // what the strategy promises (0 for the reference)
   int64_t peak_bytes = 0;

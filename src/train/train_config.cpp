@@ -17,23 +17,17 @@ namespace {
 
 using nlohmann::json;
 
-// The values a key accepts: a numeric range (each element for a list), or a set of words;
-// unrestricted when neither is given. The range is part of every message about the key.
+// The values a numeric key accepts (each element for a list); unrestricted when not given. The
+// range is part of every message about the key. Word-valued keys accept their enum's names.
 struct Limits {
   double lo = -std::numeric_limits<double>::infinity();
   double hi = std::numeric_limits<double>::infinity();
   bool lo_open = false, hi_open = false;
-  std::vector<const char*> words;
 
   bool admits(double v) const {
     return (lo_open ? v > lo : v >= lo) && (hi_open ? v < hi : v <= hi);
   }
-  bool admits(const std::string& w) const {
-    return words.empty() || std::find_if(words.begin(), words.end(),
-                                         [&](const char* a) { return w == a; }) != words.end();
-  }
   std::string describe() const {
-    if (!words.empty()) return "one of " + fmt::format("{}", fmt::join(words, ", "));
     if (std::isinf(hi)) return fmt::format("{} {}", lo_open ? ">" : ">=", lo);
     return fmt::format("{}{}, {}{}", lo_open ? "(" : "[", lo, hi, hi_open ? ")" : "]");
   }
@@ -42,7 +36,6 @@ struct Limits {
 Limits in(double lo, double hi) { return {lo, hi}; }
 Limits above(double lo, double hi) { return {lo, hi, true, false}; }  // (lo, hi]
 Limits below(double lo, double hi) { return {lo, hi, false, true}; }  // [lo, hi)
-Limits one_of(std::vector<const char*> words) { return {0, 0, false, false, std::move(words)}; }
 const Limits kAny{};
 constexpr double kMaxSteps = 1e9;
 
@@ -54,39 +47,39 @@ void for_each_field(TrainConfig& c, F&& f) {
   f("data", "val", c.data.val, kAny);
   f("data", "val_fraction", c.data.val_fraction, below(0, 1));
   f("data", "val_examples", c.data.val_examples, in(0, 1e6));
-  f("sampling", "source", c.sampling.source, one_of({"generate", "stored"}));
+  f("sampling", "source", c.sampling.source, kAny);
   f("sampling", "pattern", c.sampling.pattern, kAny);
   f("sampling", "accel", c.sampling.accel, in(1, 1000));
   f("sampling", "calib", c.sampling.calib, in(0, 4096));
   f("sampling", "vary_per_epoch", c.sampling.vary_per_epoch, kAny);
-  f("model", "arch", c.model.arch, one_of({"modl", "varnet"}));
+  f("model", "arch", c.model.arch, kAny);
   f("model", "unrolls", c.model.unrolls, in(1, 1000));
   f("model", "cg_iters", c.model.cg_iters, in(1, 10000));
   f("model", "cg_tol", c.model.cg_tol, below(0, 1));
   f("model", "lambda", c.model.lambda, above(0, 1e6));
   f("model", "learn_lambda", c.model.learn_lambda, kAny);
   f("model", "share_weights", c.model.share_weights, kAny);
-  f("model", "conv", c.model.conv, one_of({"auto", "2d", "3d", "2+1d"}));
-  f("model", "dims", c.model.dims, one_of({"auto", "2d"}));
-  f("model", "net", c.model.net, one_of({"cnn", "unet"}));
+  f("model", "conv", c.model.conv, kAny);
+  f("model", "dims", c.model.dims, kAny);
+  f("model", "net", c.model.net, kAny);
   f("model", "layers", c.model.layers, in(2, 100));
   f("model", "features", c.model.features, in(1, 4096));
   f("model", "unet_levels", c.model.unet_levels, in(1, 6));
-  f("model", "padding", c.model.padding, one_of({"zeros", "replicate"}));
+  f("model", "padding", c.model.padding, kAny);
   f("model", "lipschitz", c.model.lipschitz, below(0, 1));
   f("model", "tile", c.model.tile, in(0, 65536));
   f("model", "coil_chunk", c.model.coil_chunk, in(0, 4096));
-  f("model", "precision", c.model.precision, one_of({"float32", "bfloat16", "float16"}));
-  f("model", "conv3d", c.model.conv3d, one_of({"auto", "native", "depth-major"}));
+  f("model", "precision", c.model.precision, kAny);
+  f("model", "conv3d", c.model.conv3d, kAny);
   f("model", "step_size", c.model.step_size, above(0, 100));
-  f("model", "varnet_start", c.model.varnet_start, one_of({"aty", "cg-sense"}));
-  f("optim", "strategy", c.optim.strategy, one_of({"full", "mel", "mel-invertible"}));
+  f("model", "varnet_start", c.model.varnet_start, kAny);
+  f("optim", "strategy", c.optim.strategy, kAny);
   f("optim", "steps", c.optim.steps, in(1, kMaxSteps));
   f("optim", "lr", c.optim.lr, above(0, std::numeric_limits<double>::infinity()));
-  f("optim", "schedule", c.optim.schedule, one_of({"constant", "cosine", "step"}));
+  f("optim", "schedule", c.optim.schedule, kAny);
   f("optim", "warmup_steps", c.optim.warmup_steps, in(0, kMaxSteps));
   f("optim", "grad_clip", c.optim.grad_clip, in(0, 1e9));
-  f("optim", "loss", c.optim.loss, one_of({"l1", "l2", "ssim"}));
+  f("optim", "loss", c.optim.loss, kAny);
   f("optim", "weight_decay", c.optim.weight_decay, in(0, 1));
   f("optim", "inversion_checkpoint_every", c.optim.inversion_checkpoint_every, in(1, 1000));
   f("optim", "offload_to_host", c.optim.offload_to_host, kAny);
@@ -104,29 +97,74 @@ void for_each_field(TrainConfig& c, F&& f) {
 using Origins = std::map<std::string, std::string>;
 
 template <typename T>
-void read_value(const json& v, T& out, const std::string& origin, const std::string& key) {
-  try {
-    if constexpr (std::is_same_v<T, std::vector<int64_t>>) {
-      bool integers = v.is_array();
-      for (const json& e : v) integers = integers && e.is_number_integer();
-      MELRECON_CHECK(integers, "{}: '{}' must be a list of integers, found {}", origin, key,
-                     v.dump());
-    } else if constexpr (std::is_same_v<T, bool>) {
-      MELRECON_CHECK(v.is_boolean(), "{}: '{}' must be true or false, found {}", origin, key,
-                     v.dump());
-    } else if constexpr (std::is_arithmetic_v<T>) {
-      MELRECON_CHECK(v.is_number(), "{}: '{}' must be a number, found {}", origin, key, v.dump());
-      if constexpr (std::is_integral_v<T>) {
-        MELRECON_CHECK(
-            v.is_number_integer() || v.get<double>() == static_cast<double>(v.get<int64_t>()),
-            "{}: '{}' must be an integer, found {}", origin, key, v.dump());
-      }
-    } else {
-      MELRECON_CHECK(v.is_string(), "{}: '{}' must be a string, found {}", origin, key, v.dump());
+struct is_optional : std::false_type {};
+template <typename T>
+struct is_optional<std::optional<T>> : std::true_type {};
+
+// A word-valued key: its enum's name, or "auto" for an optional one left unset.
+template <typename T>
+json word_of(const T& value) {
+  if constexpr (is_optional<T>::value) {
+    return value ? json(core::choice_name(*value)) : json("auto");
+  } else {
+    return core::choice_name(value);
+  }
+}
+
+template <typename T>
+void read_word(const json& v, T& out, const std::string& origin, const std::string& key) {
+  MELRECON_CHECK(v.is_string(), "{}: '{}' must be a string, found {}", origin, key, v.dump());
+  const std::string word = v.get<std::string>();
+  if constexpr (is_optional<T>::value) {
+    using E = typename T::value_type;
+    if (word == "auto") {
+      out.reset();
+      return;
     }
-    out = v.get<T>();
-  } catch (const json::exception& e) {
-    core::fail("{}: '{}': {}", origin, key, e.what());
+    const auto found = choices(E{}).find(word);
+    MELRECON_CHECK(found, "{}: '{}' is '{}', expected one of auto, {}", origin, key, word,
+                   choices(E{}).listing());
+    out = *found;
+  } else {
+    const auto found = choices(T{}).find(word);
+    MELRECON_CHECK(found, "{}: '{}' is '{}', expected one of {}", origin, key, word,
+                   choices(T{}).listing());
+    out = *found;
+  }
+}
+
+template <typename T>
+constexpr bool is_word_v = std::is_enum_v<T> || is_optional<T>::value;
+
+template <typename T>
+void read_value(const json& v, T& out, const std::string& origin, const std::string& key) {
+  if constexpr (is_word_v<T>) {
+    read_word(v, out, origin, key);
+    return;
+  } else {
+    try {
+      if constexpr (std::is_same_v<T, std::vector<int64_t>>) {
+        bool integers = v.is_array();
+        for (const json& e : v) integers = integers && e.is_number_integer();
+        MELRECON_CHECK(integers, "{}: '{}' must be a list of integers, found {}", origin, key,
+                       v.dump());
+      } else if constexpr (std::is_same_v<T, bool>) {
+        MELRECON_CHECK(v.is_boolean(), "{}: '{}' must be true or false, found {}", origin, key,
+                       v.dump());
+      } else if constexpr (std::is_arithmetic_v<T>) {
+        MELRECON_CHECK(v.is_number(), "{}: '{}' must be a number, found {}", origin, key, v.dump());
+        if constexpr (std::is_integral_v<T>) {
+          MELRECON_CHECK(
+              v.is_number_integer() || v.get<double>() == static_cast<double>(v.get<int64_t>()),
+              "{}: '{}' must be an integer, found {}", origin, key, v.dump());
+        }
+      } else {
+        MELRECON_CHECK(v.is_string(), "{}: '{}' must be a string, found {}", origin, key, v.dump());
+      }
+      out = v.get<T>();
+    } catch (const json::exception& e) {
+      core::fail("{}: '{}': {}", origin, key, e.what());
+    }
   }
 }
 
@@ -140,10 +178,7 @@ void validate(TrainConfig c, const Origins& origins, const std::string& fallback
   for_each_field(c, [&](const char* section, const char* name, const auto& value, const Limits& l) {
     using T = std::decay_t<decltype(value)>;
     const std::string key = std::string(section) + "." + name;
-    if constexpr (std::is_same_v<T, std::string>) {
-      MELRECON_CHECK(l.admits(value), "{}: '{}' is '{}', expected {}", origin(key), key, value,
-                     l.describe());
-    } else if constexpr (std::is_same_v<T, std::vector<int64_t>>) {
+    if constexpr (std::is_same_v<T, std::vector<int64_t>>) {
       for (int64_t v : value) {
         MELRECON_CHECK(l.admits(static_cast<double>(v)), "{}: '{}' holds {}, expected each in {}",
                        origin(key), key, v, l.describe());
@@ -153,27 +188,27 @@ void validate(TrainConfig c, const Origins& origins, const std::string& fallback
                      origin(key), key, value, l.describe());
     }
   });
-  if (c.model.net == "unet") {
+  if (c.model.net == NetKind::unet) {
     MELRECON_CHECK(c.model.tile.empty(), "{}: 'model.tile' is not supported with model.net unet",
                    origin("model.tile"));
     MELRECON_CHECK(c.model.lipschitz <= 0,
                    "{}: 'model.lipschitz' (and so mel-invertible) needs model.net cnn",
                    origin("model.lipschitz"));
-    MELRECON_CHECK(c.model.conv != "2+1d", "{}: model.net unet has no '2+1d' convolutions",
-                   origin("model.conv"));
+    MELRECON_CHECK(c.model.conv != nn::ConvKind::conv2p1d,
+                   "{}: model.net unet has no '2+1d' convolutions", origin("model.conv"));
   }
-  MELRECON_CHECK(c.model.precision != "float16" || c.run.device.rfind("cuda", 0) == 0,
+  MELRECON_CHECK(c.model.precision != nn::Precision::float16 || c.run.device.rfind("cuda", 0) == 0,
                  "{}: 'model.precision' float16 needs run.device cuda (bfloat16 runs on the CPU)",
                  origin("model.precision"));
   MELRECON_CHECK(
-      c.optim.strategy != "mel-invertible" || c.model.lipschitz > 0,
+      c.optim.strategy != mel::Strategy::mel_invertible || c.model.lipschitz > 0,
       "{}: 'optim.strategy' mel-invertible needs a contractive CNN: set 'model.lipschitz' "
       "(e.g. 0.9)",
       origin("optim.strategy"));
   // The Lipschitz bound of a convolution holds for zero padding; replicate padding repeats edge
   // values, so the bound (and mel-invertible's inversion) would not hold.
   MELRECON_CHECK(
-      c.model.lipschitz <= 0 || c.model.padding == "zeros",
+      c.model.lipschitz <= 0 || c.model.padding == Padding::zeros,
       "{}: 'model.lipschitz' {} needs 'model.padding' zeros (the bound does not hold with "
       "replicate padding)",
       origin("model.lipschitz"), c.model.lipschitz);
@@ -211,7 +246,12 @@ json to_json(const TrainConfig& config) {
   TrainConfig c = config;
   json j = json::object();
   for_each_field(c, [&](const char* section, const char* key, auto& value, const Limits&) {
-    j[section][key] = value;
+    using T = std::decay_t<decltype(value)>;
+    if constexpr (is_word_v<T>) {
+      j[section][key] = word_of(value);
+    } else {
+      j[section][key] = value;
+    }
   });
   return j;
 }

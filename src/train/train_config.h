@@ -1,11 +1,19 @@
 // The configuration of a training run: JSON, every key overridable from the command line as
 // `section.key=value`; the effective configuration is saved next to the run (config.json).
-// Unknown keys and wrong types are errors naming the file (or the override) and the key.
+// Unknown keys and wrong types are errors naming the file (or the override) and the key. Keys
+// that take a word hold its enum (core/choices.h); an optional one is "auto" when unset.
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "mel/gradient_strategy.h"
+#include "nn/residual_cnn.h"
+#include "sampling/masks.h"
+#include "train/config_choices.h"
+#include "varnet/varnet.h"
 
 namespace melrecon::train {
 
@@ -17,46 +25,45 @@ struct DataConfig {
 };
 
 struct SamplingConfig {
-  std::string source = "generate";  // generate a mask per example and epoch, or use "stored"
-  std::string pattern = "auto";     // mask kind (see `melrecon mask --help`); auto: from the data
+  MaskSource source = MaskSource::generate;
+  std::optional<sampling::MaskKind> pattern;  // auto: the data kind's default (see `melrecon mask`)
   double accel = 6.0;
   int64_t calib = 12;
   bool vary_per_epoch = true;  // new masks every epoch (augmentation) or one per example
 };
 
 struct ModelConfig {
-  std::string arch = "modl";  // modl | varnet (the unrolled network; docs/training.md)
+  Arch arch = Arch::modl;  // the unrolled network (docs/training.md)
   int64_t unrolls = 5;
   int64_t cg_iters = 8;
   double cg_tol = 0.0;
   double lambda = 0.05;
   bool learn_lambda = true;
   bool share_weights = true;
-  std::string conv = "auto";          // 2d | 3d | 2+1d; auto: 2d for 2D data, 3d otherwise
-  std::string dims = "auto";          // "2d": slice/frame-wise 2D CNN on 3D or cine data (baseline)
-  std::string net = "cnn";            // cnn (MoDL's plain residual CNN) | unet (a small U-Net)
-  int64_t layers = 5;                 // cnn: convolutions
-  int64_t features = 64;              // cnn: features of every layer; unet: of the first level
-  int64_t unet_levels = 2;            // unet: poolings by 2
-  std::string padding = "zeros";      // zeros | replicate
-  double lipschitz = 0.0;             // > 0: contractive CNN (needed by mel-invertible)
-  std::vector<int64_t> tile;          // CNN tile size per image axis (0: not cut); empty: untiled
-  int64_t coil_chunk = 0;             // coils per chunk in data consistency (0: all at once)
-  std::string precision = "float32";  // float32 | bfloat16 | float16 (CNN only; CUDA for float16)
-  std::string conv3d =
-      "auto";              // auto | native | depth-major: how 3D kernels run (nn/network_body.h)
-  double step_size = 1.0;  // varnet: initial learned step size η_k
-  std::string varnet_start = "aty";  // varnet: x_0 = Aᴴy or "cg-sense" (λ, cg_iters above)
+  std::optional<nn::ConvKind> conv;  // auto: 2d for 2D data, 3d otherwise
+  NetDims dims = NetDims::automatic;
+  NetKind net = NetKind::cnn;
+  int64_t layers = 5;       // cnn: convolutions
+  int64_t features = 64;    // cnn: features of every layer; unet: of the first level
+  int64_t unet_levels = 2;  // unet: poolings by 2
+  Padding padding = Padding::zeros;
+  double lipschitz = 0.0;     // > 0: contractive CNN (needed by mel-invertible)
+  std::vector<int64_t> tile;  // CNN tile size per image axis (0: not cut); empty: untiled
+  int64_t coil_chunk = 0;     // coils per chunk in data consistency (0: all at once)
+  nn::Precision precision = nn::Precision::float32;     // the network's (float16: CUDA only)
+  nn::Conv3dPath conv3d = nn::Conv3dPath::automatic;    // how 3D kernels run
+  double step_size = 1.0;                               // varnet: initial learned step size η_k
+  varnet::Initial varnet_start = varnet::Initial::aty;  // varnet: cg-sense uses λ, cg_iters
 };
 
 struct OptimConfig {
-  std::string strategy = "mel";  // full | mel | mel-invertible
+  mel::Strategy strategy = mel::Strategy::mel;
   int64_t steps = 1000;
   double lr = 1e-3;
-  std::string schedule = "cosine";  // constant | cosine | step
+  Schedule schedule = Schedule::cosine;
   int64_t warmup_steps = 0;
-  double grad_clip = 1.0;   // max global gradient norm (0: no clipping)
-  std::string loss = "l1";  // l1 | l2 | ssim
+  double grad_clip = 1.0;  // max global gradient norm (0: no clipping)
+  LossKind loss = LossKind::l1;
   double weight_decay = 0.0;
   int64_t inversion_checkpoint_every = 5;  // mel-invertible: stored input every M unrolls
   bool offload_to_host = false;  // mel on a GPU: stored unroll inputs in pinned host memory

@@ -26,7 +26,10 @@ TrainedModel load_trained_model(const std::string& path, c10::Device device) {
   } catch (const nlohmann::json::exception& e) {
     core::fail("{}: stored configuration is not valid JSON ({})", file, e.what());
   }
-  TrainedModel t{from_json(config_json, file), io::parse_data_kind(state.data_kind), nullptr};
+  const auto kind = choices(io::DataKind{}).find(state.data_kind);
+  MELRECON_CHECK(kind, "{}: recorded data kind '{}' is not one of {}", file, state.data_kind,
+                 choices(io::DataKind{}).listing());
+  TrainedModel t{from_json(config_json, file), *kind, nullptr};
   t.model = build_network(t.config.model, t.kind);
   load_checkpoint_weights(file, t.model->module());
   t.model->module().to(device);

@@ -46,9 +46,15 @@ double learning_rate(const OptimConfig& o, int64_t step) {
   if (step < o.warmup_steps) return o.lr * (step + 1) / static_cast<double>(o.warmup_steps);
   const double t =
       static_cast<double>(step - o.warmup_steps) / std::max<int64_t>(1, o.steps - o.warmup_steps);
-  if (o.schedule == "cosine") return o.lr * 0.5 * (1 + std::cos(M_PI * t));
-  if (o.schedule == "step") return o.lr * (t < 0.5 ? 1.0 : t < 0.75 ? 0.1 : 0.01);
-  return o.lr;
+  switch (o.schedule) {
+    case Schedule::constant:
+      return o.lr;
+    case Schedule::cosine:
+      return o.lr * 0.5 * (1 + std::cos(M_PI * t));
+    case Schedule::step:
+      return o.lr * (t < 0.5 ? 1.0 : t < 0.75 ? 0.1 : 0.01);
+  }
+  core::fail_internal(__FILE__, __LINE__, "schedule {} has no rate", static_cast<int>(o.schedule));
 }
 
 void set_learning_rate(torch::optim::Adam& optimizer, double lr) {
@@ -117,7 +123,7 @@ TrainSummary train_model(const TrainConfig& requested, const TrainOptions& optio
   if (!config.data.val.empty()) {
     val_source = std::make_unique<ExampleSource>(config.data.val);
     MELRECON_CHECK(val_source->kind() == kind, "{}: validation data is {}, training data is {}",
-                   config.data.val, io::to_string(val_source->kind()), io::to_string(kind));
+                   config.data.val, core::choice_name(val_source->kind()), core::choice_name(kind));
     std::vector<int64_t> all(val_source->case_names().size());
     std::iota(all.begin(), all.end(), 0);
     val_examples = val_source->examples(all);
@@ -154,9 +160,9 @@ TrainSummary train_model(const TrainConfig& requested, const TrainOptions& optio
   } else {
     state.order = epoch_order(static_cast<int64_t>(train_examples.size()), config.run.seed, 0);
   }
-  LossScaler scaler(config.model.precision == "float16", state.loss_scaler);
+  LossScaler scaler(config.model.precision == nn::Precision::float16, state.loss_scaler);
   state.config_json = to_json(config).dump();
-  state.data_kind = io::to_string(kind);
+  state.data_kind = core::choice_name(kind);
   RunLog log((fs::path(run_dir) / "log.jsonl").string(), state.step);
   std::unique_ptr<TensorBoardWriter> tensorboard;
   if (config.run.tensorboard) {

@@ -9,12 +9,6 @@
 
 namespace melrecon::varnet {
 
-Initial parse_initial(const std::string& name) {
-  if (name == "aty") return Initial::aty;
-  if (name == "cg-sense") return Initial::cg_sense;
-  throw core::UsageError("unknown VarNet start '" + name + "' (expected aty or cg-sense)");
-}
-
 VarNetImpl::VarNetImpl(VarNetOptions options) : options_(std::move(options)) {
   MELRECON_CHECK(options_.num_unrolls >= 1, "VarNet: num_unrolls must be >= 1, found {}",
                  options_.num_unrolls);

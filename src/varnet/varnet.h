@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "core/choices.h"
 #include "nn/denoiser.h"
 #include "solvers/conjugate_gradient.h"
 #include "unrolled/unrolled_model.h"
@@ -21,7 +22,9 @@
 namespace melrecon::varnet {
 
 enum class Initial { aty, cg_sense };
-Initial parse_initial(const std::string& name);  // "aty" | "cg-sense"; else a UsageError
+constexpr core::Choices<Initial, 2> choices(Initial) {
+  return {"VarNet start", {{{Initial::aty, "aty"}, {Initial::cg_sense, "cg-sense"}}}};
+}
 
 struct VarNetOptions {
   int64_t num_unrolls = 5;

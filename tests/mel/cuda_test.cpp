@@ -36,9 +36,8 @@ struct StepOutput {
   std::vector<at::Tensor> grads;
 };
 
-StepOutput step(const std::string& strategy, const test_support::SmallGeometry& g,
-                c10::Device device, int64_t unrolls = 3,
-                nn::Conv3dPath path = nn::Conv3dPath::automatic) {
+StepOutput step(mel::Strategy strategy, const test_support::SmallGeometry& g, c10::Device device,
+                int64_t unrolls = 3, nn::Conv3dPath path = nn::Conv3dPath::automatic) {
   const auto problem = problem_on(g, at::kComplexDouble, device);
   auto options = test_support::small_modl_options(g, unrolls);
   options.denoiser_.cnn_.conv3d_path(path);
@@ -64,14 +63,16 @@ void expect_close(const StepOutput& a, const StepOutput& b, double tol, const st
 TEST(Cuda, StepEqualsTheCpuStep) {
   SKIP_WITHOUT_CUDA();
   for (const auto& g : test_support::small_geometries()) {
-    expect_close(step("mel", g, kCuda), step("mel", g, c10::kCPU), 1e-10, g.name);
+    expect_close(step(mel::Strategy::mel, g, kCuda), step(mel::Strategy::mel, g, c10::kCPU), 1e-10,
+                 g.name);
   }
 }
 
 TEST(Cuda, MelEqualsFull) {
   SKIP_WITHOUT_CUDA();
   for (const auto& g : test_support::small_geometries()) {
-    expect_close(step("mel", g, kCuda), step("full", g, kCuda), 1e-10, g.name);
+    expect_close(step(mel::Strategy::mel, g, kCuda), step(mel::Strategy::full, g, kCuda), 1e-10,
+                 g.name);
   }
 }
 
@@ -80,12 +81,12 @@ TEST(Cuda, DepthMajorEqualsNative) {
   SKIP_WITHOUT_CUDA();
   for (const auto& g : test_support::small_geometries()) {
     if (g.conv == nn::ConvKind::conv2d) continue;
-    expect_close(step("mel", g, kCuda, 3, nn::Conv3dPath::depth_major),
-                 step("mel", g, kCuda, 3, nn::Conv3dPath::native), 1e-10, g.name);
+    expect_close(step(mel::Strategy::mel, g, kCuda, 3, nn::Conv3dPath::depth_major),
+                 step(mel::Strategy::mel, g, kCuda, 3, nn::Conv3dPath::native), 1e-10, g.name);
   }
 }
 
-int64_t cuda_peak(const std::string& strategy, int64_t unrolls) {
+int64_t cuda_peak(mel::Strategy strategy, int64_t unrolls) {
   const test_support::SmallGeometry g{"3d", {1, 16, 64, 64}, 4, {2, 3}, nn::ConvKind::conv3d};
   const auto problem = problem_on(g, at::kComplexFloat, kCuda);
   auto options = test_support::small_modl_options(g, unrolls);
@@ -104,8 +105,9 @@ int64_t cuda_peak(const std::string& strategy, int64_t unrolls) {
 
 TEST(Cuda, MelPeakDoesNotGrowWithUnrolls) {
   SKIP_WITHOUT_CUDA();
-  const int64_t mel2 = cuda_peak("mel", 2), mel16 = cuda_peak("mel", 16);
-  const int64_t full2 = cuda_peak("full", 2), full16 = cuda_peak("full", 16);
+  const int64_t mel2 = cuda_peak(mel::Strategy::mel, 2), mel16 = cuda_peak(mel::Strategy::mel, 16);
+  const int64_t full2 = cuda_peak(mel::Strategy::full, 2),
+                full16 = cuda_peak(mel::Strategy::full, 16);
   std::cout << "CUDA peak step bytes: mel " << mel2 << " -> " << mel16 << ", full " << full2
             << " -> " << full16 << " (2 -> 16 unrolls)\n";
   EXPECT_LE(static_cast<double>(mel16), 1.25 * mel2);
@@ -123,7 +125,8 @@ TEST(Cuda, Float16StepIsFinite) {
   const at::Tensor target =
       test_support::random_complex(g.image_shape, 3, at::kComplexFloat).to(kCuda);
   const LossFn loss = [&](const at::Tensor& x) { return (x - target).abs().sum() * 1024.0; };
-  const StepResult r = make_gradient_strategy("mel")->forward_backward(*model, problem, loss);
+  const StepResult r =
+      make_gradient_strategy(mel::Strategy::mel)->forward_backward(*model, problem, loss);
   EXPECT_TRUE(std::isfinite(r.loss.item<double>()));
   for (const auto& p : model->parameters()) EXPECT_TRUE(p.grad().isfinite().all().item<bool>());
 }

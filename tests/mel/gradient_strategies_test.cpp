@@ -18,8 +18,8 @@ using test_support::expect_same_gradients;
 using test_support::Gradients;
 
 // The MoDL holder's network, as the strategies take it.
-Gradients gradients_of(const std::string& strategy, modl::Modl& model,
-                       const modl::ModlProblem& problem, const StrategyOptions& options = {}) {
+Gradients gradients_of(mel::Strategy strategy, modl::Modl& model, const modl::ModlProblem& problem,
+                       const StrategyOptions& options = {}) {
   return test_support::gradients_of(strategy, *model, problem, options);
 }
 
@@ -29,8 +29,8 @@ TEST_P(Strategies, MelEqualsFullToRoundOff) {
   const SmallGeometry& g = GetParam();
   const auto problem = test_support::small_problem(g, 1);
   modl::Modl model = test_support::small_model(test_support::small_modl_options(g, 4), 2);
-  const Gradients full = gradients_of("full", model, problem);
-  const Gradients mel = gradients_of("mel", model, problem);
+  const Gradients full = gradients_of(mel::Strategy::full, model, problem);
+  const Gradients mel = gradients_of(mel::Strategy::mel, model, problem);
   expect_same_gradients(mel, full, 1e-10, g.name);
   // and the λ gradient is really there and non-zero
   EXPECT_GT(full.named.front().second.abs().item<double>(), 0.0) << full.named.front().first;
@@ -41,8 +41,8 @@ TEST_P(Strategies, MelEqualsFullWithUnsharedWeights) {
   const auto problem = test_support::small_problem(g, 3);
   modl::Modl model =
       test_support::small_model(test_support::small_modl_options(g, 3).share_weights(false), 4);
-  expect_same_gradients(gradients_of("mel", model, problem), gradients_of("full", model, problem),
-                        1e-10, g.name);
+  expect_same_gradients(gradients_of(mel::Strategy::mel, model, problem),
+                        gradients_of(mel::Strategy::full, model, problem), 1e-10, g.name);
 }
 
 TEST_P(Strategies, MelEqualsFullWithUNet) {
@@ -52,8 +52,9 @@ TEST_P(Strategies, MelEqualsFullWithUNet) {
   modl::ModlOptions options = test_support::small_modl_options(g, 3);
   options.denoiser_.unet(nn::UNetOptions().levels(2).features(3));
   modl::Modl model = test_support::small_model(options, 12);
-  expect_same_gradients(gradients_of("mel", model, problem), gradients_of("full", model, problem),
-                        1e-10, g.name + " U-Net");
+  expect_same_gradients(gradients_of(mel::Strategy::mel, model, problem),
+                        gradients_of(mel::Strategy::full, model, problem), 1e-10,
+                        g.name + " U-Net");
 }
 
 // Converged CG (so the data-consistency inverse is exact) and a contractive CNN.
@@ -68,8 +69,8 @@ TEST_P(Strategies, MelInvertibleWithinToleranceAt5And30Unrolls) {
   const auto problem = test_support::small_problem(g, 5);
   for (int64_t unrolls : {5, 30}) {
     modl::Modl model = test_support::small_model(invertible_options(g, unrolls), 6);
-    const Gradients full = gradients_of("full", model, problem);
-    const Gradients inv = gradients_of("mel-invertible", model, problem);
+    const Gradients full = gradients_of(mel::Strategy::full, model, problem);
+    const Gradients inv = gradients_of(mel::Strategy::mel_invertible, model, problem);
     expect_same_gradients(inv, full, 1e-5, g.name + " " + std::to_string(unrolls) + " unrolls");
     // The gradients above came from inverted inputs, not from recomputation.
     EXPECT_EQ(inv.stats.fallbacks, 0) << "inversion should not need recomputation here";
@@ -85,9 +86,9 @@ TEST(MelInvertible, PureInversionWithoutCheckpointsStillAccurateAt5Unrolls) {
   const SmallGeometry g = test_support::small_geometries()[0];
   const auto problem = test_support::small_problem(g, 7);
   modl::Modl model = test_support::small_model(invertible_options(g, 5), 8);
-  const Gradients full = gradients_of("full", model, problem);
-  const Gradients inv =
-      gradients_of("mel-invertible", model, problem, StrategyOptions().checkpoint_every(0));
+  const Gradients full = gradients_of(mel::Strategy::full, model, problem);
+  const Gradients inv = gradients_of(mel::Strategy::mel_invertible, model, problem,
+                                     StrategyOptions().checkpoint_every(0));
   expect_same_gradients(inv, full, 1e-5, "no checkpoints");
   ASSERT_EQ(inv.stats.inversion_errors.size(), 1u);  // one segment, checked against x_0 = Aᴴy
   EXPECT_EQ(inv.stats.fallbacks, 0);
@@ -100,8 +101,8 @@ TEST(MelInvertible, PureInversionDriftsAt30UnrollsAndTheCheckDetectsIt) {
   const SmallGeometry g = test_support::small_geometries()[0];
   const auto problem = test_support::small_problem(g, 7);
   modl::Modl model = test_support::small_model(invertible_options(g, 30), 8);
-  const Gradients full = gradients_of("full", model, problem);
-  const Gradients inv = gradients_of("mel-invertible", model, problem,
+  const Gradients full = gradients_of(mel::Strategy::full, model, problem);
+  const Gradients inv = gradients_of(mel::Strategy::mel_invertible, model, problem,
                                      StrategyOptions().checkpoint_every(0).fallback_tol(1e-8));
   ASSERT_EQ(inv.stats.inversion_errors.size(), 1u);
   EXPECT_GT(inv.stats.inversion_errors[0], 1e-8);
@@ -116,15 +117,15 @@ TEST(MelInvertible, FallsBackToCheckpointsWhenInversionIsInexact) {
   const auto problem = test_support::small_problem(g, 9);
   modl::Modl model =
       test_support::small_model(test_support::small_modl_options(g, 6, 0.9).cg_iters(3), 10);
-  const Gradients full = gradients_of("full", model, problem);
-  const Gradients inv =
-      gradients_of("mel-invertible", model, problem, StrategyOptions().checkpoint_every(3));
+  const Gradients full = gradients_of(mel::Strategy::full, model, problem);
+  const Gradients inv = gradients_of(mel::Strategy::mel_invertible, model, problem,
+                                     StrategyOptions().checkpoint_every(3));
   EXPECT_GT(inv.stats.fallbacks, 0);
   expect_same_gradients(inv, full, 1e-10, "with fallbacks");
 }
 
 TEST(GradientStrategy, UnknownNameIsAUsageError) {
-  EXPECT_THROW(make_gradient_strategy("magic"), core::UsageError);
+  EXPECT_THROW(core::parse_choice<Strategy>("magic"), core::UsageError);
 }
 
 }  // namespace

@@ -15,7 +15,7 @@ namespace melrecon::mel {
 namespace {
 
 int64_t peak_step_bytes(const std::string& arch, const test_support::SmallGeometry& g,
-                        const std::string& strategy, int64_t unrolls) {
+                        mel::Strategy strategy, int64_t unrolls) {
   core::MemoryMeter::install();
   const auto problem = test_support::small_problem(g, 1, at::kComplexFloat);
   std::shared_ptr<unrolled::UnrolledModel> model;
@@ -53,10 +53,10 @@ class MelMemory : public ::testing::TestWithParam<MemoryCase> {};
 
 TEST_P(MelMemory, MelPeakDoesNotGrowWithUnrollsWhileFullDoes) {
   const auto& [arch, g] = GetParam();
-  const int64_t mel2 = peak_step_bytes(arch, g, "mel", 2),
-                mel16 = peak_step_bytes(arch, g, "mel", 16);
-  const int64_t full2 = peak_step_bytes(arch, g, "full", 2),
-                full16 = peak_step_bytes(arch, g, "full", 16);
+  const int64_t mel2 = peak_step_bytes(arch, g, mel::Strategy::mel, 2),
+                mel16 = peak_step_bytes(arch, g, mel::Strategy::mel, 16);
+  const int64_t full2 = peak_step_bytes(arch, g, mel::Strategy::full, 2),
+                full16 = peak_step_bytes(arch, g, mel::Strategy::full, 16);
   std::cout << arch << " " << g.name << " peak step bytes: mel " << mel2 << " -> " << mel16
             << ", full " << full2 << " -> " << full16 << " (2 -> 16 unrolls)\n";
   EXPECT_LE(static_cast<double>(mel16), 1.25 * mel2) << "mel: " << mel2 << " -> " << mel16;

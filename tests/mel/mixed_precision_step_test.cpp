@@ -14,7 +14,7 @@ namespace {
 
 using test_support::SmallGeometry;
 
-std::vector<at::Tensor> gradients(const std::string& strategy, const SmallGeometry& g,
+std::vector<at::Tensor> gradients(mel::Strategy strategy, const SmallGeometry& g,
                                   const modl::ModlProblem& problem,
                                   std::optional<c10::ScalarType> cnn_dtype) {
   auto options = test_support::small_modl_options(g, 3);
@@ -39,9 +39,9 @@ class Bfloat16Step : public ::testing::TestWithParam<SmallGeometry> {};
 TEST_P(Bfloat16Step, MelEqualsFullToFloat32RoundOff) {
   const SmallGeometry& g = GetParam();
   const auto problem = test_support::small_problem(g, 1, at::kComplexFloat);
-  const auto full = gradients("full", g, problem, at::kBFloat16);
-  const auto mel = gradients("mel", g, problem, at::kBFloat16);
-  const auto float32 = gradients("full", g, problem, std::nullopt);
+  const auto full = gradients(mel::Strategy::full, g, problem, at::kBFloat16);
+  const auto mel = gradients(mel::Strategy::mel, g, problem, at::kBFloat16);
+  const auto float32 = gradients(mel::Strategy::full, g, problem, std::nullopt);
   double mel_error = 0, bf16_error = 0;
   for (size_t i = 0; i < full.size(); ++i) {
     mel_error = std::max(mel_error, test_support::relative_error(mel[i], full[i]));

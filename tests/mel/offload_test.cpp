@@ -25,7 +25,7 @@ Step mel_step(const modl::ModlProblem& problem, c10::Device device, bool offload
   const LossFn loss = [&](const at::Tensor& x) { return (x - target).abs().pow(2).sum(); };
   core::MemoryMeter::install();
   core::PeakScope scope(device);
-  make_gradient_strategy("mel", StrategyOptions().offload_to_host(offload))
+  make_gradient_strategy(mel::Strategy::mel, StrategyOptions().offload_to_host(offload))
       ->forward_backward(*model, problem, loss);
   Step s{{}, scope.peak_increase()};
   for (const auto& p : model->parameters()) s.grads.push_back(p.grad().cpu());

@@ -21,7 +21,7 @@ std::vector<int64_t> tile_for(const SmallGeometry& g) {
   return {2, 3, 0};  // cine: frames and rows cut, columns whole
 }
 
-std::vector<at::Tensor> step_gradients(const std::string& strategy, const SmallGeometry& g,
+std::vector<at::Tensor> step_gradients(mel::Strategy strategy, const SmallGeometry& g,
                                        const modl::ModlProblem& problem,
                                        std::vector<int64_t> tile) {
   auto options = test_support::small_modl_options(g, 3);
@@ -40,13 +40,13 @@ class TiledStep : public ::testing::TestWithParam<SmallGeometry> {};
 TEST_P(TiledStep, GradientsEqualTheUntiledModel) {
   const SmallGeometry& g = GetParam();
   const auto problem = test_support::small_problem(g, 1);
-  const auto reference = step_gradients("full", g, problem, {});
-  for (const std::string strategy : {"mel", "full"}) {
+  const auto reference = step_gradients(mel::Strategy::full, g, problem, {});
+  for (mel::Strategy strategy : {mel::Strategy::mel, mel::Strategy::full}) {
     const auto tiled = step_gradients(strategy, g, problem, tile_for(g));
     ASSERT_EQ(tiled.size(), reference.size());
     for (size_t i = 0; i < tiled.size(); ++i) {
       EXPECT_LT(test_support::relative_error(tiled[i], reference[i]), 1e-10)
-          << g.name << " " << strategy << " parameter " << i;
+          << g.name << " " << core::choice_name(strategy) << " parameter " << i;
     }
   }
 }
@@ -64,7 +64,7 @@ int64_t mel_step_peak(std::vector<int64_t> tile) {
   modl::Modl model = test_support::small_model(options, 2, at::kFloat);
   const at::Tensor target = test_support::random_complex(problem.aty.sizes(), 3, at::kComplexFloat);
   const LossFn loss = [&](const at::Tensor& x) { return (x - target).abs().sum(); };
-  auto mel = make_gradient_strategy("mel");
+  auto mel = make_gradient_strategy(mel::Strategy::mel);
   mel->forward_backward(*model, problem, loss);  // gradients allocated: steady state
   core::PeakScope scope(c10::Device(c10::kCPU));
   mel->forward_backward(*model, problem, loss);

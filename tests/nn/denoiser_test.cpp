@@ -30,7 +30,7 @@ TEST(ResidualCnn, ShapesForEveryKind) {
     Denoiser d = make_denoiser(ResidualCnnOptions().kind(kind).num_layers(3).features(4));
     const at::Tensor x = random_complex(shape, 2);
     const at::Tensor y = d->forward(x);
-    EXPECT_EQ(y.sizes(), x.sizes()) << to_string(kind);
+    EXPECT_EQ(y.sizes(), x.sizes()) << core::choice_name(kind);
     EXPECT_TRUE(y.is_complex());
   }
 }
@@ -76,14 +76,15 @@ TEST(Denoiser, LipschitzBoundHoldsAndMakesItInvertible) {
     Denoiser d = make_denoiser(
         ResidualCnnOptions().kind(kind).num_layers(4).features(8).lipschitz(0.9), false, 7);
     const double bound = d->lipschitz_upper_bound();
-    EXPECT_LE(bound, 0.9 * (1 + 1e-6)) << to_string(kind);
+    EXPECT_LE(bound, 0.9 * (1 + 1e-6)) << core::choice_name(kind);
     const std::vector<int64_t> shape = kind == ConvKind::conv2d ? std::vector<int64_t>{1, 10, 8}
                                                                 : std::vector<int64_t>{1, 4, 10, 8};
     torch::NoGradGuard no_grad;
-    EXPECT_LE(empirical_lipschitz(d, shape), bound) << to_string(kind);
+    EXPECT_LE(empirical_lipschitz(d, shape), bound) << core::choice_name(kind);
     const at::Tensor x = random_complex(shape, 8);
     const auto inv = d->invert(d->forward(x), 1e-13, 1000);
-    EXPECT_LT(relative_error(inv.x, x), 1e-10) << to_string(kind) << " after " << inv.iterations;
+    EXPECT_LT(relative_error(inv.x, x), 1e-10)
+        << core::choice_name(kind) << " after " << inv.iterations;
   }
 }
 

@@ -118,7 +118,8 @@ Denoiser make(ConvKind kind, bool replicate, std::optional<c10::ScalarType> comp
 TEST(MixedPrecision, Bfloat16CnnIsWithinBfloat16PrecisionOfFloat32) {
   for (ConvKind kind : {ConvKind::conv2d, ConvKind::conv3d, ConvKind::conv2p1d}) {
     for (bool replicate : {false, true}) {
-      const std::string what = std::string(to_string(kind)) + (replicate ? " replicate" : " zeros");
+      const std::string what =
+          std::string(core::choice_name(kind)) + (replicate ? " replicate" : " zeros");
       const std::vector<int64_t> shape = kind == ConvKind::conv2d
                                              ? std::vector<int64_t>{2, 24, 20}
                                              : std::vector<int64_t>{1, 6, 16, 12};

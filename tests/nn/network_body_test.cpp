@@ -56,7 +56,7 @@ TEST(Conv3dPath, NativeAndDepthMajorAgree) {
       }
     }
   }
-  EXPECT_THROW(parse_conv3d_path("cudnn"), core::Error);
+  EXPECT_THROW(core::parse_choice<Conv3dPath>("cudnn"), core::UsageError);
 }
 
 }  // namespace

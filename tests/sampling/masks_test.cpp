@@ -41,7 +41,7 @@ TEST(Masks, AchievedAccelerationWithinFivePercent) {
   for (const auto& k : all_kinds()) {
     for (double r : {2.0, 4.0, 8.0, 12.0, 16.0}) {
       const Mask m = make(k, r, 3);
-      EXPECT_NEAR(m.accel() / r, 1.0, 0.05) << to_string(k.kind) << " R=" << r;
+      EXPECT_NEAR(m.accel() / r, 1.0, 0.05) << core::choice_name(k.kind) << " R=" << r;
       EXPECT_DOUBLE_EQ(acceleration(m.mask), m.accel());
       EXPECT_EQ(m.sampled, (m.mask != 0).sum().item<int64_t>());
       EXPECT_TRUE(((m.mask == 0) | (m.mask == 1)).all().item<bool>());
@@ -66,12 +66,13 @@ TEST(Masks, CalibrationRegionFullySampled) {
     } else if (k.kind == MaskKind::cine_vista || k.kind == MaskKind::cine_random) {
       // The union over frames (the time average) covers the band; frames alone do not need to.
       const at::Tensor band = m.narrow(1, band_start(n_last, c), c);
-      EXPECT_TRUE(band.amax(0).all().item<bool>()) << to_string(k.kind);
-      EXPECT_FALSE(band.all().item<bool>()) << to_string(k.kind) << ": every frame holds the band";
+      EXPECT_TRUE(band.amax(0).all().item<bool>()) << core::choice_name(k.kind);
+      EXPECT_FALSE(band.all().item<bool>())
+          << core::choice_name(k.kind) << ": every frame holds the band";
     } else {
       const at::Tensor square =
           m.narrow(0, band_start(m.size(0), c), c).narrow(1, band_start(n_last, c), c);
-      EXPECT_TRUE(square.all().item<bool>()) << to_string(k.kind);
+      EXPECT_TRUE(square.all().item<bool>()) << core::choice_name(k.kind);
     }
   }
 }
@@ -79,8 +80,8 @@ TEST(Masks, CalibrationRegionFullySampled) {
 TEST(Masks, SameSeedSameMaskOtherSeedOtherMask) {
   for (const auto& k : all_kinds()) {
     const at::Tensor a = make(k, 6, 42).mask;
-    EXPECT_TRUE(at::equal(a, make(k, 6, 42).mask)) << to_string(k.kind);
-    EXPECT_FALSE(at::equal(a, make(k, 6, 43).mask)) << to_string(k.kind);
+    EXPECT_TRUE(at::equal(a, make(k, 6, 42).mask)) << core::choice_name(k.kind);
+    EXPECT_FALSE(at::equal(a, make(k, 6, 43).mask)) << core::choice_name(k.kind);
   }
 }
 
@@ -89,9 +90,10 @@ TEST(Masks, CineFramesDifferAndKeepTheirLineCount) {
     const at::Tensor m = make({kind, {16, 96, 4}, false}, 8, 9, 12).mask.squeeze();  // [T, Y]
     const int64_t frames = m.size(0);
     for (int64_t t = 0; t < frames; ++t) {
-      EXPECT_EQ(m[t].sum().item<int64_t>(), 96 / 8) << to_string(kind) << " frame " << t;
+      EXPECT_EQ(m[t].sum().item<int64_t>(), 96 / 8) << core::choice_name(kind) << " frame " << t;
       for (int64_t u = t + 1; u < frames; ++u) {
-        EXPECT_FALSE(at::equal(m[t], m[u])) << to_string(kind) << " frames " << t << ", " << u;
+        EXPECT_FALSE(at::equal(m[t], m[u]))
+            << core::choice_name(kind) << " frames " << t << ", " << u;
       }
     }
   }
@@ -125,7 +127,7 @@ TEST(Masks, DensityFallsFromTheCentre) {
         (lines.narrow(0, 0, n / 8).mean() + lines.narrow(0, n - n / 8, n / 8).mean())
             .item<double>() /
         2;
-    EXPECT_GT(centre, 1.5 * edges) << to_string(k.kind);
+    EXPECT_GT(centre, 1.5 * edges) << core::choice_name(k.kind);
   }
 }
 
@@ -145,8 +147,8 @@ TEST(Masks, BadOptionsAreUsageErrors) {
   // 4 frames x 64 lines at R = 23: 11 lines, 2 per frame, but 9 calibration lines need 3.
   expect_usage_error(MaskOptions(MaskKind::cine_vista, {4, 64, 64}).accel(23).calib(9),
                      "lines per frame");
-  EXPECT_THROW(parse_mask_kind("3D-poisson"), core::UsageError);
-  EXPECT_EQ(parse_mask_kind("cine-vista"), MaskKind::cine_vista);
+  EXPECT_THROW(core::parse_choice<MaskKind>("3D-poisson"), core::UsageError);
+  EXPECT_EQ(core::parse_choice<MaskKind>("cine-vista"), MaskKind::cine_vista);
 }
 
 }  // namespace

@@ -52,7 +52,7 @@ TEST(Simulate, KspaceIsTheSenseForwardModelPlusNoiseAtTheRequestedSnr) {
       const at::Tensor noise = c.data.kspace - noiseless(c, k.kind);
       const double sigma = noise.abs().pow(2).mean().sqrt().item<double>();
       const double measured = object_rms(c.data.reference) / sigma;
-      EXPECT_NEAR(measured / snr, 1.0, 0.1) << io::to_string(k.kind) << " SNR " << snr;
+      EXPECT_NEAR(measured / snr, 1.0, 0.1) << core::choice_name(k.kind) << " SNR " << snr;
       EXPECT_NEAR(sigma / c.noise_sigma, 1.0, 0.05);
       // white, zero mean, equal real and imaginary parts
       EXPECT_NEAR(at::real(noise).var().item<double>() / at::imag(noise).var().item<double>(), 1.0,
@@ -76,7 +76,7 @@ TEST(Simulate, ShapesPhaseAndMapsOfEachKind) {
     // A smooth but not constant phase on the object.
     const at::Tensor phase =
         at::angle(c.data.reference).masked_select(object_support(c.data.reference));
-    EXPECT_GT(phase.std().item<double>(), 0.1) << io::to_string(k.kind);
+    EXPECT_GT(phase.std().item<double>(), 0.1) << core::choice_name(k.kind);
   }
   // Cine: maps and phase are the same in every frame, the object is not.
   const SimulatedCase c = simulate_case(SimulateOptions(DataKind::cine, {16, 40, 40}).coils(2), 0);

@@ -21,7 +21,7 @@ struct Gradients {
 };
 
 // A squared-error loss against a fixed random target; every parameter must get a gradient.
-inline Gradients gradients_of(const std::string& strategy, unrolled::UnrolledModel& model,
+inline Gradients gradients_of(mel::Strategy strategy, unrolled::UnrolledModel& model,
                               const unrolled::Problem& problem,
                               const mel::StrategyOptions& options = {}) {
   const at::Tensor target = random_complex(problem.aty.sizes(), 99);
@@ -31,7 +31,8 @@ inline Gradients gradients_of(const std::string& strategy, unrolled::UnrolledMod
       mel::make_gradient_strategy(strategy, options)->forward_backward(model, problem, loss);
   Gradients g{{}, r.output, r.stats};
   for (const auto& p : model.module().named_parameters()) {
-    EXPECT_TRUE(p.value().grad().defined()) << strategy << ": no gradient for " << p.key();
+    EXPECT_TRUE(p.value().grad().defined())
+        << core::choice_name(strategy) << ": no gradient for " << p.key();
     g.named.emplace_back(p.key(), p.value().grad().clone());
   }
   return g;

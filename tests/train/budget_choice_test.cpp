@@ -19,7 +19,7 @@ TEST(BudgetChoice, TilingsCutTheInPlaneAxesWhileTilesStayLong) {
   m.tile = {0, 40, 40};  // the configured tiling is a candidate too
   EXPECT_EQ(candidate_tilings(m, io::DataKind::cine, {16, 64, 48}),
             (Tilings{{}, {0, 40, 40}, {0, 32, 24}}));
-  m.net = "unet";
+  m.net = NetKind::unet;
   EXPECT_EQ(candidate_tilings(m, io::DataKind::volume3d, {16, 64, 48}), (Tilings{{}}));
 }
 
@@ -31,7 +31,8 @@ TEST(BudgetChoice, PicksAConfigurationPredictedToFitAndSaysWhenNoneDoes) {
   const TrainConfig config =
       load_config("", {"data.train=\"" + dir + "/data\"", "model.unrolls=6", "model.features=8",
                        "model.layers=3", "model.cg_iters=3"});
-  const BudgetChoice all = choose_for_budget(config, int64_t{1} << 40, {"full", "mel"});
+  const BudgetChoice all =
+      choose_for_budget(config, int64_t{1} << 40, {mel::Strategy::full, mel::Strategy::mel});
   ASSERT_TRUE(all.fits());
   // full and mel, each untiled, in 2 x 2 tiles of 24 x 20, and in 4 x 1 of 12 x 40 (a tile
   // shorter than 4 radii of the 3-layer CNN, 12, is not tried).
@@ -46,7 +47,8 @@ TEST(BudgetChoice, PicksAConfigurationPredictedToFitAndSaysWhenNoneDoes) {
       smallest = int(i);
   }
   const int64_t budget = all.plan.rows[smallest].predicted_bytes;
-  const BudgetChoice tight = choose_for_budget(config, budget, {"full", "mel"});
+  const BudgetChoice tight =
+      choose_for_budget(config, budget, {mel::Strategy::full, mel::Strategy::mel});
   ASSERT_TRUE(tight.fits());
   const auto& row = tight.plan.rows[tight.plan.chosen];
   EXPECT_LE(row.predicted_bytes, budget);
@@ -55,7 +57,7 @@ TEST(BudgetChoice, PicksAConfigurationPredictedToFitAndSaysWhenNoneDoes) {
   // Untiled, mel with 6 unrolls needs less than full (rows: full, its tilings, mel, its tilings).
   EXPECT_LT(all.plan.rows[3].predicted_bytes, all.plan.rows[0].predicted_bytes);
   EXPECT_EQ(all.plan.rows[3].candidate.label, "mel");
-  EXPECT_FALSE(choose_for_budget(config, 1024, {"mel"}).fits());
+  EXPECT_FALSE(choose_for_budget(config, 1024, {mel::Strategy::mel}).fits());
 }
 
 }  // namespace

@@ -163,7 +163,7 @@ TEST(FastmriSource, TrainsAndEvaluatesOnTheFolder) {
   TrainedModel trained = load_trained_model(run, c10::kCPU);
   EvalOptions options;
   options.data = dir;
-  options.methods = {"zero-filled", "cg-sense", "modl"};
+  options.baselines = {Baseline::zero_filled, Baseline::cg_sense};
   options.sampling = trained.config.sampling;
   options.max_examples = 2;
   const EvalReport report = evaluate(options, &trained);

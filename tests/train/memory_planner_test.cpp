@@ -29,7 +29,9 @@ PlanRequest request() {
   const ModelConfig m = small_network();
   ModelConfig tiled = m;
   tiled.tile = {8, 0, 0};
-  r.candidates = {{"full", "full", m}, {"mel", "mel", m}, {"mel, tile 8,0,0", "mel", tiled}};
+  r.candidates = {{"full", mel::Strategy::full, m},
+                  {"mel", mel::Strategy::mel, m},
+                  {"mel, tile 8,0,0", mel::Strategy::mel, tiled}};
   r.probe_voxels = 1500;
   return r;
 }

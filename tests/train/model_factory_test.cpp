@@ -14,7 +14,7 @@ TEST(ModelFactory, ScaleKeysReachTheNetwork) {
   ModelConfig m;
   m.tile = {0, 32, 24};
   m.coil_chunk = 3;
-  m.precision = "bfloat16";
+  m.precision = nn::Precision::bfloat16;
   m.layers = 4;
   const modl::ModlOptions o = modl_options(m, io::DataKind::volume3d);
   EXPECT_EQ(o.coil_chunk_, 3);
@@ -24,14 +24,13 @@ TEST(ModelFactory, ScaleKeysReachTheNetwork) {
   ASSERT_EQ(d->tile_dims().size(), 2u);  // Y and X of [B, 2, Z, Y, X]; Z not cut
   EXPECT_EQ(d->tile_dims()[0].dim, 3);
   EXPECT_EQ(d->tile_dims()[0].halo, 4);  // 4 layers of 3x3x3
-  EXPECT_FALSE(nn::parse_precision("float32").has_value());
-  EXPECT_EQ(nn::parse_precision("float16"), c10::kHalf);
-  EXPECT_THROW(nn::parse_precision("float8"), core::UsageError);
+  EXPECT_FALSE(nn::compute_dtype_of(nn::Precision::float32).has_value());
+  EXPECT_EQ(nn::compute_dtype_of(nn::Precision::float16), c10::kHalf);
 }
 
 TEST(ModelFactory, UNetReplacesTheCnn) {
   ModelConfig m;
-  m.net = "unet";
+  m.net = NetKind::unet;
   m.unet_levels = 3;
   m.features = 8;
   const nn::Denoiser d(modl_options(m, io::DataKind::volume3d).denoiser_);

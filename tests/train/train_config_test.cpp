@@ -28,9 +28,9 @@ TEST(TrainConfig, FileThenOverridesAndRoundTrip) {
   const TrainConfig c =
       load_config(dir + "/c.json", {"model.unrolls=9", "optim.loss=ssim", "run.tensorboard=true"});
   EXPECT_EQ(c.model.unrolls, 9);
-  EXPECT_EQ(c.model.conv, "2+1d");
+  EXPECT_EQ(c.model.conv, nn::ConvKind::conv2p1d);
   EXPECT_DOUBLE_EQ(c.optim.lr, 0.002);
-  EXPECT_EQ(c.optim.loss, "ssim");
+  EXPECT_EQ(c.optim.loss, LossKind::ssim);
   EXPECT_TRUE(c.run.tensorboard);
   EXPECT_EQ(c.model.features, 64);  // default kept
   const TrainConfig back = from_json(to_json(c), "round trip");
@@ -112,7 +112,7 @@ TEST(TrainConfig, ScaleKeys) {
                                          "model.precision=bfloat16", "optim.offload_to_host=true"});
   EXPECT_EQ(c.model.tile, (std::vector<int64_t>{0, 32, 32}));
   EXPECT_EQ(c.model.coil_chunk, 2);
-  EXPECT_EQ(c.model.precision, "bfloat16");
+  EXPECT_EQ(c.model.precision, nn::Precision::bfloat16);
   EXPECT_TRUE(c.optim.offload_to_host);
   EXPECT_EQ(to_json(from_json(to_json(c), "round trip")), to_json(c));
   EXPECT_TRUE(load_config("", {}).model.tile.empty());  // untiled by default
@@ -126,14 +126,14 @@ TEST(TrainConfig, ScaleKeys) {
   refused("model.conv3d=cudnn", "'model.conv3d' is 'cudnn'");
   refused("model.precision=float16", "float16 needs run.device cuda");
   EXPECT_EQ(load_config("", {"model.precision=float16", "run.device=cuda"}).model.precision,
-            "float16");
+            nn::Precision::float16);
 }
 
 TEST(TrainConfig, UNetKeys) {
   const TrainConfig c = load_config("", {"model.net=unet", "model.unet_levels=3"});
-  EXPECT_EQ(c.model.net, "unet");
+  EXPECT_EQ(c.model.net, NetKind::unet);
   EXPECT_EQ(c.model.unet_levels, 3);
-  EXPECT_EQ(load_config("", {}).model.net, "cnn");
+  EXPECT_EQ(load_config("", {}).model.net, NetKind::cnn);
   const auto refused = [](std::vector<std::string> overrides, const std::string& what) {
     test_support::expect_error<core::Error>([&] { load_config("", overrides); }, "model.", what);
   };

@@ -89,7 +89,7 @@ TEST(Trainer, TilesCoilChunksAndOffloadTrainTheSameNetwork) {
   }
   // bfloat16 CNN: trains, its weights stay float32.
   TrainConfig bf16 = plain;
-  bf16.model.precision = "bfloat16";
+  bf16.model.precision = nn::Precision::bfloat16;
   const TrainSummary s = train_model(bf16, {dir + "/bf16", false, 0});
   EXPECT_EQ(s.steps, 6);
   EXPECT_TRUE(std::isfinite(s.last_loss));
@@ -116,7 +116,7 @@ TEST(Trainer, RefusesToOverwriteOrResumeWithAnotherModel) {
 TEST(Trainer, VarNetResumesBitIdenticallyAndReconstructs) {
   const std::string dir = tiny_dataset("trainer_varnet");
   TrainConfig config = tiny_config(dir + "/data");
-  config.model.arch = "varnet";
+  config.model.arch = Arch::varnet;
   config.model.step_size = 0.5;
   train_model(config, {dir + "/straight", false, 0});
   train_model(config, {dir + "/interrupted", false, 3});
@@ -135,7 +135,7 @@ TEST(Trainer, VarNetResumesBitIdenticallyAndReconstructs) {
   EXPECT_TRUE(at::isfinite(at::real(x)).all().item<bool>());
 
   TrainConfig as_modl = config;
-  as_modl.model.arch = "modl";
+  as_modl.model.arch = Arch::modl;
   EXPECT_THROW(train_model(as_modl, {dir + "/straight", true, 0}), core::Error);
 }
 

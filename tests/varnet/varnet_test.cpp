@@ -54,7 +54,7 @@ TEST(VarNet, CgSenseStartSolvesTheRegularisedNormalEquations) {
   const at::Tensor x0 = model->initial(problem);
   const at::Tensor residual = problem.op.normal(x0) + 0.1 * x0 - problem.aty;
   EXPECT_LT(test_support::relative_error(residual + problem.aty, problem.aty), 1e-8);
-  EXPECT_THROW(parse_initial("zero"), core::UsageError);
+  EXPECT_THROW(core::parse_choice<Initial>("zero"), core::UsageError);
 }
 
 class VarNetStrategies : public ::testing::TestWithParam<SmallGeometry> {};
@@ -68,8 +68,8 @@ TEST_P(VarNetStrategies, MelEqualsFullToRoundOff) {
       o.share_weights = shared;
       o.initial = start;
       VarNet model = small_varnet(o, 2);
-      const Gradients full = gradients_of("full", *model, problem);
-      const Gradients mel = gradients_of("mel", *model, problem);
+      const Gradients full = gradients_of(mel::Strategy::full, *model, problem);
+      const Gradients mel = gradients_of(mel::Strategy::mel, *model, problem);
       expect_same_gradients(mel, full, 1e-10,
                             g.name + (shared ? " shared" : " per unroll") +
                                 (start == Initial::aty ? ", from Aᴴy" : ", from CG-SENSE"));
@@ -84,9 +84,9 @@ TEST_P(VarNetStrategies, MelInvertibleWithinToleranceWhereContractive) {
   const SmallGeometry& g = GetParam();
   const auto problem = test_support::small_problem(g, 5);
   VarNet model = small_varnet(test_support::small_varnet_options(g, 6, /*lipschitz=*/0.5, 0.3), 6);
-  const Gradients full = gradients_of("full", *model, problem);
-  const Gradients inv =
-      gradients_of("mel-invertible", *model, problem, mel::StrategyOptions().checkpoint_every(3));
+  const Gradients full = gradients_of(mel::Strategy::full, *model, problem);
+  const Gradients inv = gradients_of(mel::Strategy::mel_invertible, *model, problem,
+                                     mel::StrategyOptions().checkpoint_every(3));
   expect_same_gradients(inv, full, 1e-5, g.name);
   EXPECT_EQ(inv.stats.fallbacks, 0) << "inversion should not need recomputation here";
   EXPECT_EQ(inv.stats.inversion_errors.size(), 2u);
@@ -101,12 +101,14 @@ TEST(VarNet, MelInvertibleRefusesUnrollsThatAreNotContractive) {
   const SmallGeometry g = test_support::small_geometries()[0];
   const auto problem = test_support::small_problem(g, 7);
   VarNet plain = small_varnet(test_support::small_varnet_options(g, 3), 8);  // no Lipschitz bound
-  test_support::expect_error<core::Error>([&] { gradients_of("mel-invertible", *plain, problem); },
-                                          "mel-invertible with varnet", "needs a contractive CNN");
+  test_support::expect_error<core::Error>(
+      [&] { gradients_of(mel::Strategy::mel_invertible, *plain, problem); },
+      "mel-invertible with varnet", "needs a contractive CNN");
   // Bounded CNN, but step 0.9 + Lip(R) 0.5 >= 1.
   VarNet steep = small_varnet(test_support::small_varnet_options(g, 3, 0.5, 0.9), 8);
-  test_support::expect_error<core::Error>([&] { gradients_of("mel-invertible", *steep, problem); },
-                                          "VarNet unroll 2", "is not contractive");
+  test_support::expect_error<core::Error>(
+      [&] { gradients_of(mel::Strategy::mel_invertible, *steep, problem); }, "VarNet unroll 2",
+      "is not contractive");
 }
 
 }  // namespace

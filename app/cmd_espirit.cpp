@@ -46,7 +46,7 @@ void run_espirit(EspiritArgs a) {
   }
   io::write_bart(a.out, maps, io::Role::maps, kind);
   const double kept = (maps.abs().sum(1) > 0).to(at::kDouble).mean().item<double>();
-  std::cout << core::choice_name(a.options.method_) << ": " << core::choice_name(kind) << " maps "
+  std::cout << core::choice_name(a.options.method()) << ": " << core::choice_name(kind) << " maps "
             << core::shape_string(maps.sizes()) << ", non-zero at " << 100.0 * kept
             << "% of the pixels -> " << a.out << "\n";
 }
@@ -71,14 +71,14 @@ void add_espirit_command(CLI::App& app) {
                   "(Z, Y) calibration per x) or cine (time-averaged k-space)")
       ->capture_default_str()
       ->check(names_of<io::DataKind>({"auto"}));
-  cmd->add_option("--calib", args->options.calib_size_,
+  cmd->add_option("--calib", args->options.calib_size(),
                   "Largest side of the fully sampled calibration region (bart ecalib -r)")
       ->capture_default_str()
       ->check(CLI::Range(1, 256));
-  cmd->add_option("--kernel", args->options.kernel_size_, "ESPIRiT kernel side (bart ecalib -k)")
+  cmd->add_option("--kernel", args->options.kernel_size(), "ESPIRiT kernel side (bart ecalib -k)")
       ->capture_default_str()
       ->check(CLI::Range(1, 31));
-  cmd->add_option("--threshold", args->options.threshold_,
+  cmd->add_option("--threshold", args->options.threshold(),
                   "ESPIRiT: keep singular vectors with σ²/σ²_max above this (bart ecalib -t)")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 1.0));
@@ -87,7 +87,7 @@ void add_espirit_command(CLI::App& app) {
                   "(default 0.8, bart ecalib -c); lowres, the fraction of the maximum low-"
                   "resolution root-sum-of-squares (default 0.05)")
       ->check(CLI::Range(0.0, 1.0));
-  cmd->add_option("--pixel-chunk", args->options.pixel_chunk_,
+  cmd->add_option("--pixel-chunk", args->options.pixel_chunk(),
                   "ESPIRiT: pixels whose C×C eigen-decompositions are computed together (memory)")
       ->capture_default_str()
       ->check(CLI::Range(1, 1 << 24));

@@ -28,8 +28,8 @@ struct EvalArgs {
 void select_methods(const std::vector<std::string>& names, const train::TrainedModel* trained,
                     train::EvalOptions& options) {
   if (names.empty()) return;  // every baseline and the model
-  options.baselines.emplace();
-  options.with_model = false;
+  options.baselines().emplace();
+  options.with_model(false);
   for (const std::string& name : names) {
     if (const auto arch = choices(train::Arch{}).find(name)) {
       if (trained == nullptr) {
@@ -40,9 +40,9 @@ void select_methods(const std::vector<std::string>& names, const train::TrainedM
       if (*arch != trained->config.model.arch) {
         throw core::UsageError("eval: --methods " + name + ", but the model is " + model_arch);
       }
-      options.with_model = true;
+      options.with_model(true);
     } else {
-      options.baselines->push_back(core::parse_choice<train::Baseline>(name));
+      options.baselines()->push_back(core::parse_choice<train::Baseline>(name));
     }
   }
 }
@@ -50,20 +50,20 @@ void select_methods(const std::vector<std::string>& names, const train::TrainedM
 void run_eval(EvalArgs a) {
   std::optional<train::TrainedModel> trained;
   if (!a.model.empty()) {
-    trained = train::load_trained_model(a.model, c10::Device(a.options.device));
-    a.options.sampling = trained->config.sampling;  // test under the training's sampling
+    trained = train::load_trained_model(a.model, c10::Device(a.options.device()));
+    a.options.sampling(trained->config.sampling);  // test under the training's sampling
   }
   select_methods(a.methods, trained ? &*trained : nullptr, a.options);
-  if (a.accel) a.options.sampling.accel = *a.accel;
-  if (a.calib) a.options.sampling.calib = *a.calib;
+  if (a.accel) a.options.sampling().accel = *a.accel;
+  if (a.calib) a.options.sampling().calib = *a.calib;
   if (!a.pattern.empty())
-    a.options.sampling.pattern = core::parse_choice<sampling::MaskKind>(a.pattern);
-  a.options.sampling.source = train::MaskSource::generate;
+    a.options.sampling().pattern = core::parse_choice<sampling::MaskKind>(a.pattern);
+  a.options.sampling().source = train::MaskSource::generate;
   const train::EvalReport report = train::evaluate(a.options, trained ? &*trained : nullptr);
-  std::cout << fmt::format("{} ({} examples) at R = {}, {} masks (seed {}):\n", a.options.data,
+  std::cout << fmt::format("{} ({} examples) at R = {}, {} masks (seed {}):\n", a.options.data(),
                            report.methods.empty() ? 0 : report.methods[0].psnr.size(),
-                           a.options.sampling.accel, core::choice_name(report.pattern),
-                           a.options.seed)
+                           a.options.sampling().accel, core::choice_name(report.pattern),
+                           a.options.seed())
             << report.table();
   if (!a.json.empty()) {
     io::write_file_atomically(a.json,
@@ -84,7 +84,7 @@ void add_eval_command(CLI::App& app) {
       "2004, window 11, sigma 1.5) and NRMSE on magnitudes normalised by the reference maximum; "
       "mean ± std over the examples for the model and the baselines (zero-filled, CG-SENSE, "
       "bart pics -l1 when bart is installed; their lambda chosen on the first example)");
-  cmd->add_option("--data", a->options.data,
+  cmd->add_option("--data", a->options.data(),
                   "Test data: dataset folder, fastMRI .h5 file or folder of them")
       ->required();
   cmd->add_option("--model", a->model, "Run folder or checkpoint (omit: baselines only)");
@@ -99,17 +99,18 @@ void add_eval_command(CLI::App& app) {
       ->check(CLI::Range(0, 4096));
   cmd->add_option("--pattern", a->pattern, "Mask kind (see `melrecon mask --help`)")
       ->check(names_of<sampling::MaskKind>());
-  cmd->add_option("--seed", a->options.seed, "Seed of the test masks")->capture_default_str();
-  cmd->add_option("--max-examples", a->options.max_examples, "Evaluate at most this many (0: all)")
+  cmd->add_option("--seed", a->options.seed(), "Seed of the test masks")->capture_default_str();
+  cmd->add_option("--max-examples", a->options.max_examples(),
+                  "Evaluate at most this many (0: all)")
       ->check(CLI::NonNegativeNumber);
-  cmd->add_option("--cg-iters", a->options.cg_iters, "CG-SENSE iterations")
+  cmd->add_option("--cg-iters", a->options.cg_iters(), "CG-SENSE iterations")
       ->capture_default_str()
       ->check(CLI::Range(1, 10000));
-  cmd->add_option("--png", a->options.png_dir,
+  cmd->add_option("--png", a->options.png_dir(),
                   "Folder for comparison images: reference | methods | 5x error of the last");
   cmd->add_option("--json", a->json, "Write per-example scores as JSON");
   cmd->add_option("--markdown", a->markdown, "Write the table as Markdown");
-  cmd->add_option("--device", a->options.device, "cpu or cuda[:N]")->capture_default_str();
+  cmd->add_option("--device", a->options.device(), "cpu or cuda[:N]")->capture_default_str();
   cmd->callback([a] { run_eval(*a); });
 }
 

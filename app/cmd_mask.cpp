@@ -12,11 +12,8 @@ namespace {
 struct MaskArgs {
   std::string kind;
   std::string shape;
-  double accel = 4.0;
-  int64_t calib = 24;
-  uint64_t seed = 0;
-  bool elliptical = false;
-  double vd = 2.0;
+  // Kind and shape are set from the two strings above; the flags bind to the rest.
+  sampling::MaskOptions options{sampling::MaskKind::volume3d, {}};
   std::string out;
 };
 
@@ -34,18 +31,13 @@ io::DataKind data_kind_of(sampling::MaskKind kind) {
   return io::DataKind::image2d;
 }
 
-void run_mask(const MaskArgs& a) {
+void run_mask(MaskArgs a) {
   const sampling::MaskKind kind = core::parse_choice<sampling::MaskKind>(a.kind);
-  const sampling::Mask m = sampling::make_mask(sampling::MaskOptions(kind, parse_shape(a.shape))
-                                                   .accel(a.accel)
-                                                   .calib(a.calib)
-                                                   .seed(a.seed)
-                                                   .elliptical(a.elliptical)
-                                                   .vd(a.vd));
+  const sampling::Mask m = sampling::make_mask(a.options.kind(kind).shape(parse_shape(a.shape)));
   io::write_bart(a.out, m.mask, io::Role::mask, data_kind_of(kind));
-  std::cout << "mask " << a.kind << ": R = " << m.accel() << " (requested " << a.accel << "), "
-            << m.sampled << " of " << m.locations << " k-space locations sampled -> " << a.out
-            << "\n";
+  std::cout << "mask " << a.kind << ": R = " << m.accel() << " (requested " << a.options.accel()
+            << "), " << m.sampled << " of " << m.locations << " k-space locations sampled -> "
+            << a.out << "\n";
 }
 
 }  // namespace
@@ -72,19 +64,19 @@ void add_mask_command(CLI::App& app) {
                   "Spatial shape of the data, in samples: Z,Y,X (3d), Y,X (2d), T,Y,X (cine); "
                   "T = frames")
       ->required();
-  cmd->add_option("--accel", args->accel,
+  cmd->add_option("--accel", args->options.accel(),
                   "Requested acceleration R (1 to 64); Poisson kinds reach it within 5%, line "
                   "kinds up to rounding to whole lines")
       ->capture_default_str();
-  cmd->add_option("--calib", args->calib,
+  cmd->add_option("--calib", args->options.calib(),
                   "Calibration size in samples: side of the fully sampled square (Poisson kinds) "
                   "or number of central lines (line kinds); 0 = none")
       ->capture_default_str();
-  cmd->add_option("--seed", args->seed, "Random seed; the same seed gives the same mask")
+  cmd->add_option("--seed", args->options.seed(), "Random seed; the same seed gives the same mask")
       ->capture_default_str();
-  cmd->add_flag("--elliptical", args->elliptical,
+  cmd->add_flag("--elliptical", args->options.elliptical(),
                 "Poisson kinds: sample only inside the ellipse inscribed in the grid");
-  cmd->add_option("--vd", args->vd,
+  cmd->add_option("--vd", args->options.vd(),
                   "Variable density: sample spacing grows as 1 + vd·ρ² with ρ the distance from "
                   "the k-space centre (1 at the edge); 0 = uniform")
       ->capture_default_str();

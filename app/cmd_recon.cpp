@@ -23,7 +23,7 @@ void run_recon(const ReconArgs& a) {
   MELRECON_CHECK(trained.kind == c.kind, "{}: the model was trained on {} data, {} is {} data",
                  a.model, core::choice_name(trained.kind), a.data.kspace,
                  core::choice_name(c.kind));
-  const auto fft_axes = a.data.sense_options(c.kind).fft_axes_;
+  const auto fft_axes = a.data.sense_options(c.kind).fft_axes();
   const at::Tensor image = train::apply_model(trained, c.kspace, c.maps, c.mask, fft_axes);
   MELRECON_CHECK(
       at::isfinite(image).all().item<bool>(),

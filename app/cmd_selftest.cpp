@@ -14,10 +14,10 @@ void add_selftest_command(CLI::App& app) {
       "3D and 2D+time problems (float64): relative gradient error of mel and mel-invertible "
       "against plain backprop, peak memory and time of each; exits 1 if an error exceeds its "
       "tolerance");
-  cmd->add_option("--unrolls", options->num_unrolls, "Number of unrolls")
+  cmd->add_option("--unrolls", options->num_unrolls(), "Number of unrolls")
       ->capture_default_str()
       ->check(CLI::Range(1, 100));
-  cmd->add_option("--seed", options->seed, "Seed of the random problem and weights")
+  cmd->add_option("--seed", options->seed(), "Seed of the random problem and weights")
       ->capture_default_str();
   cmd->callback([options] {
     const auto rows = train::run_selftest(*options);

@@ -12,26 +12,17 @@ namespace {
 struct SimulateArgs {
   std::string kind;
   std::string shape;
-  int64_t cases = 1;
-  int64_t coils = 8;
-  double snr = 30.0;
-  uint64_t seed = 0;
+  // Kind and shape are set from the two strings above; the flags bind to the rest.
+  sim::SimulateOptions options{io::DataKind::image2d, {}};
   std::string out;
-  std::string source;
   bool overwrite = false;
 };
 
-void run_simulate(const SimulateArgs& a) {
-  const sim::SimulateOptions options =
-      sim::SimulateOptions(core::parse_choice<io::DataKind>(a.kind), parse_shape(a.shape))
-          .cases(a.cases)
-          .coils(a.coils)
-          .snr(a.snr)
-          .seed(a.seed)
-          .source(a.source);
-  const io::DatasetInfo info = sim::simulate_dataset(options, a.out, a.overwrite);
-  std::cout << "simulate " << a.kind << ": " << info.cases.size() << " cases, " << a.coils
-            << " coils, SNR " << a.snr << " -> " << a.out << "\n";
+void run_simulate(SimulateArgs a) {
+  a.options.kind(core::parse_choice<io::DataKind>(a.kind)).shape(parse_shape(a.shape));
+  const io::DatasetInfo info = sim::simulate_dataset(a.options, a.out, a.overwrite);
+  std::cout << "simulate " << a.kind << ": " << info.cases.size() << " cases, " << a.options.coils()
+            << " coils, SNR " << a.options.snr() << " -> " << a.out << "\n";
 }
 
 }  // namespace
@@ -53,16 +44,18 @@ void add_simulate_command(CLI::App& app) {
                   "Image shape in pixels: Y,X (2d), Z,Y,X (3d), T,Y,X (cine; T = frames, "
                   "typically 16-30, the phantom beats once over T frames)")
       ->required();
-  cmd->add_option("--cases", args->cases, "Number of cases (each from its own seed stream)")
+  cmd->add_option("--cases", args->options.cases(),
+                  "Number of cases (each from its own seed stream)")
       ->capture_default_str();
-  cmd->add_option("--coils", args->coils, "Receive coils (1 to 64), in rings of up to 8")
+  cmd->add_option("--coils", args->options.coils(), "Receive coils (1 to 64), in rings of up to 8")
       ->capture_default_str();
-  cmd->add_option("--snr", args->snr,
+  cmd->add_option("--snr", args->options.snr(),
                   "SNR = rms |x| over the object (|x| > 5% of max) / sigma, sigma^2 = E|n|^2 of "
                   "the complex noise per k-space sample and coil; equals the image-domain SNR of "
                   "the coil-combined image. 0 = no noise")
       ->capture_default_str();
-  cmd->add_option("--seed", args->seed, "Random seed; the same seed gives the same dataset")
+  cmd->add_option("--seed", args->options.seed(),
+                  "Random seed; the same seed gives the same dataset")
       ->capture_default_str();
   cmd->add_option(
          "--out", args->out,
@@ -71,7 +64,7 @@ void add_simulate_command(CLI::App& app) {
   cmd->add_flag("--overwrite", args->overwrite,
                 "Replace an existing non-empty dataset folder whole (it is swapped for the new one "
                 "once that is complete)");
-  cmd->add_option("--source", args->source,
+  cmd->add_option("--source", args->options.source(),
                   "Object from a file instead of the phantom: .png (2d), .nii/.nii.gz (2d slice "
                   "or 3d volume; 4D = cine) or BART .cfl; centre-cropped to the shape's aspect "
                   "and resampled");

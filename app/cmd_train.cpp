@@ -53,7 +53,8 @@ void run_train(const TrainArgs& a) {
                              choice.plan.rows[choice.plan.chosen].candidate.label);
     config = choice.config;
   }
-  const auto s = train::train_model(config, {a.run_dir, a.resume, 0});
+  const auto s =
+      train::train_model(config, train::TrainOptions().run_dir(a.run_dir).resume(a.resume));
   std::cout << fmt::format(
       "trained {} steps in {:.0f} s: last loss {:.4g}, validation PSNR {:.2f} dB, SSIM {:.4f}, "
       "peak memory {:.1f} MiB -> {}/checkpoint.pt\n",

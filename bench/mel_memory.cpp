@@ -136,9 +136,9 @@ int main(int argc, char** argv) {
       std::shared_ptr<unrolled::UnrolledModel> network;
       if (core::parse_choice<train::Arch>(arch) == train::Arch::varnet) {
         varnet::VarNetOptions o;
-        o.num_unrolls = n;
-        o.regulariser = regulariser;
-        o.coil_chunk = coil_chunk;
+        o.num_unrolls(n);
+        o.regulariser(regulariser);
+        o.coil_chunk(coil_chunk);
         network = std::make_shared<varnet::VarNetImpl>(o);
       } else {
         network = std::make_shared<modl::ModlImpl>(modl::ModlOptions()

@@ -17,7 +17,7 @@ namespace {
 
 // Kernel side along an axis: 1 for a singleton axis (as BART does), else the option.
 int64_t kernel_along(int64_t size, const CoilMapOptions& o) {
-  return size == 1 ? 1 : o.kernel_size_;
+  return size == 1 ? 1 : o.kernel_size();
 }
 
 // planes: calibration data [P, C, ca, cb]; maps: [C, na, nb, P] view that receives plane p at
@@ -28,18 +28,18 @@ void estimate_planes(const at::Tensor& planes, at::Tensor maps, const CoilMapOpt
   const int64_t count = planes.size(0);
   at::Tensor weight = at::empty({na, nb, count}, at::kDouble);
   double reference = 0;  // ESPIRiT: σ²_max over the planes
-  for (int64_t p = 0; p < count && o.method_ == Method::espirit; ++p) {
+  for (int64_t p = 0; p < count && o.method() == Method::espirit; ++p) {
     reference = std::max(reference, largest_calibration_eigenvalue(planes[p], o));
   }
   for (int64_t p = 0; p < count; ++p) {
-    const PlaneMaps m = o.method_ == Method::espirit
+    const PlaneMaps m = o.method() == Method::espirit
                             ? espirit_plane(planes[p], na, nb, o, reference)
                             : lowres_plane(planes[p], na, nb);
     maps.select(3, p).copy_(m.maps);
     weight.select(2, p).copy_(m.weight);
   }
   const double threshold =
-      o.method_ == Method::espirit ? o.crop_value() : o.crop_value() * weight.max().item<double>();
+      o.method() == Method::espirit ? o.crop_value() : o.crop_value() * weight.max().item<double>();
   maps.mul_(weight.ge(threshold).unsqueeze(0));
   align_phase_(maps, virtual_coil(planes));
 }
@@ -48,7 +48,7 @@ void estimate_planes(const at::Tensor& planes, at::Tensor maps, const CoilMapOpt
 void estimate_entry(const at::Tensor& k, Kind kind, at::Tensor out, const CoilMapOptions& o) {
   switch (kind) {
     case Kind::image2d: {
-      const at::Tensor calib = calibration_region(k, o.calib_size_, kernel_along(k.size(1), o),
+      const at::Tensor calib = calibration_region(k, o.calib_size(), kernel_along(k.size(1), o),
                                                   kernel_along(k.size(2), o));
       estimate_planes(calib.unsqueeze(0), out.unsqueeze(-1), o);
       return;
@@ -56,14 +56,14 @@ void estimate_entry(const at::Tensor& k, Kind kind, at::Tensor out, const CoilMa
     case Kind::cine: {
       const at::Tensor mean = time_average(k);
       const at::Tensor calib = calibration_region(
-          mean, o.calib_size_, kernel_along(mean.size(1), o), kernel_along(mean.size(2), o));
+          mean, o.calib_size(), kernel_along(mean.size(1), o), kernel_along(mean.size(2), o));
       estimate_planes(calib.unsqueeze(0), out.select(1, 0).unsqueeze(-1), o);
       out.narrow(1, 1, out.size(1) - 1).copy_(out.narrow(1, 0, 1));
       return;
     }
     case Kind::volume3d: {
       // [C, cz, cy, X] centre of (Z, Y) with the whole readout, then hybrid (kz, ky, x) space.
-      const at::Tensor calib = calibration_region(k, o.calib_size_, kernel_along(k.size(1), o),
+      const at::Tensor calib = calibration_region(k, o.calib_size(), kernel_along(k.size(1), o),
                                                   kernel_along(k.size(2), o));
       estimate_planes(mri::ifftc(calib, {-1}).permute({3, 0, 1, 2}), out, o);
       return;

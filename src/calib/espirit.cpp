@@ -9,8 +9,8 @@
 namespace melrecon::calib {
 
 std::pair<int64_t, int64_t> kernel_sides(const at::Tensor& calib, const CoilMapOptions& options) {
-  return {std::min(options.kernel_size_, calib.size(1)),
-          std::min(options.kernel_size_, calib.size(2))};
+  return {std::min(options.kernel_size(), calib.size(1)),
+          std::min(options.kernel_size(), calib.size(2))};
 }
 
 double largest_calibration_eigenvalue(const at::Tensor& calib, const CoilMapOptions& options) {
@@ -23,7 +23,7 @@ PlaneMaps espirit_plane(const at::Tensor& calib, int64_t na, int64_t nb,
   const int64_t coils = calib.size(0);
   const auto [ka, kb] = kernel_sides(calib, options);
   const at::Tensor kernels = signal_kernels(calibration_gram(calib, ka, kb), coils, ka, kb,
-                                            options.threshold_ * std::max(reference, 0.0));
+                                            options.threshold() * std::max(reference, 0.0));
   const at::Tensor w = operator_coefficients(kernels);
   const int64_t la = w.size(0);
   // Along b first (small: [la, nb, C, C]), then rows of a in chunks.
@@ -36,7 +36,7 @@ PlaneMaps espirit_plane(const at::Tensor& calib, int64_t na, int64_t nb,
   const double crop = options.crop_value();
   at::Tensor maps = at::zeros({na * nb, coils}, at::kComplexFloat);
   at::Tensor weight = at::zeros({na * nb}, at::kFloat);
-  const int64_t rows = std::max<int64_t>(1, options.pixel_chunk_ / nb);
+  const int64_t rows = std::max<int64_t>(1, options.pixel_chunk() / nb);
   for (int64_t a0 = 0; a0 < na; a0 += rows) {
     const int64_t n = std::min(rows, na - a0);
     const at::Tensor g =

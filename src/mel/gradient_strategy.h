@@ -10,6 +10,7 @@
 // Every strategy accumulates ∂loss/∂w into the parameters' .grad, like loss.backward().
 #pragma once
 
+#include <torch/arg.h>
 #include <torch/types.h>
 
 #include <functional>
@@ -27,36 +28,16 @@ using LossFn = std::function<at::Tensor(const at::Tensor& output)>;
 struct StrategyOptions {
   // mel: keep stored unroll inputs in pinned host memory when the model runs on a GPU,
   // prefetched one unroll ahead in the backward (mel/stored_inputs.h); a no-op on the CPU.
-  StrategyOptions& offload_to_host(bool on) {
-    offload_to_host_ = on;
-    return *this;
-  }
+  TORCH_ARG(bool, offload_to_host) = false;
   // mel-invertible: store the input of every M-th unroll (0 stores only x_0). Inversion error
   // grows with the number of consecutive inversions, so M bounds it.
-  StrategyOptions& checkpoint_every(int64_t m) {
-    checkpoint_every_ = m;
-    return *this;
-  }
+  TORCH_ARG(int64_t, checkpoint_every) = 5;
   // mel-invertible: fixed-point iteration tolerance and cap for inverting the denoiser.
-  StrategyOptions& inversion_tol(double t) {
-    inversion_tol_ = t;
-    return *this;
-  }
-  StrategyOptions& inversion_max_iters(int64_t n) {
-    inversion_max_iters_ = n;
-    return *this;
-  }
+  TORCH_ARG(double, inversion_tol) = 1e-12;
+  TORCH_ARG(int64_t, inversion_max_iters) = 500;
   // mel-invertible: when a segment's inversion recovers its stored first input with a relative
   // error above this, the segment's inputs are recomputed forward from the checkpoint instead.
-  StrategyOptions& fallback_tol(double t) {
-    fallback_tol_ = t;
-    return *this;
-  }
-  bool offload_to_host_ = false;
-  int64_t checkpoint_every_ = 5;
-  double inversion_tol_ = 1e-12;
-  int64_t inversion_max_iters_ = 500;
-  double fallback_tol_ = 1e-5;
+  TORCH_ARG(double, fallback_tol) = 1e-5;
 };
 
 struct StepStats {

@@ -16,9 +16,10 @@ StepResult MelInvertible::forward_backward(unrolled::UnrolledModel& model,
   const std::string unavailable = model.inversion_unavailable();
   MELRECON_CHECK(unavailable.empty(), "mel-invertible with {}: {}", model.arch(), unavailable);
   const int64_t n = model.num_unrolls();
-  const int64_t m = options_.checkpoint_every_ > 0 ? options_.checkpoint_every_ : n;
-  const unrolled::InversionOptions inversion{options_.inversion_tol_,
-                                             options_.inversion_max_iters_};
+  const int64_t m = options_.checkpoint_every() > 0 ? options_.checkpoint_every() : n;
+  const auto inversion = unrolled::InversionOptions()
+                             .tol(options_.inversion_tol())
+                             .max_iters(options_.inversion_max_iters());
   StepStats stats;
   const auto invert = [&](int64_t k, const at::Tensor& output) {
     const unrolled::Inversion r = model.invert_unroll(k, output, problem, inversion);
@@ -50,7 +51,7 @@ StepResult MelInvertible::forward_backward(unrolled::UnrolledModel& model,
     const at::Tensor recovered_first = invert(first, next);
     const double drift = relative_difference(recovered_first, checkpoints[s]);
     stats.inversion_errors.push_back(drift);
-    if (!(drift <= options_.fallback_tol_)) {
+    if (!(drift <= options_.fallback_tol())) {
       torch::NoGradGuard no_grad;
       for (int64_t k = first + 1; k < last; ++k) {
         inputs[k - first] = model.unroll(k - 1, inputs[k - 1 - first], problem);

@@ -7,7 +7,7 @@ namespace melrecon::mel {
 StepResult MelRecompute::forward_backward(unrolled::UnrolledModel& model,
                                           const unrolled::Problem& problem, const LossFn& loss) {
   const int64_t n = model.num_unrolls();
-  StoredInputs inputs(options_.offload_to_host_, problem.aty.device());
+  StoredInputs inputs(options_.offload_to_host(), problem.aty.device());
   at::Tensor x = model.initial(problem);
   {
     torch::NoGradGuard no_grad;

@@ -2,6 +2,7 @@
 // N unrolls, one denoiser shared by all unrolls (or one per unroll), λ > 0 learned.
 #pragma once
 
+#include <torch/arg.h>
 #include <torch/nn/module.h>
 #include <torch/nn/modules/container/modulelist.h>
 
@@ -12,49 +13,18 @@
 
 namespace melrecon::modl {
 
+// The defaults are also the training configuration's (train/train_config.h reads them here).
 struct ModlOptions {
-  ModlOptions& num_unrolls(int64_t n) {
-    num_unrolls_ = n;
-    return *this;
-  }
-  ModlOptions& cg_iters(int64_t n) {
-    cg_iters_ = n;
-    return *this;
-  }
-  ModlOptions& cg_tol(double t) {
-    cg_tol_ = t;
-    return *this;
-  }
-  ModlOptions& lambda(double l) {
-    lambda_ = l;
-    return *this;
-  }
-  ModlOptions& learn_lambda(bool on) {
-    learn_lambda_ = on;
-    return *this;
-  }
-  ModlOptions& share_weights(bool on) {
-    share_weights_ = on;
-    return *this;
-  }
-  ModlOptions& denoiser(nn::DenoiserOptions d) {
-    denoiser_ = d;
-    return *this;
-  }
+  TORCH_ARG(int64_t, num_unrolls) = 5;
+  TORCH_ARG(int64_t, cg_iters) = 8;
+  TORCH_ARG(double, cg_tol) = 0.0;  // > 0: stop CG early at this relative residual
+  TORCH_ARG(double, lambda) = 0.05;
+  TORCH_ARG(bool, learn_lambda) = true;
+  TORCH_ARG(bool, share_weights) = true;
+  TORCH_ARG(nn::DenoiserOptions, denoiser);
   // Coils per chunk in data consistency (its CG, its backward, the MEL inversion): at most this
   // many coil images exist at a time. 0: the problem operator's own setting.
-  ModlOptions& coil_chunk(int64_t coils) {
-    coil_chunk_ = coils;
-    return *this;
-  }
-  int64_t num_unrolls_ = 10;
-  int64_t cg_iters_ = 10;
-  double cg_tol_ = 0.0;  // > 0: stop CG early at this relative residual
-  double lambda_ = 0.05;
-  bool learn_lambda_ = true;
-  bool share_weights_ = true;
-  nn::DenoiserOptions denoiser_;
-  int64_t coil_chunk_ = 0;
+  TORCH_ARG(int64_t, coil_chunk) = 0;
 };
 
 // One batch's data: the operator and Aᴴy (which is also MoDL's x_0).
@@ -89,7 +59,7 @@ class ModlImpl : public torch::nn::Module, public unrolled::UnrolledModel {
   // Refreshes the denoisers' Lipschitz normalisation; call once per training step, before
   // the forward pass, never between an unroll and its recomputation.
   void update_normalisation() override;
-  int64_t num_unrolls() const override { return options_.num_unrolls_; }
+  int64_t num_unrolls() const override { return options_.num_unrolls(); }
   const ModlOptions& options() const { return options_; }
   solvers::CgOptions cg_options() const;
   // The operator data consistency uses: the problem's, with this model's coil chunk.

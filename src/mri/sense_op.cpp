@@ -28,10 +28,10 @@ SenseOp::SenseOp(at::Tensor maps, at::Tensor mask, SenseOptions options)
   MELRECON_CHECK(maps_.is_complex(), "coil maps: expected complex values, found {}",
                  c10::toString(maps_.scalar_type()));
   const int64_t rank = spatial_rank();
-  if (options_.fft_axes_.empty()) {
-    for (int64_t a = 0; a < rank; ++a) options_.fft_axes_.push_back(a);
+  if (options_.fft_axes().empty()) {
+    for (int64_t a = 0; a < rank; ++a) options_.fft_axes().push_back(a);
   }
-  for (int64_t a : options_.fft_axes_) {
+  for (int64_t a : options_.fft_axes()) {
     MELRECON_CHECK(a >= 0 && a < rank, "fft axes: axis {} is outside the {} spatial axes", a, rank);
     fft_dims_.push_back(a - rank);
   }
@@ -66,14 +66,14 @@ SenseOp::SenseOp(at::Tensor maps, at::Tensor mask, SenseOptions options)
     mask_power_ = at::real(mask_ * mask_.conj()).to(maps_.scalar_type());
     kspace_weight_ = kspace_weight_.defined() ? mask_ * kspace_weight_ : mask_;
   }
-  MELRECON_CHECK(options_.coil_chunk_ >= 0, "coil chunk must be >= 0, found {}",
-                 options_.coil_chunk_);
+  MELRECON_CHECK(options_.coil_chunk() >= 0, "coil chunk must be >= 0, found {}",
+                 options_.coil_chunk());
 }
 
 SenseOp SenseOp::with_coil_chunk(int64_t coils) const {
   MELRECON_CHECK(coils >= 0, "coil chunk must be >= 0, found {}", coils);
   SenseOp op = *this;
-  op.options_.coil_chunk_ = coils;
+  op.options_.coil_chunk(coils);
   return op;
 }
 
@@ -114,7 +114,7 @@ at::Tensor SenseOp::forward(const at::Tensor& image) const {
 template <typename ChunkFn>
 at::Tensor SenseOp::sum_over_coil_chunks(const ChunkFn& chunk) const {
   const int64_t coils = num_coils();
-  const int64_t size = options_.coil_chunk_ <= 0 ? coils : std::min(coils, options_.coil_chunk_);
+  const int64_t size = options_.coil_chunk() <= 0 ? coils : std::min(coils, options_.coil_chunk());
   at::Tensor out = chunk(0, size);
   for (int64_t c = size; c < coils; c += size) out.add_(chunk(c, std::min(size, coils - c)));
   return out;

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <ATen/core/Tensor.h>
+#include <torch/arg.h>
 
 #include <cstdint>
 #include <vector>
@@ -15,18 +16,10 @@ namespace melrecon::mri {
 
 struct SenseOptions {
   // Spatial axes (0 = first axis of *S) the FFT runs over; empty: all spatial axes.
-  SenseOptions& fft_axes(std::vector<int64_t> axes) {
-    fft_axes_ = std::move(axes);
-    return *this;
-  }
+  TORCH_ARG(std::vector<int64_t>, fft_axes);
   // Coils per chunk in `normal` and `adjoint`: 0 = all at once. Their memory is then about
   // 2 chunks of coil images instead of 2·C.
-  SenseOptions& coil_chunk(int64_t n) {
-    coil_chunk_ = n;
-    return *this;
-  }
-  std::vector<int64_t> fft_axes_;
-  int64_t coil_chunk_ = 0;
+  TORCH_ARG(int64_t, coil_chunk) = 0;
 };
 
 class SenseOp {

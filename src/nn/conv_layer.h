@@ -9,6 +9,7 @@
 // what exact MEL gradients need. The gradient flows through σ (u, v held fixed).
 #pragma once
 
+#include <torch/arg.h>
 #include <torch/nn/module.h>
 
 #include <utility>
@@ -19,23 +20,12 @@ namespace melrecon::nn {
 struct ConvLayerOptions {
   ConvLayerOptions(int64_t in, int64_t out, std::vector<int64_t> kernel)
       : in_(in), out_(out), kernel_(std::move(kernel)) {}
-  ConvLayerOptions& replicate_padding(bool on) {
-    replicate_padding_ = on;
-    return *this;
-  }
-  ConvLayerOptions& lipschitz(double c) {
-    lipschitz_ = c;
-    return *this;
-  }
-  ConvLayerOptions& bias(bool on) {
-    bias_ = on;
-    return *this;
-  }
-  int64_t in_, out_;
-  std::vector<int64_t> kernel_;  // 2 or 3 odd sizes, e.g. {3, 3} or {1, 3, 3}
-  bool replicate_padding_ = false;
-  double lipschitz_ = 0.0;  // 0: unconstrained
-  bool bias_ = true;
+  TORCH_ARG(int64_t, in);
+  TORCH_ARG(int64_t, out);
+  TORCH_ARG(std::vector<int64_t>, kernel);  // 2 or 3 odd sizes, e.g. {3, 3} or {1, 3, 3}
+  TORCH_ARG(bool, replicate_padding) = false;
+  TORCH_ARG(double, lipschitz) = 0.0;  // 0: unconstrained
+  TORCH_ARG(bool, bias) = true;
 };
 
 class ConvLayerImpl : public torch::nn::Module {

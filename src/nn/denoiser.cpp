@@ -7,32 +7,32 @@
 namespace melrecon::nn {
 
 DenoiserImpl::DenoiserImpl(DenoiserOptions options) : options_(options) {
-  const ConvKind kind = options_.cnn_.kind_;
-  MELRECON_CHECK(!options_.slice_wise_ || kind == ConvKind::conv2d,
+  const ConvKind kind = options_.cnn().kind();
+  MELRECON_CHECK(!options_.slice_wise() || kind == ConvKind::conv2d,
                  "denoiser: slice-wise application needs a 2D CNN");
-  const auto& tile = options_.tile_;
+  const auto& tile = options_.tile();
   std::vector<int64_t> radius;
-  if (options_.use_unet_) {
+  if (options_.unet()) {
     MELRECON_CHECK(kind != ConvKind::conv2p1d,
                    "denoiser: the U-Net has 2D or 3D convolutions, not 2+1d");
     MELRECON_CHECK(tile.empty(), "denoiser: the U-Net cannot be tiled (unset the tile sizes)");
-    MELRECON_CHECK(options_.cnn_.lipschitz_ <= 0,
+    MELRECON_CHECK(options_.cnn().lipschitz() <= 0,
                    "denoiser: the U-Net has no Lipschitz bound (needed by mel-invertible)");
-    UNetOptions unet = options_.unet_;
+    UNetOptions unet = *options_.unet();
     unet.spatial_rank(kind == ConvKind::conv2d ? 2 : 3);
     net_ = register_module("cnn", std::make_shared<UNetImpl>(unet));
   } else {
-    auto cnn = std::make_shared<ResidualCnnImpl>(options_.cnn_);
+    auto cnn = std::make_shared<ResidualCnnImpl>(options_.cnn());
     radius = cnn->receptive_radius();
     net_ = register_module("cnn", std::move(cnn));
   }
-  const int64_t rank = options_.slice_wise_ ? 3 : net_->spatial_rank();
+  const int64_t rank = options_.slice_wise() ? 3 : net_->spatial_rank();
   MELRECON_CHECK(tile.empty() || static_cast<int64_t>(tile.size()) == rank,
                  "denoiser: tile needs {} sizes (one per image axis), found {}", rank, tile.size());
   for (size_t a = 0; a < tile.size(); ++a) {
     MELRECON_CHECK(tile[a] >= 0, "denoiser: tile sizes must be >= 0, found {}", tile[a]);
     if (tile[a] == 0) continue;
-    if (options_.slice_wise_) {
+    if (options_.slice_wise()) {
       // The CNN sees [B·Z, 2, Y, X]: image axis 0 is the batch of slices, the others shift by 1.
       tile_dims_.push_back(a == 0 ? TileDim{0, tile[a], 0}
                                   : TileDim{static_cast<int64_t>(a) + 1, tile[a], radius[a - 1]});
@@ -50,7 +50,7 @@ at::Tensor DenoiserImpl::cnn_output(const at::Tensor& channels) {
 
 at::Tensor DenoiserImpl::residual(const at::Tensor& x) {
   const int64_t rank = net_->spatial_rank();
-  if (options_.slice_wise_) {
+  if (options_.slice_wise()) {
     MELRECON_CHECK(x.dim() == 4, "denoiser: slice-wise needs images [B, Z|T, Y, X], found {}",
                    core::shape_string(x.sizes()));
     const auto shape = x.sizes().vec();

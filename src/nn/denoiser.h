@@ -11,6 +11,7 @@
 // backward, and results equal the untiled CNN's up to float round-off.
 #pragma once
 
+#include <torch/arg.h>
 #include <torch/nn/module.h>
 
 #include <memory>
@@ -25,31 +26,13 @@
 namespace melrecon::nn {
 
 struct DenoiserOptions {
-  DenoiserOptions& cnn(ResidualCnnOptions o) {
-    cnn_ = o;
-    return *this;
-  }
-  // R_w a U-Net instead of the plain CNN; its spatial rank follows the CNN kind (2d or 3d).
-  DenoiserOptions& unet(UNetOptions o) {
-    unet_ = o;
-    use_unet_ = true;
-    return *this;
-  }
-  DenoiserOptions& slice_wise(bool on) {
-    slice_wise_ = on;
-    return *this;
-  }
+  TORCH_ARG(ResidualCnnOptions, cnn);
+  // Set: R_w a U-Net instead of the plain CNN; its spatial rank follows the CNN kind (2d or 3d).
+  TORCH_ARG(std::optional<UNetOptions>, unet);
+  TORCH_ARG(bool, slice_wise) = false;
   // Tile size per spatial axis of the image ([Y, X] or [Z|T, Y, X]); 0 or empty: not tiled.
   // Slice-wise, the Z|T entry groups slices (which need no halo).
-  DenoiserOptions& tile(std::vector<int64_t> sizes) {
-    tile_ = std::move(sizes);
-    return *this;
-  }
-  ResidualCnnOptions cnn_;
-  UNetOptions unet_;
-  bool use_unet_ = false;
-  bool slice_wise_ = false;
-  std::vector<int64_t> tile_;
+  TORCH_ARG(std::vector<int64_t>, tile);
 };
 
 class DenoiserImpl : public torch::nn::Module {

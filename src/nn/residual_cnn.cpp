@@ -8,25 +8,25 @@
 namespace melrecon::nn {
 
 ResidualCnnImpl::ResidualCnnImpl(ResidualCnnOptions options) : options_(options) {
-  MELRECON_CHECK(options_.num_layers_ >= 2, "CNN: need at least 2 layers, found {}",
-                 options_.num_layers_);
-  MELRECON_CHECK(options_.features_ >= 1, "CNN: features must be >= 1");
-  const int64_t k = options_.kernel_size_;
-  convs_per_layer_ = options_.kind_ == ConvKind::conv2p1d ? 2 : 1;
-  const int64_t total = options_.num_layers_ * convs_per_layer_;
+  MELRECON_CHECK(options_.num_layers() >= 2, "CNN: need at least 2 layers, found {}",
+                 options_.num_layers());
+  MELRECON_CHECK(options_.features() >= 1, "CNN: features must be >= 1");
+  const int64_t k = options_.kernel_size();
+  convs_per_layer_ = options_.kind() == ConvKind::conv2p1d ? 2 : 1;
+  const int64_t total = options_.num_layers() * convs_per_layer_;
   // Each convolution gets an equal share of the network's Lipschitz budget.
   const double per_conv =
-      options_.lipschitz_ > 0 ? std::pow(options_.lipschitz_, 1.0 / total) : 0.0;
+      options_.lipschitz() > 0 ? std::pow(options_.lipschitz(), 1.0 / total) : 0.0;
   auto conv = [&](int64_t in, int64_t out, std::vector<int64_t> kernel) {
     return ConvLayer(ConvLayerOptions(in, out, std::move(kernel))
-                         .replicate_padding(options_.replicate_padding_)
+                         .replicate_padding(options_.replicate_padding())
                          .lipschitz(per_conv));
   };
   convs_ = register_module("convs", torch::nn::ModuleList());
-  for (int64_t l = 0; l < options_.num_layers_; ++l) {
-    const int64_t in = l == 0 ? options_.channels_ : options_.features_;
-    const int64_t out = l + 1 == options_.num_layers_ ? options_.channels_ : options_.features_;
-    switch (options_.kind_) {
+  for (int64_t l = 0; l < options_.num_layers(); ++l) {
+    const int64_t in = l == 0 ? options_.channels() : options_.features();
+    const int64_t out = l + 1 == options_.num_layers() ? options_.channels() : options_.features();
+    switch (options_.kind()) {
       case ConvKind::conv2d:
         convs_->push_back(conv(in, out, {k, k}));
         break;
@@ -34,8 +34,8 @@ ResidualCnnImpl::ResidualCnnImpl(ResidualCnnOptions options) : options_(options)
         convs_->push_back(conv(in, out, {k, k, k}));
         break;
       case ConvKind::conv2p1d:
-        convs_->push_back(conv(in, options_.features_, {1, k, k}));
-        convs_->push_back(conv(options_.features_, out, {k, 1, 1}));
+        convs_->push_back(conv(in, options_.features(), {1, k, k}));
+        convs_->push_back(conv(options_.features(), out, {k, 1, 1}));
         break;
     }
   }
@@ -43,9 +43,9 @@ ResidualCnnImpl::ResidualCnnImpl(ResidualCnnOptions options) : options_(options)
 
 at::Tensor ResidualCnnImpl::forward(const at::Tensor& x) {
   MELRECON_CHECK(x.dim() == spatial_rank() + 2, "CNN ({}): expected input of rank {}, found {}",
-                 core::choice_name(options_.kind_), spatial_rank() + 2, x.dim());
-  return run_network_body(x, spatial_rank(), options_.compute_dtype_, options_.conv3d_path_, "CNN",
-                          [&](const at::Tensor& input, bool depth_major) {
+                 core::choice_name(options_.kind()), spatial_rank() + 2, x.dim());
+  return run_network_body(x, spatial_rank(), options_.compute_dtype(), options_.conv3d_path(),
+                          "CNN", [&](const at::Tensor& input, bool depth_major) {
                             at::Tensor h = input;
                             const size_t last = convs_->size() - 1;
                             for (size_t i = 0; i < convs_->size(); ++i) {
@@ -59,7 +59,7 @@ at::Tensor ResidualCnnImpl::forward(const at::Tensor& x) {
 std::vector<int64_t> ResidualCnnImpl::receptive_radius() const {
   std::vector<int64_t> radius(spatial_rank(), 0);
   for (const auto& m : *convs_) {
-    const auto& kernel = m->as<ConvLayer>()->options().kernel_;
+    const auto& kernel = m->as<ConvLayer>()->options().kernel();
     for (size_t a = 0; a < kernel.size(); ++a) radius[a] += kernel[a] / 2;
   }
   return radius;

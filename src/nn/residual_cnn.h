@@ -13,6 +13,7 @@
 #pragma once
 
 #include <c10/core/ScalarType.h>
+#include <torch/arg.h>
 #include <torch/nn/modules/container/modulelist.h>
 
 #include <optional>
@@ -32,52 +33,16 @@ constexpr core::Choices<ConvKind, 3> choices(ConvKind) {
 }
 
 struct ResidualCnnOptions {
-  ResidualCnnOptions& kind(ConvKind k) {
-    kind_ = k;
-    return *this;
-  }
-  ResidualCnnOptions& num_layers(int64_t n) {
-    num_layers_ = n;
-    return *this;
-  }
-  ResidualCnnOptions& features(int64_t f) {
-    features_ = f;
-    return *this;
-  }
-  ResidualCnnOptions& kernel_size(int64_t k) {
-    kernel_size_ = k;
-    return *this;
-  }
-  ResidualCnnOptions& channels(int64_t c) {
-    channels_ = c;
-    return *this;
-  }
-  ResidualCnnOptions& replicate_padding(bool on) {
-    replicate_padding_ = on;
-    return *this;
-  }
-  ResidualCnnOptions& lipschitz(double c) {
-    lipschitz_ = c;
-    return *this;
-  }
+  TORCH_ARG(ConvKind, kind) = ConvKind::conv2d;
+  TORCH_ARG(int64_t, num_layers) = 5;
+  TORCH_ARG(int64_t, features) = 64;
+  TORCH_ARG(int64_t, kernel_size) = 3;
+  TORCH_ARG(int64_t, channels) = 2;  // real and imaginary part
+  TORCH_ARG(bool, replicate_padding) = false;
+  TORCH_ARG(double, lipschitz) = 0.0;  // 0: unconstrained; < 1 makes D_w = I + R_w invertible
   // Unset: the input's dtype. float16 needs a CUDA device (no CPU half convolutions).
-  ResidualCnnOptions& compute_dtype(std::optional<c10::ScalarType> dtype) {
-    compute_dtype_ = dtype;
-    return *this;
-  }
-  ResidualCnnOptions& conv3d_path(Conv3dPath p) {
-    conv3d_path_ = p;
-    return *this;
-  }
-  ConvKind kind_ = ConvKind::conv2d;
-  int64_t num_layers_ = 5;
-  int64_t features_ = 64;
-  int64_t kernel_size_ = 3;
-  int64_t channels_ = 2;  // real and imaginary part
-  bool replicate_padding_ = false;
-  double lipschitz_ = 0.0;  // 0: unconstrained; < 1 makes D_w = I + R_w invertible
-  std::optional<c10::ScalarType> compute_dtype_;
-  Conv3dPath conv3d_path_ = Conv3dPath::automatic;  // 3D and (2+1)D kernels
+  TORCH_ARG(std::optional<c10::ScalarType>, compute_dtype);
+  TORCH_ARG(Conv3dPath, conv3d_path) = Conv3dPath::automatic;  // 3D and (2+1)D kernels
 };
 
 class ResidualCnnImpl : public ResidualNet {
@@ -88,7 +53,7 @@ class ResidualCnnImpl : public ResidualNet {
   // Product of the convolutions' bounds: an upper bound of R_w's Lipschitz constant.
   double lipschitz_upper_bound() const override;
   const ResidualCnnOptions& options() const { return options_; }
-  int64_t spatial_rank() const override { return options_.kind_ == ConvKind::conv2d ? 2 : 3; }
+  int64_t spatial_rank() const override { return options_.kind() == ConvKind::conv2d ? 2 : 3; }
   // Per spatial axis, how far an output depends on inputs: Σ over the convolutions of
   // kernel/2 (layers × kernel/2 for 2D and 3D; per axis for (2+1)D, whose spatial and
   // temporal kernels differ).

@@ -53,39 +53,39 @@ at::Tensor pad_to_multiple(const at::Tensor& x, const std::vector<int64_t>& dims
 }  // namespace
 
 UNetImpl::UNetImpl(UNetOptions options) : options_(options) {
-  const int64_t rank = options_.spatial_rank_;
+  const int64_t rank = options_.spatial_rank();
   MELRECON_CHECK(rank == 2 || rank == 3, "U-Net: spatial rank must be 2 or 3, found {}", rank);
-  MELRECON_CHECK(options_.levels_ >= 1 && options_.levels_ <= 6,
-                 "U-Net: levels must be 1..6, found {}", options_.levels_);
-  MELRECON_CHECK(options_.features_ >= 1, "U-Net: features must be >= 1");
+  MELRECON_CHECK(options_.levels() >= 1 && options_.levels() <= 6,
+                 "U-Net: levels must be 1..6, found {}", options_.levels());
+  MELRECON_CHECK(options_.features() >= 1, "U-Net: features must be >= 1");
   const std::vector<int64_t> k3(rank, 3), k1(rank, 1);
   auto conv = [&](int64_t in, int64_t out, const std::vector<int64_t>& kernel) {
     return ConvLayer(
-        ConvLayerOptions(in, out, kernel).replicate_padding(options_.replicate_padding_));
+        ConvLayerOptions(in, out, kernel).replicate_padding(options_.replicate_padding()));
   };
   convs_ = register_module("convs", torch::nn::ModuleList());
-  int64_t in = options_.channels_;
-  for (int64_t l = 0; l <= options_.levels_; ++l) {  // encoder, then the bottleneck (l = levels)
-    const int64_t f = options_.features_ << l;
+  int64_t in = options_.channels();
+  for (int64_t l = 0; l <= options_.levels(); ++l) {  // encoder, then the bottleneck (l = levels)
+    const int64_t f = options_.features() << l;
     convs_->push_back(conv(in, f, k3));
     convs_->push_back(conv(f, f, k3));
     in = f;
   }
-  for (int64_t l = options_.levels_ - 1; l >= 0; --l) {  // decoder: skip ⊕ upsampled
-    const int64_t f = options_.features_ << l;
+  for (int64_t l = options_.levels() - 1; l >= 0; --l) {  // decoder: skip ⊕ upsampled
+    const int64_t f = options_.features() << l;
     convs_->push_back(conv(f + in, f, k3));
     convs_->push_back(conv(f, f, k3));
     in = f;
   }
-  convs_->push_back(conv(in, options_.channels_, k1));
+  convs_->push_back(conv(in, options_.channels(), k1));
 }
 
 at::Tensor UNetImpl::forward(const at::Tensor& x) {
-  const int64_t rank = options_.spatial_rank_;
+  const int64_t rank = options_.spatial_rank();
   MELRECON_CHECK(x.dim() == rank + 2, "U-Net ({}D): expected input of rank {}, found {}", rank,
                  rank + 2, x.dim());
   return run_network_body(
-      x, rank, options_.compute_dtype_, options_.conv3d_path_, "U-Net",
+      x, rank, options_.compute_dtype(), options_.conv3d_path(), "U-Net",
       [&](const at::Tensor& input, bool depth_major) { return body(input, depth_major); });
 }
 
@@ -96,7 +96,7 @@ at::Tensor UNetImpl::body(const at::Tensor& input, bool depth_major) {
     if (d != channel_dim) spatial.push_back(d);
   }
   const std::vector<int64_t> sizes = input.sizes().vec();
-  at::Tensor h = pad_to_multiple(input, spatial, int64_t{1} << options_.levels_);
+  at::Tensor h = pad_to_multiple(input, spatial, int64_t{1} << options_.levels());
 
   size_t next = 0;
   auto conv = [&](const at::Tensor& in, bool relu) {
@@ -104,13 +104,13 @@ at::Tensor UNetImpl::body(const at::Tensor& input, bool depth_major) {
   };
   auto block = [&](const at::Tensor& in) { return conv(conv(in, true), true); };
   std::vector<at::Tensor> skips;
-  for (int64_t l = 0; l < options_.levels_; ++l) {
+  for (int64_t l = 0; l < options_.levels(); ++l) {
     h = block(h);
     skips.push_back(h);
     h = pool2(h, spatial);
   }
   h = block(h);
-  for (int64_t l = options_.levels_ - 1; l >= 0; --l) {
+  for (int64_t l = options_.levels() - 1; l >= 0; --l) {
     h = block(torch::cat({skips[l], upsample2(h, spatial)}, channel_dim));
     skips[l] = at::Tensor();
   }

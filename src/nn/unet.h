@@ -12,6 +12,7 @@
 #pragma once
 
 #include <c10/core/ScalarType.h>
+#include <torch/arg.h>
 #include <torch/nn/modules/container/modulelist.h>
 
 #include <optional>
@@ -22,48 +23,21 @@
 namespace melrecon::nn {
 
 struct UNetOptions {
-  UNetOptions& spatial_rank(int64_t r) {
-    spatial_rank_ = r;
-    return *this;
-  }
-  UNetOptions& levels(int64_t n) {
-    levels_ = n;
-    return *this;
-  }
-  UNetOptions& features(int64_t f) {
-    features_ = f;
-    return *this;
-  }
-  UNetOptions& channels(int64_t c) {
-    channels_ = c;
-    return *this;
-  }
-  UNetOptions& replicate_padding(bool on) {
-    replicate_padding_ = on;
-    return *this;
-  }
-  UNetOptions& compute_dtype(std::optional<c10::ScalarType> dtype) {
-    compute_dtype_ = dtype;
-    return *this;
-  }
-  UNetOptions& conv3d_path(Conv3dPath p) {
-    conv3d_path_ = p;
-    return *this;
-  }
-  int64_t spatial_rank_ = 2;  // 2: [Y, X]; 3: [Z|T, Y, X]
-  int64_t levels_ = 2;        // poolings; the bottleneck runs at 1/2^levels resolution
-  int64_t features_ = 32;     // at full resolution; doubled per level
-  int64_t channels_ = 2;
-  bool replicate_padding_ = false;  // of the convolutions (the size padding is always zeros)
-  std::optional<c10::ScalarType> compute_dtype_;
-  Conv3dPath conv3d_path_ = Conv3dPath::automatic;
+  TORCH_ARG(int64_t, spatial_rank) = 2;  // 2: [Y, X]; 3: [Z|T, Y, X]
+  TORCH_ARG(int64_t, levels) = 2;        // poolings; the bottleneck runs at 1/2^levels resolution
+  TORCH_ARG(int64_t, features) = 32;     // at full resolution; doubled per level
+  TORCH_ARG(int64_t, channels) = 2;
+  TORCH_ARG(bool,
+            replicate_padding) = false;  // of the convolutions (the size padding is always zeros)
+  TORCH_ARG(std::optional<c10::ScalarType>, compute_dtype);
+  TORCH_ARG(Conv3dPath, conv3d_path) = Conv3dPath::automatic;
 };
 
 class UNetImpl : public ResidualNet {
  public:
   explicit UNetImpl(UNetOptions options);
   at::Tensor forward(const at::Tensor& x) override;
-  int64_t spatial_rank() const override { return options_.spatial_rank_; }
+  int64_t spatial_rank() const override { return options_.spatial_rank(); }
   double lipschitz_upper_bound() const override;
   const UNetOptions& options() const { return options_; }
 

@@ -33,8 +33,8 @@ const char* axis_names(MaskKind k) {
 
 // The two sampled axes of the data shape (lines: frames or 1, then ky).
 std::array<int64_t, 2> sampled_grid(const MaskOptions& o) {
-  const auto& s = o.shape_;
-  switch (o.kind_) {
+  const auto& s = o.shape();
+  switch (o.kind()) {
     case MaskKind::volume3d:
       return {s[0], s[1]};
     case MaskKind::poisson2d:
@@ -49,8 +49,8 @@ std::array<int64_t, 2> sampled_grid(const MaskOptions& o) {
 }
 
 std::vector<int64_t> mask_shape(const MaskOptions& o) {
-  const auto& s = o.shape_;
-  switch (o.kind_) {
+  const auto& s = o.shape();
+  switch (o.kind()) {
     case MaskKind::volume3d:
       return {1, 1, s[0], s[1], 1};
     case MaskKind::poisson2d:
@@ -72,84 +72,86 @@ int64_t budget(int64_t locations, double accel) {
 }
 
 void validate(const MaskOptions& o) {
-  const char* kind = core::choice_name(o.kind_);
-  const size_t rank = o.kind_ == MaskKind::lines2d || o.kind_ == MaskKind::poisson2d ? 2 : 3;
-  if (o.shape_.size() != rank) {
-    usage("{} mask: shape needs {} sizes ({}), found {}", kind, rank, axis_names(o.kind_),
-          core::shape_string(o.shape_));
+  const char* kind = core::choice_name(o.kind());
+  const size_t rank = o.kind() == MaskKind::lines2d || o.kind() == MaskKind::poisson2d ? 2 : 3;
+  if (o.shape().size() != rank) {
+    usage("{} mask: shape needs {} sizes ({}), found {}", kind, rank, axis_names(o.kind()),
+          core::shape_string(o.shape()));
   }
-  for (int64_t n : o.shape_) {
-    if (n < 1) usage("{} mask: shape {} has a size below 1", kind, core::shape_string(o.shape_));
+  for (int64_t n : o.shape()) {
+    if (n < 1) usage("{} mask: shape {} has a size below 1", kind, core::shape_string(o.shape()));
   }
-  if (!(o.accel_ >= kMinAccel && o.accel_ <= kMaxAccel)) {
-    usage("{} mask: acceleration R = {} is outside [{}, {}]", kind, o.accel_, kMinAccel, kMaxAccel);
+  if (!(o.accel() >= kMinAccel && o.accel() <= kMaxAccel)) {
+    usage("{} mask: acceleration R = {} is outside [{}, {}]", kind, o.accel(), kMinAccel,
+          kMaxAccel);
   }
-  if (!(o.vd_ >= 0.0 && std::isfinite(o.vd_))) usage("{} mask: vd = {} must be >= 0", kind, o.vd_);
-  if (o.elliptical_ && !is_poisson(o.kind_)) {
+  if (!(o.vd() >= 0.0 && std::isfinite(o.vd())))
+    usage("{} mask: vd = {} must be >= 0", kind, o.vd());
+  if (o.elliptical() && !is_poisson(o.kind())) {
     usage("{} mask: elliptical scanning applies to the Poisson-disc kinds (3d, 2d-poisson)", kind);
   }
   const auto grid = sampled_grid(o);
   // Poisson-disc sampling is a sequential search: a 1024x1024 grid takes ~5 s on one core,
   // 2048x2048 ~25 s, 4096x4096 minutes; phase-encoding grids of real acquisitions are far
   // smaller.
-  if (is_poisson(o.kind_) && grid[0] * grid[1] > kMaxPoissonLocations) {
+  if (is_poisson(o.kind()) && grid[0] * grid[1] > kMaxPoissonLocations) {
     usage(
         "{} mask: the sampled grid {}x{} has more than the {} locations a Poisson-disc mask may "
         "have (e.g. 1024x1024)",
         kind, grid[0], grid[1], kMaxPoissonLocations);
   }
   const int64_t locations = grid[0] * grid[1];
-  const int64_t band_side = is_poisson(o.kind_) ? std::min(grid[0], grid[1]) : grid[1];
-  if (o.calib_ < 0 || o.calib_ > band_side) {
-    usage("{} mask: calibration size {} does not fit the sampled grid {}x{}", kind, o.calib_,
+  const int64_t band_side = is_poisson(o.kind()) ? std::min(grid[0], grid[1]) : grid[1];
+  if (o.calib() < 0 || o.calib() > band_side) {
+    usage("{} mask: calibration size {} does not fit the sampled grid {}x{}", kind, o.calib(),
           grid[0], grid[1]);
   }
-  const int64_t calib_locations = is_poisson(o.kind_) ? o.calib_ * o.calib_ : o.calib_;
-  const int64_t allowed = budget(locations, o.accel_);
+  const int64_t calib_locations = is_poisson(o.kind()) ? o.calib() * o.calib() : o.calib();
+  const int64_t allowed = budget(locations, o.accel());
   if (calib_locations > allowed) {
     usage(
         "{} mask: the calibration region ({} locations) alone exceeds the {} samples that "
         "R = {} allows on a {}x{} grid",
-        kind, calib_locations, allowed, o.accel_, grid[0], grid[1]);
+        kind, calib_locations, allowed, o.accel(), grid[0], grid[1]);
   }
-  const int64_t per_frame = std::max<int64_t>(1, (o.calib_ + grid[0] - 1) / grid[0]);
-  if (is_cine(o.kind_) && allowed / grid[0] < per_frame) {
+  const int64_t per_frame = std::max<int64_t>(1, (o.calib() + grid[0] - 1) / grid[0]);
+  if (is_cine(o.kind()) && allowed / grid[0] < per_frame) {
     usage(
         "{} mask: R = {} leaves {} lines per frame, fewer than {} (at least one, and the "
         "calibration lines dealt to a frame)",
-        kind, o.accel_, allowed / grid[0], per_frame);
+        kind, o.accel(), allowed / grid[0], per_frame);
   }
 }
 
 std::vector<uint8_t> pattern(const MaskOptions& o) {
   const auto grid = sampled_grid(o);
-  core::Rng rng(o.seed_);
-  const int64_t allowed = budget(grid[0] * grid[1], o.accel_);
-  switch (o.kind_) {
+  core::Rng rng(o.seed());
+  const int64_t allowed = budget(grid[0] * grid[1], o.accel());
+  switch (o.kind()) {
     case MaskKind::volume3d:
     case MaskKind::poisson2d: {
       PoissonMaskOptions p;
-      p.size = grid;
-      p.accel = o.accel_;
-      p.calib = o.calib_;
-      p.elliptical = o.elliptical_;
-      p.vd = o.vd_;
-      p.seed = o.seed_;
+      p.size(grid);
+      p.accel(o.accel());
+      p.calib(o.calib());
+      p.elliptical(o.elliptical());
+      p.vd(o.vd());
+      p.seed(o.seed());
       PoissonMask m = poisson_disc_mask(p);
       const double r = static_cast<double>(grid[0] * grid[1]) / m.sampled;
       MELRECON_CHECK(
-          std::abs(r / o.accel_ - 1.0) <= kPoissonTolerance,
+          std::abs(r / o.accel() - 1.0) <= kPoissonTolerance,
           "{} mask: the closest Poisson-disc R on a {}x{} grid is {:.3f}, not within {}% "
           "of the requested {} (elliptical scanning cannot go below R = 4/pi)",
-          core::choice_name(o.kind_), grid[0], grid[1], r, 100 * kPoissonTolerance, o.accel_);
+          core::choice_name(o.kind()), grid[0], grid[1], r, 100 * kPoissonTolerance, o.accel());
       return m.samples;
     }
     case MaskKind::lines2d:
-      return random_lines(grid[1], allowed, o.calib_, o.vd_, rng);
+      return random_lines(grid[1], allowed, o.calib(), o.vd(), rng);
     case MaskKind::cine_vista:
-      return cine_lines(grid[0], grid[1], allowed, o.calib_, o.vd_, CinePattern::vista, rng);
+      return cine_lines(grid[0], grid[1], allowed, o.calib(), o.vd(), CinePattern::vista, rng);
     case MaskKind::cine_random:
-      return cine_lines(grid[0], grid[1], allowed, o.calib_, o.vd_, CinePattern::random, rng);
+      return cine_lines(grid[0], grid[1], allowed, o.calib(), o.vd(), CinePattern::random, rng);
   }
   return {};
 }

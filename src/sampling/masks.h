@@ -15,6 +15,7 @@
 #pragma once
 
 #include <ATen/core/Tensor.h>
+#include <torch/arg.h>
 
 #include <cstdint>
 #include <string>
@@ -40,35 +41,15 @@ constexpr double kMaxAccel = 64.0;
 
 struct MaskOptions {
   MaskOptions(MaskKind kind, std::vector<int64_t> shape) : kind_(kind), shape_(std::move(shape)) {}
-  MaskOptions& accel(double r) {
-    accel_ = r;
-    return *this;
-  }
-  MaskOptions& calib(int64_t n) {
-    calib_ = n;
-    return *this;
-  }
-  MaskOptions& seed(uint64_t s) {
-    seed_ = s;
-    return *this;
-  }
+  TORCH_ARG(MaskKind, kind);
+  TORCH_ARG(std::vector<int64_t>, shape);  // the data's spatial shape *S
+  TORCH_ARG(double, accel) = 4.0;
+  TORCH_ARG(int64_t, calib) = 24;
+  TORCH_ARG(uint64_t, seed) = 0;
   // Poisson kinds only: sample inside the ellipse inscribed in the grid (corners never sampled).
-  MaskOptions& elliptical(bool on) {
-    elliptical_ = on;
-    return *this;
-  }
+  TORCH_ARG(bool, elliptical) = false;
   // Variable density: sample spacing grows as 1 + vd·ρ² (ρ = 1 at the k-space edge).
-  MaskOptions& vd(double v) {
-    vd_ = v;
-    return *this;
-  }
-  MaskKind kind_;
-  std::vector<int64_t> shape_;  // the data's spatial shape *S
-  double accel_ = 4.0;
-  int64_t calib_ = 24;
-  uint64_t seed_ = 0;
-  bool elliptical_ = false;
-  double vd_ = 2.0;
+  TORCH_ARG(double, vd) = 2.0;
 };
 
 struct Mask {

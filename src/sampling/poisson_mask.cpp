@@ -39,25 +39,25 @@ PoissonMask poisson_disc_pattern(const PoissonDiscField& field, int64_t calib, b
 
 PoissonMask poisson_disc_mask(const PoissonMaskOptions& o) {
   PoissonDiscField field;
-  field.size = o.size;
-  field.extent = {0.5 * o.size[0], 0.5 * o.size[1]};
-  field.vd = o.vd;
+  field.size = o.size();
+  field.extent = {0.5 * o.size()[0], 0.5 * o.size()[1]};
+  field.vd = o.vd();
   // R grows with the radius: from ~1 (every grid point, radius below the grid spacing) to the
   // calibration square alone (radius beyond the grid).
-  double lo = 0.25, hi = static_cast<double>(std::max(o.size[0], o.size[1]));
+  double lo = 0.25, hi = static_cast<double>(std::max(o.size()[0], o.size()[1]));
   PoissonMask best;
   double best_error = INFINITY;
   for (int iter = 0; iter < 40; ++iter) {
     field.min_radius = std::sqrt(lo * hi);
-    PoissonMask m = poisson_disc_pattern(field, o.calib, o.elliptical, o.seed);
+    PoissonMask m = poisson_disc_pattern(field, o.calib(), o.elliptical(), o.seed());
     const double r = achieved(m);
-    const double error = std::abs(r / o.accel - 1.0);
+    const double error = std::abs(r / o.accel() - 1.0);
     if (error < best_error) {
       best_error = error;
       best = std::move(m);
     }
-    if (error <= o.tolerance) break;
-    (r < o.accel ? lo : hi) = field.min_radius;
+    if (error <= o.tolerance()) break;
+    (r < o.accel() ? lo : hi) = field.min_radius;
   }
   return best;
 }

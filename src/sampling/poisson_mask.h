@@ -3,6 +3,7 @@
 // by searching the density scale (the centre radius of the Poisson-disc field).
 #pragma once
 
+#include <torch/arg.h>
 #include <array>
 #include <cstdint>
 #include <vector>
@@ -12,13 +13,14 @@
 namespace melrecon::sampling {
 
 struct PoissonMaskOptions {
-  std::array<int64_t, 2> size{1, 1};
-  double accel = 4.0;       // requested R = (size0·size1) / sampled points
-  int64_t calib = 24;       // side of the fully sampled calibration square (0: none)
-  bool elliptical = false;  // sample only inside the ellipse inscribed in the grid
-  double vd = 2.0;          // variable density (kspace_grid.h), ρ = 1 at the grid edge
-  uint64_t seed = 0;
-  double tolerance = 0.01;  // stop searching when |R/accel − 1| is below this
+  using GridSize = std::array<int64_t, 2>;  // (a macro argument cannot hold the comma)
+  TORCH_ARG(GridSize, size) = GridSize{1, 1};
+  TORCH_ARG(double, accel) = 4.0;       // requested R = (size0·size1) / sampled points
+  TORCH_ARG(int64_t, calib) = 24;       // side of the fully sampled calibration square (0: none)
+  TORCH_ARG(bool, elliptical) = false;  // sample only inside the ellipse inscribed in the grid
+  TORCH_ARG(double, vd) = 2.0;          // variable density (kspace_grid.h), ρ = 1 at the grid edge
+  TORCH_ARG(uint64_t, seed) = 0;
+  TORCH_ARG(double, tolerance) = 0.01;  // stop searching when |R/accel − 1| is below this
 };
 
 struct PoissonMask {

@@ -26,7 +26,7 @@ Ellipsoid disc(double x, double y, double rx, double ry, double angle, double va
 
 HeartParameters random_heart(int64_t frames, const HeartPhantomOptions& options, core::Rng& rng) {
   HeartParameters p;
-  p.period = options.period_frames_ > 0 ? options.period_frames_ : static_cast<double>(frames);
+  p.period = options.period_frames() > 0 ? options.period_frames() : static_cast<double>(frames);
   p.phase0 = rng.uniform();
   p.lv_x = rng.uniform(0.0, 0.15);
   p.lv_y = rng.uniform(-0.1, 0.05);
@@ -38,7 +38,7 @@ HeartParameters random_heart(int64_t frames, const HeartPhantomOptions& options,
   p.tissue = rng.uniform(0.3, 0.45);
   p.fat = rng.uniform(0.6, 0.75);
   p.lung = rng.uniform(0.03, 0.08);
-  if (options.breathing_) {
+  if (options.breathing()) {
     p.breath_amplitude = rng.uniform(0.01, 0.04);
     p.breath_period = p.period * rng.uniform(3.0, 5.0);
     p.breath_phase = rng.uniform(0, 2 * M_PI);

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <ATen/core/Tensor.h>
+#include <torch/arg.h>
 
 #include <cstdint>
 #include <vector>
@@ -22,16 +23,9 @@
 namespace melrecon::sim {
 
 struct HeartPhantomOptions {
-  HeartPhantomOptions& period_frames(double p) {
-    period_frames_ = p;
-    return *this;
-  }
-  HeartPhantomOptions& breathing(bool on) {
-    breathing_ = on;
-    return *this;
-  }
-  double period_frames_ = 0.0;  // cardiac period in frames; ≤ 0: the number of frames (one beat)
-  bool breathing_ = true;
+  TORCH_ARG(double,
+            period_frames) = 0.0;  // cardiac period in frames; ≤ 0: the number of frames (one beat)
+  TORCH_ARG(bool, breathing) = true;
 };
 
 // The randomly drawn parameters of one phantom (normalised field-of-view units, [-1, 1]).

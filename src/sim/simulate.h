@@ -15,6 +15,7 @@
 #pragma once
 
 #include <ATen/core/Tensor.h>
+#include <torch/arg.h>
 
 #include <cstdint>
 #include <string>
@@ -27,35 +28,15 @@ namespace melrecon::sim {
 struct SimulateOptions {
   SimulateOptions(io::DataKind kind, std::vector<int64_t> shape)
       : kind_(kind), shape_(std::move(shape)) {}
-  SimulateOptions& cases(int64_t n) {
-    cases_ = n;
-    return *this;
-  }
-  SimulateOptions& coils(int64_t n) {
-    coils_ = n;
-    return *this;
-  }
+  TORCH_ARG(io::DataKind, kind);
+  TORCH_ARG(std::vector<int64_t>, shape);  // *S: [Y, X], [Z, Y, X] or [T, Y, X]
+  TORCH_ARG(int64_t, cases) = 1;
+  TORCH_ARG(int64_t, coils) = 8;
   // Image-domain SNR in the object (sim/noise.h); 0 = no noise.
-  SimulateOptions& snr(double s) {
-    snr_ = s;
-    return *this;
-  }
-  SimulateOptions& seed(uint64_t s) {
-    seed_ = s;
-    return *this;
-  }
+  TORCH_ARG(double, snr) = 30.0;
+  TORCH_ARG(uint64_t, seed) = 0;
   // An image or volume file instead of the phantom (empty: phantom).
-  SimulateOptions& source(std::string path) {
-    source_ = std::move(path);
-    return *this;
-  }
-  io::DataKind kind_;
-  std::vector<int64_t> shape_;  // *S: [Y, X], [Z, Y, X] or [T, Y, X]
-  int64_t cases_ = 1;
-  int64_t coils_ = 8;
-  double snr_ = 30.0;
-  uint64_t seed_ = 0;
-  std::string source_;
+  TORCH_ARG(std::string, source);
 };
 
 // Checks the options (UsageError: shape rank for the kind, sizes, cases, coils, SNR).

@@ -27,8 +27,8 @@ struct Updates {
 
 CgResult conjugate_gradient(const LinearOperator& op, const at::Tensor& b, const CgOptions& options,
                             const at::Tensor& x0) {
-  MELRECON_CHECK(options.max_iters_ >= 0, "CG: max_iters must be >= 0, found {}",
-                 options.max_iters_);
+  MELRECON_CHECK(options.max_iters() >= 0, "CG: max_iters must be >= 0, found {}",
+                 options.max_iters());
   MELRECON_CHECK(b.dim() >= 1, "CG: right-hand side must have a batch axis");
   const Updates update{!at::GradMode::is_enabled()};
   const int64_t rank = b.dim();
@@ -38,13 +38,13 @@ CgResult conjugate_gradient(const LinearOperator& op, const at::Tensor& b, const
   at::Tensor rr = batch_norm_sq(r);
   const at::Tensor b_norm_sq = batch_norm_sq(b);
   // Examples with b = 0 have the solution 0: keep them still (and avoid 0/0).
-  const at::Tensor threshold = b_norm_sq * (options.tol_ * options.tol_);
+  const at::Tensor threshold = b_norm_sq * (options.tol() * options.tol());
   at::Tensor active = rr > threshold;
   const at::Tensor zero = at::zeros_like(rr);
 
   CgResult result;
-  for (int64_t it = 0; it < options.max_iters_; ++it) {
-    if (options.tol_ > 0 && !active.any().item<bool>()) break;
+  for (int64_t it = 0; it < options.max_iters(); ++it) {
+    if (options.tol() > 0 && !active.any().item<bool>()) break;
     const at::Tensor ap = op(p);
     const at::Tensor pap = batch_real_dot(p, ap);
     const at::Tensor alpha = at::where(active & (pap > 0), rr / pap, zero);

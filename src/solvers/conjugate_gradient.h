@@ -7,22 +7,15 @@
 #pragma once
 
 #include <ATen/core/Tensor.h>
+#include <torch/arg.h>
 
 #include "solvers/linear_operator.h"
 
 namespace melrecon::solvers {
 
 struct CgOptions {
-  CgOptions& max_iters(int64_t n) {
-    max_iters_ = n;
-    return *this;
-  }
-  CgOptions& tol(double t) {
-    tol_ = t;
-    return *this;
-  }
-  int64_t max_iters_ = 10;
-  double tol_ = 0.0;  // relative residual; 0 = run exactly max_iters
+  TORCH_ARG(int64_t, max_iters) = 10;
+  TORCH_ARG(double, tol) = 0.0;  // relative residual; 0 = run exactly max_iters
 };
 
 struct CgResult {

@@ -64,11 +64,11 @@ class Reconstructor {
         return ex.problem.aty;
       case Baseline::cg_sense:
         return recon::cg_sense(ex.problem.op, ex.kspace, lambda,
-                               solvers::CgOptions().max_iters(options_.cg_iters))
+                               solvers::CgOptions().max_iters(options_.cg_iters()))
             .x;
       case Baseline::bart_l1:
         return recon::bart_pics_l1(ex.kspace, ex.problem.op.maps(), ex.mask, kind_, lambda, 100,
-                                   options_.work_dir);
+                                   options_.work_dir());
     }
     core::fail_internal(__FILE__, __LINE__, "baseline {} has no reconstruction",
                         static_cast<int>(*method.baseline));
@@ -104,12 +104,12 @@ class Reconstructor {
 
 std::vector<Method> methods_of(const EvalOptions& options, const unrolled::UnrolledModel* model) {
   std::vector<Method> methods;
-  for (Baseline b : options.baselines.value_or(
+  for (Baseline b : options.baselines().value_or(
            std::vector<Baseline>{Baseline::zero_filled, Baseline::cg_sense, Baseline::bart_l1})) {
     if (b == Baseline::bart_l1 && !recon::bart_available()) continue;
     methods.push_back({b, core::choice_name(b)});
   }
-  if (model != nullptr && options.with_model) methods.push_back({std::nullopt, model->arch()});
+  if (model != nullptr && options.with_model()) methods.push_back({std::nullopt, model->arch()});
   return methods;
 }
 
@@ -148,32 +148,33 @@ nlohmann::json EvalReport::to_json() const {
 }
 
 EvalReport evaluate(const EvalOptions& options, TrainedModel* trained) {
-  ExampleSource source(options.data);
+  ExampleSource source(options.data());
   MELRECON_CHECK(!trained || trained->kind == source.kind(),
                  "the model was trained on {} data, {} is {} data",
-                 trained ? core::choice_name(trained->kind) : "", options.data,
+                 trained ? core::choice_name(trained->kind) : "", options.data(),
                  core::choice_name(source.kind()));
   unrolled::UnrolledModel* model = trained ? trained->model.get() : nullptr;
   std::vector<int64_t> cases(source.case_names().size());
   std::iota(cases.begin(), cases.end(), 0);
   std::vector<ExampleRef> examples = source.examples(cases);
-  if (options.max_examples > 0 && static_cast<int64_t>(examples.size()) > options.max_examples) {
-    examples.resize(options.max_examples);
+  if (options.max_examples() > 0 &&
+      static_cast<int64_t>(examples.size()) > options.max_examples()) {
+    examples.resize(options.max_examples());
   }
   const std::vector<Method> methods = methods_of(options, model);
-  const c10::Device device(options.device);
+  const c10::Device device(options.device());
   const Reconstructor recon(options, model, source.kind());
   // The model's coil chunk (if any) serves the baselines too: they see the same operator.
   const auto sense = mri::SenseOptions()
                          .fft_axes(source.fft_axes())
                          .coil_chunk(trained != nullptr ? trained->config.model.coil_chunk : 0);
   const auto prepare = [&](size_t i) {
-    return prepare_example(source.load(examples[i]), options.sampling, source.kind(), sense,
-                           core::derive_seed(options.seed, i), device);
+    return prepare_example(source.load(examples[i]), options.sampling(), source.kind(), sense,
+                           core::derive_seed(options.seed(), i), device);
   };
 
   EvalReport report;
-  report.pattern = mask_pattern(options.sampling, source.kind());
+  report.pattern = mask_pattern(options.sampling(), source.kind());
   std::vector<double> lambdas;
   {
     const PreparedExample first = prepare(0);
@@ -187,7 +188,7 @@ EvalReport evaluate(const EvalOptions& options, TrainedModel* trained) {
            {}});
     }
   }
-  if (!options.png_dir.empty()) std::filesystem::create_directories(options.png_dir);
+  if (!options.png_dir().empty()) std::filesystem::create_directories(options.png_dir());
   for (size_t i = 0; i < examples.size(); ++i) {
     const PreparedExample ex = prepare(i);
     const at::Tensor ref = ex.reference.select(0, 0).cpu();
@@ -206,7 +207,7 @@ EvalReport evaluate(const EvalOptions& options, TrainedModel* trained) {
       report.methods[m].nrmse.push_back(metrics::nrmse(out, ref).item<double>());
       panels.push_back(preview_plane(last));
     }
-    if (!options.png_dir.empty() && io::png_supported()) {
+    if (!options.png_dir().empty() && io::png_supported()) {
       // reference | each method | 5 × |last method − reference|, on the reference's scale
       const at::Tensor scale = panels[0].abs().max().clamp_min(1e-30);
       std::vector<at::Tensor> gray;
@@ -215,7 +216,7 @@ EvalReport evaluate(const EvalOptions& options, TrainedModel* trained) {
       std::string name = ex.name;  // "case_0003[0]" -> "case_0003_0"
       std::replace(name.begin(), name.end(), '[', '_');
       name.erase(std::remove(name.begin(), name.end(), ']'), name.end());
-      io::write_png(fmt::format("{}/{:04d}_{}.png", options.png_dir, i, name),
+      io::write_png(fmt::format("{}/{:04d}_{}.png", options.png_dir(), i, name),
                     at::cat(gray, 1).to(at::kFloat));
     }
   }

@@ -5,6 +5,7 @@
 // (which favours the baselines, never the model).
 #pragma once
 
+#include <torch/arg.h>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -26,18 +27,18 @@ constexpr core::Choices<Baseline, 3> choices(Baseline) {
 }
 
 struct EvalOptions {
-  std::string data;  // dataset folder, fastMRI .h5 file or folder of them
+  TORCH_ARG(std::string, data);  // dataset folder, fastMRI .h5 file or folder of them
   // Unset: every baseline (bart-l1 when bart is installed). The model's row, named after its
   // architecture, comes last when a model is given and `with_model`.
-  std::optional<std::vector<Baseline>> baselines;
-  bool with_model = true;
-  SamplingConfig sampling;   // masks of the test examples
-  uint64_t seed = 1234;      // mask seeds: derive_seed(seed, example index)
-  int64_t max_examples = 0;  // 0: all
-  int64_t cg_iters = 30;
-  std::string png_dir;  // comparison images of each example when set
-  std::string work_dir = "/tmp/melrecon-eval";
-  std::string device = "cpu";
+  TORCH_ARG(std::optional<std::vector<Baseline>>, baselines);
+  TORCH_ARG(bool, with_model) = true;
+  TORCH_ARG(SamplingConfig, sampling);   // masks of the test examples
+  TORCH_ARG(uint64_t, seed) = 1234;      // mask seeds: derive_seed(seed, example index)
+  TORCH_ARG(int64_t, max_examples) = 0;  // 0: all
+  TORCH_ARG(int64_t, cg_iters) = 30;
+  TORCH_ARG(std::string, png_dir);  // comparison images of each example when set
+  TORCH_ARG(std::string, work_dir) = "/tmp/melrecon-eval";
+  TORCH_ARG(std::string, device) = "cpu";
 };
 
 struct MethodScores {

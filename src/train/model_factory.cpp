@@ -63,14 +63,14 @@ modl::ModlOptions modl_options(const ModelConfig& m, io::DataKind kind) {
 
 varnet::VarNetOptions varnet_options(const ModelConfig& m, io::DataKind kind) {
   varnet::VarNetOptions o;
-  o.num_unrolls = m.unrolls;
-  o.step_size = m.step_size;
-  o.share_weights = m.share_weights;
-  o.regulariser = regulariser_options(m, kind);
-  o.initial = m.varnet_start;
-  o.initial_lambda = m.lambda;
-  o.initial_cg_iters = m.cg_iters;
-  o.coil_chunk = m.coil_chunk;
+  o.num_unrolls(m.unrolls);
+  o.step_size(m.step_size);
+  o.share_weights(m.share_weights);
+  o.regulariser(regulariser_options(m, kind));
+  o.initial(m.varnet_start);
+  o.initial_lambda(m.lambda);
+  o.initial_cg_iters(m.cg_iters);
+  o.coil_chunk(m.coil_chunk);
   return o;
 }
 

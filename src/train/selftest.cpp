@@ -48,9 +48,9 @@ std::shared_ptr<unrolled::UnrolledModel> build(Arch arch, const Case& c, int64_t
   };
   if (arch == Arch::varnet) {
     varnet::VarNetOptions o;
-    o.num_unrolls = unrolls;
-    o.step_size = 0.3;
-    o.regulariser = cnn(0.5);
+    o.num_unrolls(unrolls);
+    o.step_size(0.3);
+    o.regulariser(cnn(0.5));
     return std::make_shared<varnet::VarNetImpl>(o);
   }
   return std::make_shared<modl::ModlImpl>(
@@ -61,13 +61,13 @@ std::shared_ptr<unrolled::UnrolledModel> build(Arch arch, const Case& c, int64_t
 void check_case(Arch arch, const Case& c, const SelftestOptions& options,
                 std::vector<SelftestRow>& rows) {
   const c10::Device cpu(c10::kCPU);
-  const unrolled::Problem problem = unrolled::random_problem(c.spec, options.seed);
-  at::manual_seed(options.seed);
-  const auto network = build(arch, c, options.num_unrolls);
+  const unrolled::Problem problem = unrolled::random_problem(c.spec, options.seed());
+  at::manual_seed(options.seed());
+  const auto network = build(arch, c, options.num_unrolls());
   unrolled::UnrolledModel& model = *network;
   model.module().to(at::kDouble);
   model.update_normalisation();
-  at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(options.seed + 1);
+  at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(options.seed() + 1);
   const at::Tensor target = at::randn(problem.aty.sizes(), gen, problem.aty.options());
   const mel::LossFn loss = [&](const at::Tensor& x) { return (x - target).abs().pow(2).sum(); };
 

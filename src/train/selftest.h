@@ -3,6 +3,7 @@
 // relative gradient error, peak live bytes of the step (counting allocator), time.
 #pragma once
 
+#include <torch/arg.h>
 #include <string>
 #include <vector>
 
@@ -12,8 +13,8 @@
 namespace melrecon::train {
 
 struct SelftestOptions {
-  int64_t num_unrolls = 5;
-  uint64_t seed = 1;
+  TORCH_ARG(int64_t, num_unrolls) = 5;
+  TORCH_ARG(uint64_t, seed) = 1;
 };
 
 struct SelftestRow {

@@ -1,7 +1,8 @@
 // The configuration of a training run: JSON, every key overridable from the command line as
 // `section.key=value`; the effective configuration is saved next to the run (config.json).
 // Unknown keys and wrong types are errors naming the file (or the override) and the key. Keys
-// that take a word hold its enum (core/choices.h); an optional one is "auto" when unset.
+// that take a word hold its enum (core/choices.h); an optional one is "auto" when unset. Keys
+// that configure a component take their defaults from its options (ModlOptions, ...).
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "mel/gradient_strategy.h"
+#include "modl/modl_net.h"
 #include "nn/residual_cnn.h"
 #include "sampling/masks.h"
 #include "train/config_choices.h"
@@ -34,26 +36,30 @@ struct SamplingConfig {
 
 struct ModelConfig {
   Arch arch = Arch::modl;  // the unrolled network (docs/training.md)
-  int64_t unrolls = 5;
-  int64_t cg_iters = 8;
-  double cg_tol = 0.0;
-  double lambda = 0.05;
-  bool learn_lambda = true;
-  bool share_weights = true;
+  int64_t unrolls = modl::ModlOptions().num_unrolls();
+  int64_t cg_iters = modl::ModlOptions().cg_iters();
+  double cg_tol = modl::ModlOptions().cg_tol();
+  double lambda = modl::ModlOptions().lambda();
+  bool learn_lambda = modl::ModlOptions().learn_lambda();
+  bool share_weights = modl::ModlOptions().share_weights();
   std::optional<nn::ConvKind> conv;  // auto: 2d for 2D data, 3d otherwise
   NetDims dims = NetDims::automatic;
   NetKind net = NetKind::cnn;
-  int64_t layers = 5;       // cnn: convolutions
-  int64_t features = 64;    // cnn: features of every layer; unet: of the first level
-  int64_t unet_levels = 2;  // unet: poolings by 2
+  int64_t layers = nn::ResidualCnnOptions().num_layers();  // cnn: convolutions
+  // cnn: features of every layer; unet: of the first level
+  int64_t features = nn::ResidualCnnOptions().features();
+  int64_t unet_levels = nn::UNetOptions().levels();  // unet: poolings by 2
   Padding padding = Padding::zeros;
-  double lipschitz = 0.0;     // > 0: contractive CNN (needed by mel-invertible)
+  // > 0: contractive CNN (needed by mel-invertible)
+  double lipschitz = nn::ResidualCnnOptions().lipschitz();
   std::vector<int64_t> tile;  // CNN tile size per image axis (0: not cut); empty: untiled
-  int64_t coil_chunk = 0;     // coils per chunk in data consistency (0: all at once)
-  nn::Precision precision = nn::Precision::float32;     // the network's (float16: CUDA only)
-  nn::Conv3dPath conv3d = nn::Conv3dPath::automatic;    // how 3D kernels run
-  double step_size = 1.0;                               // varnet: initial learned step size η_k
-  varnet::Initial varnet_start = varnet::Initial::aty;  // varnet: cg-sense uses λ, cg_iters
+  // coils per chunk in data consistency (0: all at once)
+  int64_t coil_chunk = modl::ModlOptions().coil_chunk();
+  nn::Precision precision = nn::Precision::float32;  // the network's (float16: CUDA only)
+  nn::Conv3dPath conv3d = nn::ResidualCnnOptions().conv3d_path();  // how 3D kernels run
+  double step_size = varnet::VarNetOptions().step_size();          // varnet: initial learned η_k
+  // varnet: x_0 = Aᴴy, or cg-sense with λ and cg_iters above
+  varnet::Initial varnet_start = varnet::VarNetOptions().initial();
 };
 
 struct OptimConfig {
@@ -65,8 +71,10 @@ struct OptimConfig {
   double grad_clip = 1.0;  // max global gradient norm (0: no clipping)
   LossKind loss = LossKind::l1;
   double weight_decay = 0.0;
-  int64_t inversion_checkpoint_every = 5;  // mel-invertible: stored input every M unrolls
-  bool offload_to_host = false;  // mel on a GPU: stored unroll inputs in pinned host memory
+  // mel-invertible: stored input every M unrolls
+  int64_t inversion_checkpoint_every = mel::StrategyOptions().checkpoint_every();
+  // mel on a GPU: stored unroll inputs in pinned host memory
+  bool offload_to_host = mel::StrategyOptions().offload_to_host();
 };
 
 struct RunConfig {

@@ -94,12 +94,12 @@ TrainConfig load_run_config(const std::string& run_dir) {
 
 TrainSummary train_model(const TrainConfig& requested, const TrainOptions& options) {
   const auto started = std::chrono::steady_clock::now();
-  const std::string& run_dir = options.run_dir;
+  const std::string& run_dir = options.run_dir();
   TrainConfig config = requested;
   // A run folder holds one run: config.json marks it. Resuming a run that was stopped before
   // its first checkpoint starts it from step 0, which loses nothing either.
   const bool has_checkpoint = fs::exists(checkpoint_path(run_dir));
-  if (options.resume) {
+  if (options.resume()) {
     MELRECON_CHECK(fs::exists(config_path(run_dir)), "{}: no run to resume (no config.json)",
                    run_dir);
     check_resumable(load_run_config(run_dir), requested, run_dir);
@@ -155,7 +155,7 @@ TrainSummary train_model(const TrainConfig& requested, const TrainOptions& optio
       torch::optim::AdamOptions(config.optim.lr).weight_decay(config.optim.weight_decay));
 
   TrainerState state;
-  if (options.resume && has_checkpoint) {
+  if (options.resume() && has_checkpoint) {
     state = load_checkpoint(checkpoint_path(run_dir), model.module(), optimizer);
   } else {
     state.order = epoch_order(static_cast<int64_t>(train_examples.size()), config.run.seed, 0);
@@ -174,7 +174,7 @@ TrainSummary train_model(const TrainConfig& requested, const TrainOptions& optio
                               config.sampling, kind, vsource.fft_axes(),
                               core::derive_seed(config.run.seed, kValidationStream), device);
   };
-  int64_t last_checkpoint = options.resume && has_checkpoint ? state.step : -1;
+  int64_t last_checkpoint = options.resume() && has_checkpoint ? state.step : -1;
   TrainSummary summary;
   summary.val_psnr = summary.val_ssim = std::nan("");
   Progress progress(config.optim.steps, state.step, config.run.progress);
@@ -265,7 +265,7 @@ TrainSummary train_model(const TrainConfig& requested, const TrainOptions& optio
     }
     progress.update(state.step,
                     fmt::format("loss {:.4g}{} peak {:.0f} MiB", loss, val_text, peak / 1048576.0));
-    if (options.stop_after_steps > 0 && session_steps >= options.stop_after_steps) break;
+    if (options.stop_after_steps() > 0 && session_steps >= options.stop_after_steps()) break;
   }
   progress.finish();
   summary.steps = state.step;

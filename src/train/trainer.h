@@ -7,6 +7,7 @@
 // uninterrupted run would take, and ends with bit-identical weights.
 #pragma once
 
+#include <torch/arg.h>
 #include <string>
 
 #include "train/train_config.h"
@@ -14,11 +15,11 @@
 namespace melrecon::train {
 
 struct TrainOptions {
-  std::string run_dir;
-  bool resume = false;
+  TORCH_ARG(std::string, run_dir);
+  TORCH_ARG(bool, resume) = false;
   // Stop (without a final checkpoint) after this many steps in this session, as if the
   // process had been killed; 0: run to the end. For tests of resumption.
-  int64_t stop_after_steps = 0;
+  TORCH_ARG(int64_t, stop_after_steps) = 0;
 };
 
 struct TrainSummary {

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <ATen/core/Tensor.h>
+#include <torch/arg.h>
 #include <torch/nn/module.h>
 
 #include <cstdint>
@@ -25,8 +26,9 @@
 namespace melrecon::unrolled {
 
 struct InversionOptions {
-  double tol = 1e-12;  // fixed-point iterations stop at this relative change (or round-off)
-  int64_t max_iters = 500;
+  TORCH_ARG(double,
+            tol) = 1e-12;  // fixed-point iterations stop at this relative change (or round-off)
+  TORCH_ARG(int64_t, max_iters) = 500;
 };
 
 struct Inversion {

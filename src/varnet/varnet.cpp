@@ -10,37 +10,37 @@
 namespace melrecon::varnet {
 
 VarNetImpl::VarNetImpl(VarNetOptions options) : options_(std::move(options)) {
-  MELRECON_CHECK(options_.num_unrolls >= 1, "VarNet: num_unrolls must be >= 1, found {}",
-                 options_.num_unrolls);
-  MELRECON_CHECK(options_.step_size > 0, "VarNet: step_size must be > 0, found {}",
-                 options_.step_size);
-  MELRECON_CHECK(options_.coil_chunk >= 0, "VarNet: coil_chunk must be >= 0, found {}",
-                 options_.coil_chunk);
-  regularisers_ = nn::register_denoisers(*this, "regulariser", options_.regulariser,
-                                         options_.share_weights ? 1 : options_.num_unrolls);
-  log_step_ = register_parameter("log_step",
-                                 torch::full({options_.num_unrolls}, std::log(options_.step_size)));
+  MELRECON_CHECK(options_.num_unrolls() >= 1, "VarNet: num_unrolls must be >= 1, found {}",
+                 options_.num_unrolls());
+  MELRECON_CHECK(options_.step_size() > 0, "VarNet: step_size must be > 0, found {}",
+                 options_.step_size());
+  MELRECON_CHECK(options_.coil_chunk() >= 0, "VarNet: coil_chunk must be >= 0, found {}",
+                 options_.coil_chunk());
+  regularisers_ = nn::register_denoisers(*this, "regulariser", options_.regulariser(),
+                                         options_.share_weights() ? 1 : options_.num_unrolls());
+  log_step_ = register_parameter(
+      "log_step", torch::full({options_.num_unrolls()}, std::log(options_.step_size())));
 }
 
 nn::Denoiser& VarNetImpl::regulariser(int64_t k) {
-  return regularisers_[options_.share_weights ? 0 : k];
+  return regularisers_[options_.share_weights() ? 0 : k];
 }
 
 at::Tensor VarNetImpl::step_sizes() const { return at::exp(log_step_); }
 
 mri::SenseOp VarNetImpl::gradient_operator(const unrolled::Problem& problem) const {
-  if (options_.coil_chunk == 0) return problem.op;
-  return problem.op.with_coil_chunk(options_.coil_chunk);
+  if (options_.coil_chunk() == 0) return problem.op;
+  return problem.op.with_coil_chunk(options_.coil_chunk());
 }
 
 at::Tensor VarNetImpl::initial(const unrolled::Problem& problem) {
-  if (options_.initial == Initial::aty) return problem.aty;
+  if (options_.initial() == Initial::aty) return problem.aty;
   torch::NoGradGuard no_grad;
   const mri::SenseOp op = gradient_operator(problem);
-  const double lambda = options_.initial_lambda;
+  const double lambda = options_.initial_lambda();
   const auto normal = [&](const at::Tensor& x) { return op.normal(x) + lambda * x; };
   return solvers::conjugate_gradient(normal, problem.aty,
-                                     solvers::CgOptions().max_iters(options_.initial_cg_iters))
+                                     solvers::CgOptions().max_iters(options_.initial_cg_iters()))
       .x;
 }
 
@@ -52,8 +52,8 @@ at::Tensor VarNetImpl::unroll(int64_t k, const at::Tensor& x, const unrolled::Pr
 }
 
 std::string VarNetImpl::inversion_unavailable() const {
-  const auto& r = options_.regulariser;
-  if (r.use_unet_ || r.cnn_.lipschitz_ <= 0) {
+  const auto& r = options_.regulariser();
+  if (r.unet().has_value() || r.cnn().lipschitz() <= 0) {
     return "inverting an unroll needs a contractive CNN: set 'model.lipschitz' (e.g. 0.5) and a "
            "step size with step + lipschitz < 1";
   }
@@ -80,7 +80,7 @@ unrolled::Inversion VarNetImpl::invert_unroll(int64_t k, const at::Tensor& outpu
   const auto map = [&](const at::Tensor& z) {
     return output + eta * (op.normal(z) - problem.aty) + regulariser(k)->residual(z);
   };
-  const core::FixedPoint r = core::fixed_point(map, output, options.tol, options.max_iters);
+  const core::FixedPoint r = core::fixed_point(map, output, options.tol(), options.max_iters());
   return {r.x, r.iterations};
 }
 

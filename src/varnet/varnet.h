@@ -9,6 +9,7 @@
 // CNN's `lipschitz` bound). Unrolls where that does not hold are refused with the numbers.
 #pragma once
 
+#include <torch/arg.h>
 #include <torch/nn/module.h>
 
 #include <string>
@@ -27,14 +28,14 @@ constexpr core::Choices<Initial, 2> choices(Initial) {
 }
 
 struct VarNetOptions {
-  int64_t num_unrolls = 5;
-  double step_size = 1.0;           // η_k at initialisation (every k)
-  bool share_weights = true;        // one R for all unrolls (η_k stays per unroll)
-  nn::DenoiserOptions regulariser;  // R_k = its R_w
-  Initial initial = Initial::aty;
-  double initial_lambda = 0.05;  // cg-sense start: λ₀ and iterations
-  int64_t initial_cg_iters = 8;
-  int64_t coil_chunk = 0;  // coils per chunk in AᴴA (0: the problem operator's own)
+  TORCH_ARG(int64_t, num_unrolls) = 5;
+  TORCH_ARG(double, step_size) = 1.0;           // η_k at initialisation (every k)
+  TORCH_ARG(bool, share_weights) = true;        // one R for all unrolls (η_k stays per unroll)
+  TORCH_ARG(nn::DenoiserOptions, regulariser);  // R_k = its R_w
+  TORCH_ARG(Initial, initial) = Initial::aty;
+  TORCH_ARG(double, initial_lambda) = 0.05;  // cg-sense start: λ₀ and iterations
+  TORCH_ARG(int64_t, initial_cg_iters) = 8;
+  TORCH_ARG(int64_t, coil_chunk) = 0;  // coils per chunk in AᴴA (0: the problem operator's own)
 };
 
 class VarNetImpl : public torch::nn::Module, public unrolled::UnrolledModel {
@@ -43,7 +44,7 @@ class VarNetImpl : public torch::nn::Module, public unrolled::UnrolledModel {
 
   torch::nn::Module& module() override { return *this; }
   const char* arch() const override { return "varnet"; }
-  int64_t num_unrolls() const override { return options_.num_unrolls; }
+  int64_t num_unrolls() const override { return options_.num_unrolls(); }
   at::Tensor initial(const unrolled::Problem& problem) override;
   at::Tensor unroll(int64_t k, const at::Tensor& x, const unrolled::Problem& problem,
                     const at::Tensor& known_output = {}) override;

@@ -41,7 +41,7 @@ TEST(CoilMaps, RecoverKnownSensitivities) {
     EXPECT_EQ(maps.scalar_type(), p.kspace.scalar_type());
     const at::Tensor sim = test_support::map_similarity(maps, p.sensitivities);
     EXPECT_GT(test_support::fraction_above(sim, p.object, 0.99), 0.99)
-        << core::choice_name(options.method_);
+        << core::choice_name(options.method());
   }
 }
 
@@ -55,7 +55,7 @@ TEST(CoilMaps, MapsAreUnitNormWhereKeptAndPhaseAlignedToOneVirtualCoil) {
     EXPECT_LT((norm.masked_select(kept) - 1).abs().max().item<double>(), 1e-5);
     // The object is kept; the empty corners are cropped.
     EXPECT_TRUE(kept.masked_select(p.object).all().item<bool>())
-        << core::choice_name(options.method_);
+        << core::choice_name(options.method());
     EXPECT_FALSE(kept[0][0][0].item<bool>());
     // One fixed vector u makes uᴴs real and non-negative at every kept pixel, so neighbouring
     // pixels never jump in phase: the maps are smooth inside the object.
@@ -63,7 +63,7 @@ TEST(CoilMaps, MapsAreUnitNormWhereKeptAndPhaseAlignedToOneVirtualCoil) {
         (maps.narrow(3, 1, 55) - maps.narrow(3, 0, 55)).abs().pow(2).sum(1).sqrt();
     const at::Tensor both = p.object.narrow(2, 1, 55) & p.object.narrow(2, 0, 55);
     EXPECT_LT(step.masked_select(both).max().item<double>(), 0.2)
-        << core::choice_name(options.method_);
+        << core::choice_name(options.method());
   }
 }
 
@@ -77,7 +77,7 @@ TEST(CoilMaps, OnlyTheCalibrationRegionMatters) {
     const at::Tensor full = estimate_coil_maps(p.kspace, Kind::image2d, options);
     const at::Tensor under = estimate_coil_maps(undersampled, Kind::image2d, options);
     EXPECT_LT((full - under).abs().max().item<double>(), 1e-5)
-        << core::choice_name(options.method_);
+        << core::choice_name(options.method());
   }
 }
 

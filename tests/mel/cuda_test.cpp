@@ -40,7 +40,7 @@ StepOutput step(mel::Strategy strategy, const test_support::SmallGeometry& g, c1
                 int64_t unrolls = 3, nn::Conv3dPath path = nn::Conv3dPath::automatic) {
   const auto problem = problem_on(g, at::kComplexDouble, device);
   auto options = test_support::small_modl_options(g, unrolls);
-  options.denoiser_.cnn_.conv3d_path(path);
+  options.denoiser().cnn().conv3d_path(path);
   modl::Modl model = test_support::small_model(options, 2);
   model->to(device);
   const at::Tensor target = test_support::random_complex(g.image_shape, 3).to(device);
@@ -90,7 +90,7 @@ int64_t cuda_peak(mel::Strategy strategy, int64_t unrolls) {
   const test_support::SmallGeometry g{"3d", {1, 16, 64, 64}, 4, {2, 3}, nn::ConvKind::conv3d};
   const auto problem = problem_on(g, at::kComplexFloat, kCuda);
   auto options = test_support::small_modl_options(g, unrolls);
-  options.denoiser_.cnn_.num_layers(5).features(32);
+  options.denoiser().cnn().num_layers(5).features(32);
   modl::Modl model = test_support::small_model(options, 2, at::kFloat);
   model->to(kCuda);
   const at::Tensor target =
@@ -119,7 +119,7 @@ TEST(Cuda, Float16StepIsFinite) {
   const test_support::SmallGeometry g{"3d", {1, 8, 32, 32}, 4, {2, 3}, nn::ConvKind::conv3d};
   const auto problem = problem_on(g, at::kComplexFloat, kCuda);
   auto options = test_support::small_modl_options(g, 4);
-  options.denoiser_.cnn_.compute_dtype(at::kHalf);
+  options.denoiser().cnn().compute_dtype(at::kHalf);
   modl::Modl model = test_support::small_model(options, 2, at::kFloat);
   model->to(kCuda);
   const at::Tensor target =

@@ -50,7 +50,7 @@ TEST_P(Strategies, MelEqualsFullWithUNet) {
   if (g.conv == nn::ConvKind::conv2p1d) g.conv = nn::ConvKind::conv3d;  // the U-Net's cine kind
   const auto problem = test_support::small_problem(g, 11);
   modl::ModlOptions options = test_support::small_modl_options(g, 3);
-  options.denoiser_.unet(nn::UNetOptions().levels(2).features(3));
+  options.denoiser().unet(nn::UNetOptions().levels(2).features(3));
   modl::Modl model = test_support::small_model(options, 12);
   expect_same_gradients(gradients_of(mel::Strategy::mel, model, problem),
                         gradients_of(mel::Strategy::full, model, problem), 1e-10,

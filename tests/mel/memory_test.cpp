@@ -23,11 +23,11 @@ int64_t peak_step_bytes(const std::string& arch, const test_support::SmallGeomet
   at::manual_seed(2);
   if (arch == "varnet") {
     auto options = test_support::small_varnet_options(g, unrolls);
-    options.regulariser.cnn(cnn);
+    options.regulariser().cnn(cnn);
     model = std::make_shared<varnet::VarNetImpl>(options);
   } else {
     auto options = test_support::small_modl_options(g, unrolls);
-    options.denoiser_.cnn(cnn);
+    options.denoiser().cnn(cnn);
     model = std::make_shared<modl::ModlImpl>(options);
   }
   model->module().to(at::kFloat);

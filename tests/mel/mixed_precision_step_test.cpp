@@ -18,7 +18,7 @@ std::vector<at::Tensor> gradients(mel::Strategy strategy, const SmallGeometry& g
                                   const modl::ModlProblem& problem,
                                   std::optional<c10::ScalarType> cnn_dtype) {
   auto options = test_support::small_modl_options(g, 3);
-  options.denoiser_.cnn_.compute_dtype(cnn_dtype);
+  options.denoiser().cnn().compute_dtype(cnn_dtype);
   modl::Modl model = test_support::small_model(options, 2, at::kFloat);
   const at::Tensor target = test_support::random_complex(problem.aty.sizes(), 3, at::kComplexFloat);
   const LossFn loss = [&](const at::Tensor& x) { return (x - target).abs().pow(2).sum(); };

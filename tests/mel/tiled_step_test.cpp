@@ -25,7 +25,7 @@ std::vector<at::Tensor> step_gradients(mel::Strategy strategy, const SmallGeomet
                                        const modl::ModlProblem& problem,
                                        std::vector<int64_t> tile) {
   auto options = test_support::small_modl_options(g, 3);
-  options.denoiser_.tile(std::move(tile));
+  options.denoiser().tile(std::move(tile));
   modl::Modl model = test_support::small_model(options, 2);
   const at::Tensor target = test_support::random_complex(problem.aty.sizes(), 3);
   const LossFn loss = [&](const at::Tensor& x) { return (x - target).abs().pow(2).sum(); };
@@ -60,7 +60,7 @@ int64_t mel_step_peak(std::vector<int64_t> tile) {
   const SmallGeometry g{"2d", {1, 128, 128}, 4, {}, nn::ConvKind::conv2d};
   const auto problem = test_support::small_problem(g, 1, at::kComplexFloat);
   auto options = test_support::small_modl_options(g, 2);
-  options.denoiser_.tile(std::move(tile)).cnn_.num_layers(5).features(32);
+  options.denoiser().tile(std::move(tile)).cnn().num_layers(5).features(32);
   modl::Modl model = test_support::small_model(options, 2, at::kFloat);
   const at::Tensor target = test_support::random_complex(problem.aty.sizes(), 3, at::kComplexFloat);
   const LossFn loss = [&](const at::Tensor& x) { return (x - target).abs().sum(); };

@@ -70,7 +70,7 @@ TEST_P(SenseOpGeometry, NormalIsAdjointOfForwardAndCoilChunkingChangesNothing) {
   EXPECT_LT(relative_error(op.normal(x), reference), 1e-12) << g.name;
   for (int64_t chunk : {1, 2}) {
     for (const SenseOp& chunked : {make_op(g, chunk), op.with_coil_chunk(chunk)}) {
-      EXPECT_EQ(chunked.options().coil_chunk_, chunk);
+      EXPECT_EQ(chunked.options().coil_chunk(), chunk);
       EXPECT_LT(relative_error(chunked.normal(x), reference), 1e-12)
           << g.name << " chunk " << chunk;
       EXPECT_LT(relative_error(chunked.adjoint(y), reference), 1e-12)

@@ -54,13 +54,13 @@ TEST(PoissonDisc, NoSampleInsideAnotherSamplesDisc) {
   for (double accel : {3.0, 8.0}) {
     for (bool elliptical : {false, true}) {
       PoissonMaskOptions o;
-      o.size = {80, 112};
-      o.accel = accel;
-      o.calib = 16;
-      o.elliptical = elliptical;
-      o.seed = 11;
+      o.size({80, 112});
+      o.accel(accel);
+      o.calib(16);
+      o.elliptical(elliptical);
+      o.seed(11);
       const PoissonMask m = poisson_disc_mask(o);
-      const auto pts = samples_outside_calibration(m.samples, o.size, o.calib);
+      const auto pts = samples_outside_calibration(m.samples, o.size(), o.calib());
       ASSERT_GT(pts.size(), 200u);
       EXPECT_EQ(violations(pts, m.field, 0.0), 0) << "R=" << accel;
       // and the density search reached the requested R

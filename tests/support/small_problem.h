@@ -51,10 +51,10 @@ inline modl::ModlOptions small_modl_options(const SmallGeometry& g, int64_t unro
 inline varnet::VarNetOptions small_varnet_options(const SmallGeometry& g, int64_t unrolls,
                                                   double lipschitz = 0.0, double step = 0.3) {
   varnet::VarNetOptions o;
-  o.num_unrolls = unrolls;
-  o.step_size = step;
-  o.regulariser = nn::DenoiserOptions().cnn(
-      nn::ResidualCnnOptions().kind(g.conv).num_layers(3).features(6).lipschitz(lipschitz));
+  o.num_unrolls(unrolls);
+  o.step_size(step);
+  o.regulariser(nn::DenoiserOptions().cnn(
+      nn::ResidualCnnOptions().kind(g.conv).num_layers(3).features(6).lipschitz(lipschitz)));
   return o;
 }
 

@@ -155,17 +155,18 @@ TEST(FastmriSource, TrainsAndEvaluatesOnTheFolder) {
       load_config("", {"data.train=\"" + dir + "\"", "model.unrolls=2", "model.cg_iters=4",
                        "model.features=4", "model.layers=3", "optim.steps=4", "run.val_every=2",
                        "run.progress=false", "sampling.accel=3", "sampling.calib=4"});
-  const TrainSummary summary = train_model(config, {run, false, 0});
+  const TrainSummary summary = train_model(config, TrainOptions().run_dir(run));
   EXPECT_EQ(summary.steps, 4);
   EXPECT_TRUE(std::isfinite(summary.last_loss));
   EXPECT_TRUE(std::isfinite(summary.val_psnr));  // file_b's slices validate
 
   TrainedModel trained = load_trained_model(run, c10::kCPU);
-  EvalOptions options;
-  options.data = dir;
-  options.baselines = {Baseline::zero_filled, Baseline::cg_sense};
-  options.sampling = trained.config.sampling;
-  options.max_examples = 2;
+  const auto options =
+      EvalOptions()
+          .data(dir)
+          .baselines(std::vector<Baseline>{Baseline::zero_filled, Baseline::cg_sense})
+          .sampling(trained.config.sampling)
+          .max_examples(2);
   const EvalReport report = evaluate(options, &trained);
   ASSERT_EQ(report.methods.size(), 3u);
   for (const MethodScores& m : report.methods) {

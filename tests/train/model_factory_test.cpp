@@ -17,10 +17,10 @@ TEST(ModelFactory, ScaleKeysReachTheNetwork) {
   m.precision = nn::Precision::bfloat16;
   m.layers = 4;
   const modl::ModlOptions o = modl_options(m, io::DataKind::volume3d);
-  EXPECT_EQ(o.coil_chunk_, 3);
-  EXPECT_EQ(o.denoiser_.tile_, m.tile);
-  EXPECT_EQ(o.denoiser_.cnn_.compute_dtype_, c10::kBFloat16);
-  const nn::Denoiser d(o.denoiser_);
+  EXPECT_EQ(o.coil_chunk(), 3);
+  EXPECT_EQ(o.denoiser().tile(), m.tile);
+  EXPECT_EQ(o.denoiser().cnn().compute_dtype(), c10::kBFloat16);
+  const nn::Denoiser d(o.denoiser());
   ASSERT_EQ(d->tile_dims().size(), 2u);  // Y and X of [B, 2, Z, Y, X]; Z not cut
   EXPECT_EQ(d->tile_dims()[0].dim, 3);
   EXPECT_EQ(d->tile_dims()[0].halo, 4);  // 4 layers of 3x3x3
@@ -33,7 +33,7 @@ TEST(ModelFactory, UNetReplacesTheCnn) {
   m.net = NetKind::unet;
   m.unet_levels = 3;
   m.features = 8;
-  const nn::Denoiser d(modl_options(m, io::DataKind::volume3d).denoiser_);
+  const nn::Denoiser d(modl_options(m, io::DataKind::volume3d).denoiser());
   const auto params = d->named_parameters();
   // 2 convolutions per level, the bottleneck and the decoder, and the final 1x1 one.
   EXPECT_EQ(params.size(), 2u * (2 * 3 + 2 + 2 * 3 + 1));

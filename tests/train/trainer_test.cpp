@@ -48,11 +48,12 @@ std::vector<at::Tensor> weights_of(const std::string& run) {
 TEST(Trainer, ResumedRunEndsBitIdenticalToAnUninterruptedOne) {
   const std::string dir = tiny_dataset("trainer_resume");
   const TrainConfig config = tiny_config(dir + "/data");
-  train_model(config, {dir + "/straight", false, 0});
+  train_model(config, TrainOptions().run_dir(dir + "/straight"));
   // Interrupted after 3 steps: the checkpoint holds step 2, step 3 is lost and redone.
-  train_model(config, {dir + "/interrupted", false, 3});
+  train_model(config, TrainOptions().run_dir(dir + "/interrupted").stop_after_steps(3));
   EXPECT_EQ(read_checkpoint_state(dir + "/interrupted/checkpoint.pt").step, 2);
-  const TrainSummary resumed = train_model(config, {dir + "/interrupted", true, 0});
+  const TrainSummary resumed =
+      train_model(config, TrainOptions().run_dir(dir + "/interrupted").resume(true));
   EXPECT_EQ(resumed.steps, 6);
   const auto a = weights_of(dir + "/straight"), b = weights_of(dir + "/interrupted");
   ASSERT_EQ(a.size(), b.size());
@@ -80,8 +81,8 @@ TEST(Trainer, TilesCoilChunksAndOffloadTrainTheSameNetwork) {
   scaled.model.tile = {8, 8};  // 24x20 images in 3x3 tiles, halo 3
   scaled.model.coil_chunk = 1;
   scaled.optim.offload_to_host = true;
-  train_model(plain, {dir + "/plain", false, 0});
-  train_model(scaled, {dir + "/scaled", false, 0});
+  train_model(plain, TrainOptions().run_dir(dir + "/plain"));
+  train_model(scaled, TrainOptions().run_dir(dir + "/scaled"));
   const auto a = weights_of(dir + "/plain"), b = weights_of(dir + "/scaled");
   ASSERT_EQ(a.size(), b.size());
   for (size_t i = 0; i < a.size(); ++i) {
@@ -90,7 +91,7 @@ TEST(Trainer, TilesCoilChunksAndOffloadTrainTheSameNetwork) {
   // bfloat16 CNN: trains, its weights stay float32.
   TrainConfig bf16 = plain;
   bf16.model.precision = nn::Precision::bfloat16;
-  const TrainSummary s = train_model(bf16, {dir + "/bf16", false, 0});
+  const TrainSummary s = train_model(bf16, TrainOptions().run_dir(dir + "/bf16"));
   EXPECT_EQ(s.steps, 6);
   EXPECT_TRUE(std::isfinite(s.last_loss));
   for (const auto& w : weights_of(dir + "/bf16")) EXPECT_EQ(w.scalar_type(), at::kFloat);
@@ -99,15 +100,20 @@ TEST(Trainer, TilesCoilChunksAndOffloadTrainTheSameNetwork) {
 TEST(Trainer, RefusesToOverwriteOrResumeWithAnotherModel) {
   const std::string dir = tiny_dataset("trainer_refuse");
   const TrainConfig config = tiny_config(dir + "/data");
-  train_model(config, {dir + "/run", false, 1});  // stopped before its first checkpoint
-  EXPECT_THROW(train_model(config, {dir + "/run", false, 0}), core::Error);
-  EXPECT_EQ(train_model(config, {dir + "/run", true, 3}).steps, 3);  // resumes from step 0
+  train_model(config, TrainOptions()
+                          .run_dir(dir + "/run")
+                          .stop_after_steps(1));  // stopped before its first checkpoint
+  EXPECT_THROW(train_model(config, TrainOptions().run_dir(dir + "/run")), core::Error);
+  EXPECT_EQ(
+      train_model(config, TrainOptions().run_dir(dir + "/run").resume(true).stop_after_steps(3))
+          .steps,
+      3);  // resumes from step 0
   TrainConfig other = config;
   other.model.features = 8;
-  EXPECT_THROW(train_model(other, {dir + "/run", true, 0}), core::Error);
+  EXPECT_THROW(train_model(other, TrainOptions().run_dir(dir + "/run").resume(true)), core::Error);
   TrainConfig longer = config;
   longer.optim.steps = 8;  // allowed: more steps
-  EXPECT_EQ(train_model(longer, {dir + "/run", true, 0}).steps, 8);
+  EXPECT_EQ(train_model(longer, TrainOptions().run_dir(dir + "/run").resume(true)).steps, 8);
 }
 
 // The variational network trains through the same trainer: a resumed run ends with the weights
@@ -118,9 +124,9 @@ TEST(Trainer, VarNetResumesBitIdenticallyAndReconstructs) {
   TrainConfig config = tiny_config(dir + "/data");
   config.model.arch = Arch::varnet;
   config.model.step_size = 0.5;
-  train_model(config, {dir + "/straight", false, 0});
-  train_model(config, {dir + "/interrupted", false, 3});
-  train_model(config, {dir + "/interrupted", true, 0});
+  train_model(config, TrainOptions().run_dir(dir + "/straight"));
+  train_model(config, TrainOptions().run_dir(dir + "/interrupted").stop_after_steps(3));
+  train_model(config, TrainOptions().run_dir(dir + "/interrupted").resume(true));
   const auto a = weights_of(dir + "/straight"), b = weights_of(dir + "/interrupted");
   ASSERT_EQ(a.size(), b.size());
   for (size_t i = 0; i < a.size(); ++i) EXPECT_TRUE(at::equal(a[i], b[i])) << "parameter " << i;
@@ -136,14 +142,15 @@ TEST(Trainer, VarNetResumesBitIdenticallyAndReconstructs) {
 
   TrainConfig as_modl = config;
   as_modl.model.arch = Arch::modl;
-  EXPECT_THROW(train_model(as_modl, {dir + "/straight", true, 0}), core::Error);
+  EXPECT_THROW(train_model(as_modl, TrainOptions().run_dir(dir + "/straight").resume(true)),
+               core::Error);
 }
 
 // Checkpoints written before the architecture was recorded hold MoDL and still load as MoDL.
 TEST(Trainer, CheckpointWithoutAnArchitectureLoadsAsModl) {
   const std::string dir = tiny_dataset("trainer_old_arch");
   const TrainConfig config = tiny_config(dir + "/data");
-  train_model(config, {dir + "/run", false, 0});
+  train_model(config, TrainOptions().run_dir(dir + "/run"));
   TrainedModel t = load_trained_model(dir + "/run", c10::kCPU);
   torch::optim::Adam adam(t.model->module().parameters(), torch::optim::AdamOptions(0.1));
   TrainerState state = load_checkpoint(dir + "/run/checkpoint.pt", t.model->module(), adam);
@@ -165,7 +172,7 @@ TEST(Trainer, DivergenceStopsNamingTheExampleAndKeepsTheCheckpoint) {
   config.optim.grad_clip = 0;
   config.run.checkpoint_every = 1;
   try {
-    train_model(config, {dir + "/run", false, 0});
+    train_model(config, TrainOptions().run_dir(dir + "/run"));
     FAIL() << "expected the run to stop";
   } catch (const core::Error& e) {
     const std::string msg = e.what();
@@ -185,7 +192,7 @@ TEST(Trainer, NonFiniteDataIsReportedWithItsFile) {
   TrainConfig config = tiny_config(dir + "/data");
   config.data.val_fraction = 0.0;
   try {
-    train_model(config, {dir + "/run", false, 0});
+    train_model(config, TrainOptions().run_dir(dir + "/run"));
     FAIL() << "expected an error";
   } catch (const core::Error& e) {
     EXPECT_NE(std::string(e.what()).find("case_0001/kspace.cfl: contains 1 non-finite"),

@@ -47,9 +47,9 @@ TEST(VarNet, CgSenseStartSolvesTheRegularisedNormalEquations) {
   const SmallGeometry g = test_support::small_geometries()[0];
   const auto problem = test_support::small_problem(g, 4);
   VarNetOptions o = test_support::small_varnet_options(g, 2);
-  o.initial = Initial::cg_sense;
-  o.initial_lambda = 0.1;
-  o.initial_cg_iters = 200;
+  o.initial(Initial::cg_sense);
+  o.initial_lambda(0.1);
+  o.initial_cg_iters(200);
   VarNet model = small_varnet(o, 5);
   const at::Tensor x0 = model->initial(problem);
   const at::Tensor residual = problem.op.normal(x0) + 0.1 * x0 - problem.aty;
@@ -65,8 +65,8 @@ TEST_P(VarNetStrategies, MelEqualsFullToRoundOff) {
   for (const bool shared : {true, false}) {
     for (const Initial start : {Initial::aty, Initial::cg_sense}) {
       VarNetOptions o = test_support::small_varnet_options(g, 4);
-      o.share_weights = shared;
-      o.initial = start;
+      o.share_weights(shared);
+      o.initial(start);
       VarNet model = small_varnet(o, 2);
       const Gradients full = gradients_of(mel::Strategy::full, *model, problem);
       const Gradients mel = gradients_of(mel::Strategy::mel, *model, problem);

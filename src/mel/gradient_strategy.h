@@ -8,6 +8,12 @@
 //                   the unroll (exact DC inverse + fixed-point inverse of the contractive CNN),
 //                   measures the drift against the checkpoint, and recomputes when it is off
 // Every strategy accumulates ∂loss/∂w into the parameters' .grad, like loss.backward().
+// What "exact" means here: `mel` computes the same gradient as `full` to round-off, and
+// `mel-invertible` within its measured drift. The gradient itself is that of the unrolled network
+// with MoDL's data consistency differentiated implicitly (modl/data_consistency.h): the gradient
+// formula of the exact solve (AᴴA + λI)⁻¹, evaluated with a CG of model.cg_iters iterations, not
+// the derivative of the CG iterations the forward ran (5-6% apart at 8 iterations on a small
+// problem, tests/modl/data_consistency_test.cpp; equal once CG converges).
 #pragma once
 
 #include <torch/arg.h>

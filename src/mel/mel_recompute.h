@@ -1,6 +1,7 @@
 // MEL with stored unroll inputs (Kellman et al. 2020; Wang et al. 2021): the forward keeps each
 // unroll's input and no graph; the backward recomputes one unroll at a time from its input.
-// Gradients equal plain backprop's to float round-off, memory ≈ one unroll's graph + N stored
+// Gradients equal `full`'s to float round-off (the same operations, including MoDL's implicit
+// data-consistency backward; see gradient_strategy.h), memory ≈ one unroll's graph + N stored
 // images.
 #pragma once
 

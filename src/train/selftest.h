@@ -1,6 +1,6 @@
 // `melrecon selftest`: the gradient strategies on a small random problem (float64) for each
-// architecture (MoDL, VarNet) and 2D, 3D and 2D+time, each compared with plain backprop:
-// relative gradient error, peak live bytes of the step (counting allocator), time.
+// architecture (MoDL, VarNet) and 2D, 3D and 2D+time, each compared with `full` (backprop through
+// all unrolls): relative gradient error, peak live bytes of the step (counting allocator), time.
 #pragma once
 
 #include <torch/arg.h>

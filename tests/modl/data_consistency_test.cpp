@@ -6,6 +6,9 @@
 #include <gtest/gtest.h>
 #include <torch/autograd.h>
 
+#include <array>
+#include <iostream>
+
 #include "support/small_problem.h"
 
 namespace melrecon::modl {
@@ -77,6 +80,57 @@ TEST_F(DcFixture, KnownSolutionGivesTheSameValueAndGradients) {
   EXPECT_TRUE(at::equal(rhs2.grad(), rhs.grad()));
   EXPECT_TRUE(at::equal(lam2.grad(), lam.grad()));
   EXPECT_NE(lam.grad().item<double>(), 0.0);
+}
+
+// What the implicit backward is. Training runs a fixed number of CG iterations forward
+// (model.cg_iters, 8 by default); the backward applies the gradient formula of the exact solve
+// (AᴴA + λI)⁻¹, itself solved by a CG of as many iterations. That is not the derivative of the
+// 8-iteration function the forward evaluated, and at 8 iterations not the exact solve's gradient
+// either: measured here on the small 2D problem (forward residual 2.6e-2), 5.0% from the
+// derivative of the iterations and 6.2% from the exact gradient (d/d(rhs)); both gaps close as
+// CG converges. `full` and `mel` share this backward, so they agree with each other to
+// round-off at any iteration count.
+TEST_F(DcFixture, AtEightIterationsTheImplicitGradientDiffersFromDifferentiatingTheIterations) {
+  const at::Tensor lam = at::full({}, 0.05, at::kDouble);
+  const auto gradients = [&](bool implicit, int64_t iters) {
+    at::Tensor rhs = rhs0.clone().requires_grad_(true);
+    at::Tensor l = lam.clone().requires_grad_(true);
+    const auto cg = solvers::CgOptions().max_iters(iters);
+    at::Tensor x;
+    if (implicit) {
+      x = data_consistency(problem.op, rhs, l, cg);
+    } else {
+      const auto normal = [&](const at::Tensor& v) { return problem.op.normal(v) + l * v; };
+      x = solvers::conjugate_gradient(normal, rhs, cg).x;
+    }
+    loss(x).backward();
+    return std::make_pair(rhs.grad(), l.grad());
+  };
+  const auto exact = gradients(true, 400);
+  const auto gap = [&](int64_t iters) {
+    const auto implicit = gradients(true, iters), unrolled = gradients(false, iters);
+    return std::array<double, 4>{relative_error(implicit.first, unrolled.first),
+                                 relative_error(implicit.second, unrolled.second),
+                                 relative_error(implicit.first, exact.first),
+                                 relative_error(unrolled.first, exact.first)};
+  };
+  const double residual8 = solvers::conjugate_gradient(
+                               [&](const at::Tensor& v) { return problem.op.normal(v) + lam * v; },
+                               rhs0, solvers::CgOptions().max_iters(8))
+                               .relative_residual.max()
+                               .item<double>();
+  const auto at8 = gap(8), at30 = gap(30);
+  std::cout << "8 CG iterations (forward residual " << residual8
+            << "): implicit vs differentiated iterations, d/d(rhs) " << at8[0] << ", d/dλ "
+            << at8[1] << "; vs the exact solve's gradient: implicit " << at8[2]
+            << ", differentiated iterations " << at8[3] << "\n"
+            << "30 CG iterations: implicit vs differentiated iterations, d/d(rhs) " << at30[0]
+            << ", d/dλ " << at30[1] << "\n";
+  ASSERT_GT(residual8, 1e-3);  // the solve is unconverged at 8 iterations, as in training
+  EXPECT_GT(at8[0], 1e-3);     // so the two gradients are different functions' gradients
+  EXPECT_GT(at8[1], 1e-3);
+  EXPECT_LT(at30[0], at8[0] / 10);  // and they meet as CG converges
+  EXPECT_LT(at30[1], at8[1] / 10);
 }
 
 TEST_F(DcFixture, ForwardSolvesTheNormalEquations) {

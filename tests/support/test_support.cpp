@@ -2,6 +2,7 @@
 
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
+#include <gtest/gtest.h>
 
 #include <array>
 #include <cstdio>
@@ -46,6 +47,24 @@ double relative_error(const at::Tensor& a, const at::Tensor& b) {
 at::Tensor random_complex(at::IntArrayRef shape, uint64_t seed, c10::ScalarType dtype) {
   at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(seed);
   return at::randn(shape, gen, at::TensorOptions().dtype(dtype));
+}
+
+void expect_adjoint(const TensorMap& forward, const TensorMap& adjoint, at::IntArrayRef x_shape,
+                    at::IntArrayRef y_shape, double tol, c10::ScalarType dtype, uint64_t seed) {
+  const auto random = [&](at::IntArrayRef shape, uint64_t s) {
+    if (c10::isComplexType(dtype)) return random_complex(shape, s, dtype);
+    at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(s);
+    return at::randn(shape, gen, at::TensorOptions().dtype(dtype));
+  };
+  const at::Tensor x = random(x_shape, seed), y = random(y_shape, seed + 1);
+  const auto inner = [](const at::Tensor& a, const at::Tensor& b) {
+    return (a.conj() * b).sum().to(at::kComplexDouble).item<c10::complex<double>>();
+  };
+  const at::Tensor ax = forward(x);
+  ASSERT_EQ(ax.sizes(), y.sizes()) << "forward(x) does not have the shape of y";
+  const c10::complex<double> lhs = inner(ax, y), rhs = inner(x, adjoint(y));
+  EXPECT_LE(std::abs(lhs - rhs), tol * std::abs(lhs))
+      << "<A x, y> = " << lhs << ", <x, A^H y> = " << rhs;
 }
 
 }  // namespace melrecon::test_support

@@ -4,6 +4,7 @@
 
 #include <ATen/core/Tensor.h>
 
+#include <functional>
 #include <string>
 
 namespace melrecon::test_support {
@@ -31,5 +32,13 @@ double relative_error(const at::Tensor& a, const at::Tensor& b);
 // Seeded complex normal tensor (complex128 unless told otherwise).
 at::Tensor random_complex(at::IntArrayRef shape, uint64_t seed,
                           c10::ScalarType dtype = c10::kComplexDouble);
+
+using TensorMap = std::function<at::Tensor(const at::Tensor&)>;
+
+// The adjoint test: ⟨forward(x), y⟩ = ⟨x, adjoint(y)⟩ within a relative tolerance, for seeded
+// random x of `x_shape` and y of `y_shape` (complex, or real normal for a real `dtype`).
+void expect_adjoint(const TensorMap& forward, const TensorMap& adjoint, at::IntArrayRef x_shape,
+                    at::IntArrayRef y_shape, double tol,
+                    c10::ScalarType dtype = c10::kComplexDouble, uint64_t seed = 1);
 
 }  // namespace melrecon::test_support

@@ -8,9 +8,9 @@
 #include "calib/coil_maps.h"
 #include "core/error.h"
 #include "core/tensor_checks.h"
+#include "data/case_completion.h"
 #include "io/bart_layout.h"
 #include "io/cfl.h"
-#include "train/case_completion.h"
 
 namespace melrecon::app {
 namespace {
@@ -40,7 +40,7 @@ void run_espirit(EspiritArgs a) {
   core::check_finite(kspace, file);
   at::Tensor maps;
   try {
-    maps = calib::estimate_coil_maps(kspace, train::calib_kind(kind), a.options);
+    maps = calib::estimate_coil_maps(kspace, data::calib_kind(kind), a.options);
   } catch (const core::Error& e) {
     core::fail("{}: {}", file, e.what());
   }

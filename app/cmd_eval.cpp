@@ -8,15 +8,15 @@
 #include "app/choice_option.h"
 #include "app/commands.h"
 #include "core/error.h"
+#include "eval/evaluation.h"
+#include "eval/trained_model.h"
 #include "io/atomic_file.h"
-#include "train/evaluation.h"
-#include "train/trained_model.h"
 
 namespace melrecon::app {
 namespace {
 
 struct EvalArgs {
-  train::EvalOptions options;
+  eval::EvalOptions options;
   std::string model, json, markdown, pattern;
   std::vector<std::string> methods;
   std::optional<double> accel;
@@ -25,8 +25,8 @@ struct EvalArgs {
 
 // --methods: baselines by name, the trained model by its architecture's name (which must be
 // the model's).
-void select_methods(const std::vector<std::string>& names, const train::TrainedModel* trained,
-                    train::EvalOptions& options) {
+void select_methods(const std::vector<std::string>& names, const eval::TrainedModel* trained,
+                    eval::EvalOptions& options) {
   if (names.empty()) return;  // every baseline and the model
   options.baselines().emplace();
   options.with_model(false);
@@ -42,15 +42,15 @@ void select_methods(const std::vector<std::string>& names, const train::TrainedM
       }
       options.with_model(true);
     } else {
-      options.baselines()->push_back(core::parse_choice<train::Baseline>(name));
+      options.baselines()->push_back(core::parse_choice<eval::Baseline>(name));
     }
   }
 }
 
 void run_eval(EvalArgs a) {
-  std::optional<train::TrainedModel> trained;
+  std::optional<eval::TrainedModel> trained;
   if (!a.model.empty()) {
-    trained = train::load_trained_model(a.model, c10::Device(a.options.device()));
+    trained = eval::load_trained_model(a.model, c10::Device(a.options.device()));
     a.options.sampling(trained->config.sampling);  // test under the training's sampling
   }
   select_methods(a.methods, trained ? &*trained : nullptr, a.options);
@@ -59,7 +59,7 @@ void run_eval(EvalArgs a) {
   if (!a.pattern.empty())
     a.options.sampling().pattern = core::parse_choice<sampling::MaskKind>(a.pattern);
   a.options.sampling().source = train::MaskSource::generate;
-  const train::EvalReport report = train::evaluate(a.options, trained ? &*trained : nullptr);
+  const eval::EvalReport report = eval::evaluate(a.options, trained ? &*trained : nullptr);
   std::cout << fmt::format("{} ({} examples) at R = {}, {} masks (seed {}):\n", a.options.data(),
                            report.methods.empty() ? 0 : report.methods[0].psnr.size(),
                            a.options.sampling().accel, core::choice_name(report.pattern),
@@ -92,7 +92,7 @@ void add_eval_command(CLI::App& app) {
                   "Subset of the baselines and the model (by its architecture's name), comma "
                   "separated (default: all available)")
       ->delimiter(',')
-      ->check(names_of<train::Baseline>(core::choice_names<train::Arch>()));
+      ->check(names_of<eval::Baseline>(core::choice_names<train::Arch>()));
   cmd->add_option("--accel", a->accel, "Acceleration R (default: the model's training value)")
       ->check(CLI::Range(1.0, 1000.0));
   cmd->add_option("--calib", a->calib, "Calibration lines / region side")

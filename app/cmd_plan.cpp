@@ -7,7 +7,7 @@
 #include "app/shape_option.h"
 #include "core/error.h"
 #include "io/bart_layout.h"
-#include "train/memory_planner.h"
+#include "plan/memory_planner.h"
 #include "train/model_factory.h"
 
 namespace melrecon::app {
@@ -43,19 +43,19 @@ std::vector<mel::Strategy> applicable_strategies(const PlanArgs& a,
 }
 
 // Every strategy x tiling (untiled first) x precision, on the configured network.
-std::vector<train::PlanCandidate> candidates(const PlanArgs& a,
-                                             const std::vector<mel::Strategy>& strategies,
-                                             const train::ModelConfig& base) {
+std::vector<plan::PlanCandidate> candidates(const PlanArgs& a,
+                                            const std::vector<mel::Strategy>& strategies,
+                                            const train::ModelConfig& base) {
   std::vector<std::vector<int64_t>> tilings{{}};
   for (const auto& t : a.tiles) tilings.push_back(parse_shape(t, "--tile", 0));
-  std::vector<train::PlanCandidate> out;
+  std::vector<plan::PlanCandidate> out;
   for (mel::Strategy strategy : strategies) {
     for (const auto& tile : tilings) {
       for (const auto& precision : a.precisions) {
         train::ModelConfig model = base;
         model.tile = tile;
         model.precision = core::parse_choice<nn::Precision>(precision);
-        out.push_back({train::candidate_label(strategy, model), strategy, model});
+        out.push_back({plan::candidate_label(strategy, model), strategy, model});
       }
     }
   }
@@ -67,14 +67,14 @@ void run_plan(const PlanArgs& a) {
   if (!a.arch.empty()) overrides.push_back("model.arch=\"" + a.arch + "\"");
   if (a.unrolls > 0) overrides.push_back("model.unrolls=" + std::to_string(a.unrolls));
   const train::TrainConfig config = train::load_config(a.config, overrides);
-  train::PlanRequest r;
+  plan::PlanRequest r;
   r.kind = core::parse_choice<io::DataKind>(a.kind);
   r.shape = parse_shape(a.shape);
   r.coils = a.coils;
   r.candidates = candidates(a, applicable_strategies(a, config, r.kind), config.model);
-  r.budget_bytes = a.budget.empty() ? 0 : train::parse_bytes(a.budget);
+  r.budget_bytes = a.budget.empty() ? 0 : plan::parse_bytes(a.budget);
   r.device = c10::Device(a.device);
-  const train::Plan plan = train::make_plan(r);
+  const plan::Plan plan = plan::make_plan(r);
   std::cout << plan.table();
   if (r.budget_bytes > 0) {
     MELRECON_CHECK(plan.chosen >= 0, "plan: no configuration fits the budget of {}", a.budget);

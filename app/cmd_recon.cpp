@@ -6,8 +6,8 @@
 #include "app/commands.h"
 #include "app/options.h"
 #include "core/error.h"
+#include "eval/trained_model.h"
 #include "io/png.h"
-#include "train/trained_model.h"
 
 namespace melrecon::app {
 namespace {
@@ -19,12 +19,12 @@ struct ReconArgs {
 
 void run_recon(const ReconArgs& a) {
   const io::Case c = io::load_case(a.data.files());
-  train::TrainedModel trained = train::load_trained_model(a.model, c10::Device(a.device));
+  eval::TrainedModel trained = eval::load_trained_model(a.model, c10::Device(a.device));
   MELRECON_CHECK(trained.kind == c.kind, "{}: the model was trained on {} data, {} is {} data",
                  a.model, core::choice_name(trained.kind), a.data.kspace,
                  core::choice_name(c.kind));
   const auto fft_axes = a.data.sense_options(c.kind).fft_axes();
-  const at::Tensor image = train::apply_model(trained, c.kspace, c.maps, c.mask, fft_axes);
+  const at::Tensor image = eval::apply_model(trained, c.kspace, c.maps, c.mask, fft_axes);
   MELRECON_CHECK(
       at::isfinite(image).all().item<bool>(),
       "{}: the reconstruction of {} is not finite (k-space max {:g}, coil maps max {:g})", a.model,

@@ -6,7 +6,7 @@
 #include "app/choice_option.h"
 #include "app/commands.h"
 #include "core/error.h"
-#include "train/budget_choice.h"
+#include "plan/budget_choice.h"
 #include "train/trainer.h"
 
 namespace melrecon::app {
@@ -41,12 +41,12 @@ void run_train(const TrainArgs& a) {
                    "train: --budget chooses a new run's configuration; a resumed run keeps "
                    "the strategy and tiling saved in {}/config.json",
                    a.run_dir);
-    const int64_t budget = train::parse_bytes(a.budget);
+    const int64_t budget = plan::parse_bytes(a.budget);
     std::vector<mel::Strategy> strategies{mel::Strategy::full, mel::Strategy::mel};
     if (!a.strategy.empty() || config.optim.strategy == mel::Strategy::mel_invertible) {
       strategies = {config.optim.strategy};
     }
-    const train::BudgetChoice choice = train::choose_for_budget(config, budget, strategies);
+    const plan::BudgetChoice choice = plan::choose_for_budget(config, budget, strategies);
     std::cout << choice.plan.table();
     MELRECON_CHECK(choice.fits(), "train: no configuration fits the budget of {}", a.budget);
     std::cout << fmt::format("fastest under {}: {}\n", a.budget,

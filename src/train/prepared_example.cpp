@@ -30,7 +30,7 @@ at::Tensor generate_mask(const SamplingConfig& sampling, io::DataKind kind,
       .mask;
 }
 
-PreparedExample prepare_example(const LoadedExample& example, const SamplingConfig& sampling,
+PreparedExample prepare_example(const data::LoadedExample& example, const SamplingConfig& sampling,
                                 io::DataKind kind, const mri::SenseOptions& sense, uint64_t seed,
                                 c10::Device device) {
   at::Tensor mask;

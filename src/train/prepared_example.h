@@ -7,9 +7,9 @@
 
 #include <string>
 
+#include "data/example_source.h"
 #include "modl/modl_net.h"
 #include "mri/sense_op.h"
-#include "train/example_source.h"
 #include "train/train_config.h"
 
 namespace melrecon::train {
@@ -34,7 +34,7 @@ at::Tensor generate_mask(const SamplingConfig& sampling, io::DataKind kind,
 // Uses the example's stored mask when `sampling.source` is "stored" (an error naming the
 // example when it has none), else a mask generated from `seed`. The operator gets `sense`
 // (FFT axes, coil chunk), so Aᴴy and the scale are computed a coil chunk at a time too.
-PreparedExample prepare_example(const LoadedExample& example, const SamplingConfig& sampling,
+PreparedExample prepare_example(const data::LoadedExample& example, const SamplingConfig& sampling,
                                 io::DataKind kind, const mri::SenseOptions& sense, uint64_t seed,
                                 c10::Device device);
 

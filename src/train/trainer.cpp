@@ -111,17 +111,17 @@ TrainSummary train_model(const TrainConfig& requested, const TrainOptions& optio
   const c10::Device device(config.run.device);
   if (device.is_cpu()) core::MemoryMeter::install();
 
-  ExampleSource source(config.data.train);
+  data::ExampleSource source(config.data.train);
   const io::DataKind kind = source.kind();
   auto [train_cases, val_cases] =
-      split_cases(static_cast<int64_t>(source.case_names().size()),
-                  config.data.val.empty() ? config.data.val_fraction : 0.0);
-  const std::vector<ExampleRef> train_examples = source.examples(train_cases);
+      data::split_cases(static_cast<int64_t>(source.case_names().size()),
+                        config.data.val.empty() ? config.data.val_fraction : 0.0);
+  const std::vector<data::ExampleRef> train_examples = source.examples(train_cases);
   MELRECON_CHECK(!train_examples.empty(), "{}: no training examples", config.data.train);
-  std::unique_ptr<ExampleSource> val_source;
-  std::vector<ExampleRef> val_examples;
+  std::unique_ptr<data::ExampleSource> val_source;
+  std::vector<data::ExampleRef> val_examples;
   if (!config.data.val.empty()) {
-    val_source = std::make_unique<ExampleSource>(config.data.val);
+    val_source = std::make_unique<data::ExampleSource>(config.data.val);
     MELRECON_CHECK(val_source->kind() == kind, "{}: validation data is {}, training data is {}",
                    config.data.val, core::choice_name(val_source->kind()), core::choice_name(kind));
     std::vector<int64_t> all(val_source->case_names().size());
@@ -130,7 +130,7 @@ TrainSummary train_model(const TrainConfig& requested, const TrainOptions& optio
   } else {
     val_examples = source.examples(val_cases);
   }
-  ExampleSource& vsource = val_source ? *val_source : source;
+  data::ExampleSource& vsource = val_source ? *val_source : source;
   if (config.data.val_examples > 0 &&
       static_cast<int64_t>(val_examples.size()) > config.data.val_examples) {
     val_examples.resize(config.data.val_examples);

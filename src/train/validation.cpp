@@ -14,7 +14,8 @@ at::Tensor reconstruct(unrolled::UnrolledModel& model, const unrolled::Problem& 
 }
 
 ValidationResult validation_metrics(unrolled::UnrolledModel& model, int64_t coil_chunk,
-                                    ExampleSource& source, const std::vector<ExampleRef>& examples,
+                                    data::ExampleSource& source,
+                                    const std::vector<data::ExampleRef>& examples,
                                     const SamplingConfig& sampling, io::DataKind kind,
                                     const std::vector<int64_t>& fft_axes, uint64_t seed,
                                     c10::Device device) {

@@ -3,8 +3,8 @@
 
 #include <vector>
 
+#include "data/example_source.h"
 #include "modl/modl_net.h"
-#include "train/example_source.h"
 #include "train/train_config.h"
 
 namespace melrecon::train {
@@ -21,7 +21,8 @@ at::Tensor reconstruct(unrolled::UnrolledModel& model, const unrolled::Problem& 
 
 // Mask of example i: seed derive_seed(seed, i), the same at every validation.
 ValidationResult validation_metrics(unrolled::UnrolledModel& model, int64_t coil_chunk,
-                                    ExampleSource& source, const std::vector<ExampleRef>& examples,
+                                    data::ExampleSource& source,
+                                    const std::vector<data::ExampleRef>& examples,
                                     const SamplingConfig& sampling, io::DataKind kind,
                                     const std::vector<int64_t>& fft_axes, uint64_t seed,
                                     c10::Device device);

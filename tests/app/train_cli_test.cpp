@@ -9,9 +9,9 @@
 #include <fstream>
 #include <thread>
 
+#include "eval/trained_model.h"
 #include "support/test_support.h"
 #include "train/checkpoint.h"
-#include "train/trained_model.h"
 
 namespace melrecon {
 namespace {
@@ -34,7 +34,7 @@ int logged_steps(const std::string& log) {
 
 std::vector<at::Tensor> weights(const std::string& run) {
   std::vector<at::Tensor> w;
-  for (const auto& p : train::load_trained_model(run, c10::kCPU).model->module().parameters())
+  for (const auto& p : eval::load_trained_model(run, c10::kCPU).model->module().parameters())
     w.push_back(p.detach());
   return w;
 }

@@ -13,14 +13,14 @@
 #include <fstream>
 #include <limits>
 
+#include "data/example_source.h"
+#include "eval/evaluation.h"
+#include "eval/trained_model.h"
 #include "io/bart_layout.h"
 #include "io/hdf5_writer.h"
 #include "io/reader_errors.h"
 #include "sim/simulate.h"
 #include "support/test_support.h"
-#include "train/evaluation.h"
-#include "train/example_source.h"
-#include "train/trained_model.h"
 #include "train/trainer.h"
 
 namespace melrecon::train {
@@ -62,23 +62,23 @@ std::string cached_maps(const std::string& dir, const std::string& stem, int64_t
   return dir + "/.melrecon-maps/" + stem + "/slice_000" + std::to_string(slice);
 }
 
-std::vector<LoadedExample> load_all(ExampleSource& source) {
-  std::vector<LoadedExample> out;
-  for (const ExampleRef& ref : source.examples({0, 1})) out.push_back(source.load(ref));
+std::vector<data::LoadedExample> load_all(data::ExampleSource& source) {
+  std::vector<data::LoadedExample> out;
+  for (const data::ExampleRef& ref : source.examples({0, 1})) out.push_back(source.load(ref));
   return out;
 }
 
 TEST(FastmriSource, EverySliceIsAnExampleWithThePhaseEncodingOnY) {
   const std::string dir = write_fastmri_folder("fastmri_source_list");
-  ExampleSource source(dir);
+  data::ExampleSource source(dir);
   EXPECT_EQ(source.kind(), io::DataKind::image2d);
   EXPECT_EQ(source.case_names(), kStems);
   EXPECT_EQ(source.spatial_shape(), kShape);
   EXPECT_EQ(source.fft_axes(), (std::vector<int64_t>{0, 1}));
-  const std::vector<ExampleRef> refs = source.examples({0, 1});
+  const std::vector<data::ExampleRef> refs = source.examples({0, 1});
   ASSERT_EQ(refs.size(), 6u);
-  for (const ExampleRef& ref : refs) {
-    const LoadedExample e = source.load(ref);
+  for (const data::ExampleRef& ref : refs) {
+    const data::LoadedExample e = source.load(ref);
     const at::Tensor written = simulated(ref.case_index + 1).narrow(0, ref.batch_index, 1);
     EXPECT_TRUE(at::equal(e.kspace, written.to(at::kComplexFloat))) << e.name;
     EXPECT_EQ(e.maps.sizes(), e.kspace.sizes());
@@ -95,7 +95,7 @@ TEST(FastmriSource, EverySliceIsAnExampleWithThePhaseEncodingOnY) {
         << e.name;
   }
   // A single file is a source of its own.
-  ExampleSource one(dir + "/file_b.h5");
+  data::ExampleSource one(dir + "/file_b.h5");
   EXPECT_EQ(one.case_names(), std::vector<std::string>{"file_b"});
   ASSERT_EQ(one.examples({0}).size(), 3u);
   EXPECT_TRUE(
@@ -104,8 +104,8 @@ TEST(FastmriSource, EverySliceIsAnExampleWithThePhaseEncodingOnY) {
 
 TEST(FastmriSource, MapsAreEstimatedOnceAndReadBackNextTime) {
   const std::string dir = write_fastmri_folder("fastmri_source_maps");
-  ExampleSource first(dir);
-  const std::vector<LoadedExample> estimated = load_all(first);
+  data::ExampleSource first(dir);
+  const std::vector<data::LoadedExample> estimated = load_all(first);
   std::vector<fs::file_time_type> written;
   for (size_t c = 0; c < kStems.size(); ++c) {
     for (int64_t s = 0; s < kSlices; ++s) {
@@ -117,8 +117,8 @@ TEST(FastmriSource, MapsAreEstimatedOnceAndReadBackNextTime) {
     }
   }
   // A second run reads the maps and writes nothing.
-  ExampleSource second(dir);
-  const std::vector<LoadedExample> again = load_all(second);
+  data::ExampleSource second(dir);
+  const std::vector<data::LoadedExample> again = load_all(second);
   for (size_t i = 0; i < again.size(); ++i) {
     EXPECT_TRUE(at::equal(again[i].maps, estimated[i].maps)) << again[i].name;
     EXPECT_TRUE(at::equal(again[i].reference, estimated[i].reference)) << again[i].name;
@@ -131,8 +131,8 @@ TEST(FastmriSource, MapsAreEstimatedOnceAndReadBackNextTime) {
   const c10::complex<double> phase(std::cos(0.5), std::sin(0.5)), back(phase.real(), -phase.imag());
   const at::Tensor rotated = estimated[1].maps * phase;
   io::write_bart(base, rotated, io::Role::maps, io::DataKind::image2d);
-  ExampleSource third(dir);
-  const LoadedExample e = third.load({0, 1});
+  data::ExampleSource third(dir);
+  const data::LoadedExample e = third.load({0, 1});
   EXPECT_TRUE(at::equal(e.maps, rotated));
   EXPECT_LT(test_support::relative_error(e.reference, estimated[1].reference * back), 1e-5);
 }
@@ -140,9 +140,9 @@ TEST(FastmriSource, MapsAreEstimatedOnceAndReadBackNextTime) {
 TEST(FastmriSource, WithoutAWritableCacheFolderMapsStayInMemory) {
   const std::string dir = write_fastmri_folder("fastmri_source_memory");
   std::ofstream(dir + "/.melrecon-maps") << "in the way\n";  // the folder cannot be created
-  ExampleSource source(dir);
-  const LoadedExample a = source.load({1, 2});
-  const LoadedExample b = source.load({1, 2});
+  data::ExampleSource source(dir);
+  const data::LoadedExample a = source.load({1, 2});
+  const data::LoadedExample b = source.load({1, 2});
   EXPECT_EQ(a.maps.sizes(), a.kspace.sizes());
   EXPECT_TRUE(a.maps.is_same(b.maps));  // held, not estimated again
   EXPECT_TRUE(fs::is_regular_file(dir + "/.melrecon-maps"));
@@ -160,16 +160,16 @@ TEST(FastmriSource, TrainsAndEvaluatesOnTheFolder) {
   EXPECT_TRUE(std::isfinite(summary.last_loss));
   EXPECT_TRUE(std::isfinite(summary.val_psnr));  // file_b's slices validate
 
-  TrainedModel trained = load_trained_model(run, c10::kCPU);
-  const auto options =
-      EvalOptions()
-          .data(dir)
-          .baselines(std::vector<Baseline>{Baseline::zero_filled, Baseline::cg_sense})
-          .sampling(trained.config.sampling)
-          .max_examples(2);
-  const EvalReport report = evaluate(options, &trained);
+  eval::TrainedModel trained = eval::load_trained_model(run, c10::kCPU);
+  const auto options = eval::EvalOptions()
+                           .data(dir)
+                           .baselines(std::vector<eval::Baseline>{eval::Baseline::zero_filled,
+                                                                  eval::Baseline::cg_sense})
+                           .sampling(trained.config.sampling)
+                           .max_examples(2);
+  const eval::EvalReport report = eval::evaluate(options, &trained);
   ASSERT_EQ(report.methods.size(), 3u);
-  for (const MethodScores& m : report.methods) {
+  for (const eval::MethodScores& m : report.methods) {
     ASSERT_EQ(m.psnr.size(), 2u) << m.method;
     for (double p : m.psnr) EXPECT_TRUE(std::isfinite(p)) << m.method;
   }
@@ -178,7 +178,7 @@ TEST(FastmriSource, TrainsAndEvaluatesOnTheFolder) {
 
 TEST(FastmriSource, BadInputsAreOneLineErrorsNamingThePath) {
   const std::string root = test_support::temp_dir("fastmri_source_errors");
-  const auto open = [](const std::string& path) { return [path] { ExampleSource s(path); }; };
+  const auto open = [](const std::string& path) { return [path] { data::ExampleSource s(path); }; };
 
   // A missing .h5 file is a missing file, not a missing dataset folder.
   EXPECT_NE(
@@ -200,7 +200,7 @@ TEST(FastmriSource, BadInputsAreOneLineErrorsNamingThePath) {
   at::Tensor bad = simulated(1).transpose(2, 3).contiguous();
   bad[1][0][3][3] = std::numeric_limits<double>::quiet_NaN();
   test_support::write_fastmri(root + "/nan.h5", bad, kHeader);
-  ExampleSource source(root + "/nan.h5");
+  data::ExampleSource source(root + "/nan.h5");
   EXPECT_NE(test_support::reader_error(root + "/nan.h5",
                                        [&] {
                                          source.load({0, 1});

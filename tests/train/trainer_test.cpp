@@ -12,13 +12,13 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
+#include "eval/trained_model.h"
 #include "io/dataset.h"
 #include "modl/modl_net.h"
 #include "sim/simulate.h"
 #include "support/test_support.h"
 #include "train/checkpoint.h"
 #include "train/model_factory.h"
-#include "train/trained_model.h"
 
 namespace melrecon::train {
 namespace {
@@ -39,7 +39,7 @@ TrainConfig tiny_config(const std::string& data) {
 }
 
 std::vector<at::Tensor> weights_of(const std::string& run) {
-  TrainedModel t = load_trained_model(run, c10::kCPU);
+  eval::TrainedModel t = eval::load_trained_model(run, c10::kCPU);
   std::vector<at::Tensor> w;
   for (const auto& p : t.model->module().parameters()) w.push_back(p.detach().clone());
   return w;
@@ -131,12 +131,12 @@ TEST(Trainer, VarNetResumesBitIdenticallyAndReconstructs) {
   ASSERT_EQ(a.size(), b.size());
   for (size_t i = 0; i < a.size(); ++i) EXPECT_TRUE(at::equal(a[i], b[i])) << "parameter " << i;
 
-  TrainedModel t = load_trained_model(dir + "/straight", c10::kCPU);
+  eval::TrainedModel t = eval::load_trained_model(dir + "/straight", c10::kCPU);
   EXPECT_STREQ(t.model->arch(), "varnet");
   EXPECT_EQ(t.model->num_unrolls(), 2);
   const io::CaseData c = io::read_case(dir + "/data", "case_0000", io::DataKind::image2d);
   const at::Tensor fully_sampled = at::ones({1, 1, 24, 20}, at::kFloat);
-  const at::Tensor x = apply_model(t, c.kspace, c.maps, fully_sampled, {});
+  const at::Tensor x = eval::apply_model(t, c.kspace, c.maps, fully_sampled, {});
   EXPECT_EQ(x.sizes(), c.reference.sizes());
   EXPECT_TRUE(at::isfinite(at::real(x)).all().item<bool>());
 
@@ -151,14 +151,14 @@ TEST(Trainer, CheckpointWithoutAnArchitectureLoadsAsModl) {
   const std::string dir = tiny_dataset("trainer_old_arch");
   const TrainConfig config = tiny_config(dir + "/data");
   train_model(config, TrainOptions().run_dir(dir + "/run"));
-  TrainedModel t = load_trained_model(dir + "/run", c10::kCPU);
+  eval::TrainedModel t = eval::load_trained_model(dir + "/run", c10::kCPU);
   torch::optim::Adam adam(t.model->module().parameters(), torch::optim::AdamOptions(0.1));
   TrainerState state = load_checkpoint(dir + "/run/checkpoint.pt", t.model->module(), adam);
   nlohmann::json old = nlohmann::json::parse(state.config_json);
   ASSERT_EQ(old["model"].erase("arch"), 1u);
   state.config_json = old.dump();
   save_checkpoint(dir + "/old.pt", t.model->module(), adam, state);
-  TrainedModel loaded = load_trained_model(dir + "/old.pt", c10::kCPU);
+  eval::TrainedModel loaded = eval::load_trained_model(dir + "/old.pt", c10::kCPU);
   EXPECT_STREQ(loaded.model->arch(), "modl");
   const auto a = t.model->module().parameters(), b = loaded.model->module().parameters();
   ASSERT_EQ(a.size(), b.size());

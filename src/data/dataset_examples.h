@@ -1,15 +1,15 @@
 // Examples of a melrecon dataset folder (src/io/dataset.h): one per batch entry of each case.
 // A case is read whole and cached; maps it lacks are estimated once and kept in a MapCache
-// (train/map_cache.h), so later runs read them; the dataset itself is never written.
+// (data/map_cache.h), so later runs read them; the dataset itself is never written.
 #pragma once
 
 #include <string>
 
-#include "train/case_cache.h"
-#include "train/example_backend.h"
-#include "train/map_cache.h"
+#include "data/case_cache.h"
+#include "data/example_backend.h"
+#include "data/map_cache.h"
 
-namespace melrecon::train {
+namespace melrecon::data {
 
 class DatasetExamples : public ExampleBackend {
  public:
@@ -22,4 +22,4 @@ class DatasetExamples : public ExampleBackend {
   MapCache maps_;
 };
 
-}  // namespace melrecon::train
+}  // namespace melrecon::data

@@ -1,7 +1,7 @@
 // The planner's predicted peak (probes at two reduced volumes x two unroll counts, extrapolated)
 // is within 15% of the peak measured by running the full-size step, for plain backprop, MEL and
 // tiled MEL; a budget excludes what does not fit; memory sizes parse with their units.
-#include "train/memory_planner.h"
+#include "plan/memory_planner.h"
 
 #include <gtest/gtest.h>
 
@@ -9,11 +9,11 @@
 
 #include "core/error.h"
 
-namespace melrecon::train {
+namespace melrecon::plan {
 namespace {
 
-ModelConfig small_network() {
-  ModelConfig m;
+train::ModelConfig small_network() {
+  train::ModelConfig m;
   m.unrolls = 6;
   m.cg_iters = 3;
   m.layers = 3;
@@ -26,8 +26,8 @@ PlanRequest request() {
   r.kind = io::DataKind::volume3d;
   r.shape = {40, 24, 24};
   r.coils = 4;
-  const ModelConfig m = small_network();
-  ModelConfig tiled = m;
+  const train::ModelConfig m = small_network();
+  train::ModelConfig tiled = m;
   tiled.tile = {8, 0, 0};
   r.candidates = {{"full", mel::Strategy::full, m},
                   {"mel", mel::Strategy::mel, m},
@@ -83,4 +83,4 @@ TEST(MemoryPlanner, ParsesMemorySizes) {
 }
 
 }  // namespace
-}  // namespace melrecon::train
+}  // namespace melrecon::plan

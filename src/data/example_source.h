@@ -19,7 +19,7 @@
 
 #include "io/bart_layout.h"
 
-namespace melrecon::train {
+namespace melrecon::data {
 
 struct ExampleRef {
   int64_t case_index = 0;
@@ -62,4 +62,4 @@ class ExampleSource {
 // validate (none when fraction is 0 or there is a single case).
 std::pair<std::vector<int64_t>, std::vector<int64_t>> split_cases(int64_t n, double val_fraction);
 
-}  // namespace melrecon::train
+}  // namespace melrecon::data

@@ -1,4 +1,4 @@
-#include "train/evaluation.h"
+#include "eval/evaluation.h"
 
 #include <ATen/ATen.h>
 #include <fmt/format.h>
@@ -10,15 +10,15 @@
 
 #include "core/error.h"
 #include "core/random.h"
+#include "data/example_source.h"
 #include "io/png.h"
 #include "metrics/image_metrics.h"
 #include "recon/bart_pics.h"
 #include "recon/cg_sense.h"
-#include "train/example_source.h"
 #include "train/prepared_example.h"
 #include "train/validation.h"
 
-namespace melrecon::train {
+namespace melrecon::eval {
 namespace {
 
 const std::vector<double> kCgLambdas{0.0, 1e-3, 1e-2, 3e-2, 1e-1};
@@ -57,8 +57,8 @@ class Reconstructor {
   Reconstructor(const EvalOptions& o, unrolled::UnrolledModel* model, io::DataKind kind)
       : options_(o), model_(model), kind_(kind) {}
 
-  at::Tensor run(const Method& method, const PreparedExample& ex, double lambda) const {
-    if (!method.baseline) return reconstruct(*model_, ex.problem);
+  at::Tensor run(const Method& method, const train::PreparedExample& ex, double lambda) const {
+    if (!method.baseline) return train::reconstruct(*model_, ex.problem);
     switch (*method.baseline) {
       case Baseline::zero_filled:
         return ex.problem.aty;
@@ -82,7 +82,7 @@ class Reconstructor {
   }
 
   // The grid value with the best PSNR on `ex` (methods without a parameter: 0).
-  double tune(const Method& method, const PreparedExample& ex) const {
+  double tune(const Method& method, const train::PreparedExample& ex) const {
     const std::vector<double>* grid = lambda_grid(method);
     if (grid == nullptr) return 0.0;
     double best = (*grid)[0], best_psnr = -1e300;
@@ -148,7 +148,7 @@ nlohmann::json EvalReport::to_json() const {
 }
 
 EvalReport evaluate(const EvalOptions& options, TrainedModel* trained) {
-  ExampleSource source(options.data());
+  data::ExampleSource source(options.data());
   MELRECON_CHECK(!trained || trained->kind == source.kind(),
                  "the model was trained on {} data, {} is {} data",
                  trained ? core::choice_name(trained->kind) : "", options.data(),
@@ -156,7 +156,7 @@ EvalReport evaluate(const EvalOptions& options, TrainedModel* trained) {
   unrolled::UnrolledModel* model = trained ? trained->model.get() : nullptr;
   std::vector<int64_t> cases(source.case_names().size());
   std::iota(cases.begin(), cases.end(), 0);
-  std::vector<ExampleRef> examples = source.examples(cases);
+  std::vector<data::ExampleRef> examples = source.examples(cases);
   if (options.max_examples() > 0 &&
       static_cast<int64_t>(examples.size()) > options.max_examples()) {
     examples.resize(options.max_examples());
@@ -169,15 +169,15 @@ EvalReport evaluate(const EvalOptions& options, TrainedModel* trained) {
                          .fft_axes(source.fft_axes())
                          .coil_chunk(trained != nullptr ? trained->config.model.coil_chunk : 0);
   const auto prepare = [&](size_t i) {
-    return prepare_example(source.load(examples[i]), options.sampling(), source.kind(), sense,
-                           core::derive_seed(options.seed(), i), device);
+    return train::prepare_example(source.load(examples[i]), options.sampling(), source.kind(),
+                                  sense, core::derive_seed(options.seed(), i), device);
   };
 
   EvalReport report;
-  report.pattern = mask_pattern(options.sampling(), source.kind());
+  report.pattern = train::mask_pattern(options.sampling(), source.kind());
   std::vector<double> lambdas;
   {
-    const PreparedExample first = prepare(0);
+    const train::PreparedExample first = prepare(0);
     for (const auto& m : methods) {
       lambdas.push_back(recon.tune(m, first));
       report.methods.push_back(
@@ -190,7 +190,7 @@ EvalReport evaluate(const EvalOptions& options, TrainedModel* trained) {
   }
   if (!options.png_dir().empty()) std::filesystem::create_directories(options.png_dir());
   for (size_t i = 0; i < examples.size(); ++i) {
-    const PreparedExample ex = prepare(i);
+    const train::PreparedExample ex = prepare(i);
     const at::Tensor ref = ex.reference.select(0, 0).cpu();
     MELRECON_CHECK(ref.abs().max().item<double>() > 0,
                    "{}: the reference image is all zero, so PSNR, SSIM and NRMSE are undefined",
@@ -223,4 +223,4 @@ EvalReport evaluate(const EvalOptions& options, TrainedModel* trained) {
   return report;
 }
 
-}  // namespace melrecon::train
+}  // namespace melrecon::eval

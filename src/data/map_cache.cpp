@@ -1,4 +1,4 @@
-#include "train/map_cache.h"
+#include "data/map_cache.h"
 
 #include <fmt/format.h>
 #include <unistd.h>
@@ -10,7 +10,7 @@
 
 #include "core/error.h"
 
-namespace melrecon::train {
+namespace melrecon::data {
 namespace fs = std::filesystem;
 namespace {
 
@@ -58,4 +58,4 @@ void MapCache::store(const std::string& key, io::DataKind kind, const at::Tensor
   io::write_bart(path(key), maps, io::Role::maps, kind);
 }
 
-}  // namespace melrecon::train
+}  // namespace melrecon::data

@@ -9,13 +9,13 @@
 #include <filesystem>
 
 #include "core/error.h"
+#include "data/example_source.h"
 #include "io/dataset.h"
 #include "sim/simulate.h"
 #include "support/expect_error.h"
 #include "support/test_support.h"
-#include "train/example_source.h"
 
-namespace melrecon::train {
+namespace melrecon::data {
 namespace {
 namespace fs = std::filesystem;
 
@@ -67,4 +67,4 @@ TEST(DatasetExamples, AKindThatContradictsTheDataIsNamed) {
 }
 
 }  // namespace
-}  // namespace melrecon::train
+}  // namespace melrecon::data

@@ -1,4 +1,4 @@
-#include "train/example_source.h"
+#include "data/example_source.h"
 
 #include <algorithm>
 #include <cmath>
@@ -8,14 +8,14 @@
 
 #include "core/config.h"
 #include "core/error.h"
-#include "train/dataset_examples.h"
-#include "train/example_backend.h"
+#include "data/dataset_examples.h"
+#include "data/example_backend.h"
 
 #if MELRECON_HAVE_HDF5
-#include "train/fastmri_examples.h"
+#include "data/fastmri_examples.h"
 #endif
 
-namespace melrecon::train {
+namespace melrecon::data {
 namespace fs = std::filesystem;
 namespace {
 
@@ -101,4 +101,4 @@ std::pair<std::vector<int64_t>, std::vector<int64_t>> split_cases(int64_t n, dou
   return {train, validation};
 }
 
-}  // namespace melrecon::train
+}  // namespace melrecon::data

@@ -1,4 +1,4 @@
-#include "train/memory_planner.h"
+#include "plan/memory_planner.h"
 
 #include <ATen/ATen.h>
 #include <fmt/format.h>
@@ -18,7 +18,7 @@
 #include "train/optimiser_step.h"
 #include "unrolled/random_problem.h"
 
-namespace melrecon::train {
+namespace melrecon::plan {
 namespace {
 
 std::string format_bytes(int64_t bytes) {
@@ -77,7 +77,8 @@ std::vector<int64_t> probe_shape(const std::vector<int64_t>& full, const std::ve
 
 // The probe shapes: about `probe_voxels`, and that with the last free axis below its full size
 // doubled; the full shape alone when that is barely larger.
-std::vector<std::vector<int64_t>> probe_shapes(const PlanRequest& r, const ModelConfig& model) {
+std::vector<std::vector<int64_t>> probe_shapes(const PlanRequest& r,
+                                               const train::ModelConfig& model) {
   const std::vector<int64_t>& full = r.shape;
   std::vector<bool> free(full.size(), true);
   bool any_free = false;
@@ -107,7 +108,7 @@ std::vector<int64_t> probe_unrolls(int64_t unrolls) {
 
 }  // namespace
 
-std::string candidate_label(mel::Strategy strategy, const ModelConfig& model) {
+std::string candidate_label(mel::Strategy strategy, const train::ModelConfig& model) {
   std::string label = core::choice_name(strategy);
   if (!model.tile.empty()) label += ", tile " + fmt::format("{}", fmt::join(model.tile, ","));
   if (model.precision != nn::Precision::float32) {
@@ -126,7 +127,7 @@ StepMeasurement measure_training_step(const PlanCandidate& candidate, io::DataKi
   StepMeasurement m;
   {
     at::manual_seed(0);
-    const Network network = build_network(candidate.model, kind);
+    const train::Network network = train::build_network(candidate.model, kind);
     unrolled::UnrolledModel& model = *network;
     model.module().to(device);
     unrolled::RandomProblemSpec spec;
@@ -137,15 +138,15 @@ StepMeasurement measure_training_step(const PlanCandidate& candidate, io::DataKi
     spec.coil_chunk = candidate.model.coil_chunk;
     const unrolled::Problem problem = unrolled::random_problem(spec, 1, at::kComplexFloat, device);
     const at::Tensor target = at::randn_like(problem.aty);
-    OptimConfig optim;
+    train::OptimConfig optim;
     optim.strategy = candidate.strategy;
-    auto strategy = gradient_strategy(optim);
+    auto strategy = train::gradient_strategy(optim);
     torch::optim::Adam adam(model.module().parameters(), torch::optim::AdamOptions(optim.lr));
-    LossScaler scaler(candidate.model.precision == nn::Precision::float16);
+    train::LossScaler scaler(candidate.model.precision == nn::Precision::float16);
     const mel::LossFn loss = [&](const at::Tensor& x) { return (x - target).abs().mean(); };
     for (int step = 0; step < steps; ++step) {  // the last step is timed
       const auto start = std::chrono::steady_clock::now();
-      optimiser_step(model, *strategy, adam, problem, loss, scaler, optim.grad_clip);
+      train::optimiser_step(model, *strategy, adam, problem, loss, scaler, optim.grad_clip);
       core::synchronize(device);
       m.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     }
@@ -241,4 +242,4 @@ int64_t parse_bytes(const std::string& text) {
   return static_cast<int64_t>(std::llround(value * scale));
 }
 
-}  // namespace melrecon::train
+}  // namespace melrecon::plan

@@ -12,7 +12,7 @@
 #include "calib/coil_maps.h"
 #include "io/dataset.h"
 
-namespace melrecon::train {
+namespace melrecon::data {
 
 // The coil-map estimator's geometry for a kind of data (also `melrecon espirit`'s).
 calib::Kind calib_kind(io::DataKind kind);
@@ -22,4 +22,4 @@ calib::Kind calib_kind(io::DataKind kind);
 void complete_case(io::CaseData& c, io::DataKind kind, const std::vector<int64_t>& fft_axes,
                    const std::function<void(const at::Tensor&)>& store_maps);
 
-}  // namespace melrecon::train
+}  // namespace melrecon::data

@@ -1,13 +1,13 @@
-#include "train/dataset_examples.h"
+#include "data/dataset_examples.h"
 
 #include <filesystem>
 
 #include "core/error.h"
+#include "data/case_completion.h"
 #include "io/cfl.h"
 #include "io/dataset.h"
-#include "train/case_completion.h"
 
-namespace melrecon::train {
+namespace melrecon::data {
 namespace {
 
 // *S of a case from its k-space's BART dimensions.
@@ -67,4 +67,4 @@ LoadedExample DatasetExamples::load(const ExampleRef& ref) {
           example_name(ref)};
 }
 
-}  // namespace melrecon::train
+}  // namespace melrecon::data

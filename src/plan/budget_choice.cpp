@@ -1,16 +1,17 @@
-#include "train/budget_choice.h"
+#include "plan/budget_choice.h"
 
 #include <algorithm>
 
 #include "core/error.h"
-#include "train/example_source.h"
+#include "data/example_source.h"
 
-namespace melrecon::train {
+namespace melrecon::plan {
 
-std::vector<std::vector<int64_t>> candidate_tilings(const ModelConfig& model, io::DataKind kind,
+std::vector<std::vector<int64_t>> candidate_tilings(const train::ModelConfig& model,
+                                                    io::DataKind kind,
                                                     const std::vector<int64_t>& shape) {
   std::vector<std::vector<int64_t>> out{{}};
-  if (model.net == NetKind::unet) return out;
+  if (model.net == train::NetKind::unet) return out;
   if (!model.tile.empty()) out.push_back(model.tile);
   const int64_t min_tile = 4 * model.layers;  // 3x3 kernels: one voxel of radius per layer
   const size_t first_in_plane = kind == io::DataKind::image2d ? 0 : 1;
@@ -29,12 +30,12 @@ std::vector<std::vector<int64_t>> candidate_tilings(const ModelConfig& model, io
   return out;
 }
 
-BudgetChoice choose_for_budget(const TrainConfig& config, int64_t budget_bytes,
+BudgetChoice choose_for_budget(const train::TrainConfig& config, int64_t budget_bytes,
                                const std::vector<mel::Strategy>& strategies) {
-  ExampleSource source(config.data.train);
-  const std::vector<ExampleRef> refs = source.examples({0});
+  data::ExampleSource source(config.data.train);
+  const std::vector<data::ExampleRef> refs = source.examples({0});
   MELRECON_CHECK(!refs.empty(), "{}: no examples to plan the memory for", config.data.train);
-  const LoadedExample first = source.load(refs.front());
+  const data::LoadedExample first = source.load(refs.front());
 
   PlanRequest request;
   request.kind = source.kind();
@@ -60,4 +61,4 @@ BudgetChoice choose_for_budget(const TrainConfig& config, int64_t budget_bytes,
   return choice;
 }
 
-}  // namespace melrecon::train
+}  // namespace melrecon::plan

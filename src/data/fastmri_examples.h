@@ -1,18 +1,18 @@
 // Examples of fastMRI multicoil HDF5 files (src/io/fastmri_h5.h): each file is a case (named
 // by its stem), each slice a 2D example, read alone (one HDF5 hyperslab) and cached in memory.
 // k-space arrives in melrecon's orientation (phase encoding Y, readout X, oversampling kept).
-// Coil maps are estimated per slice with ESPIRiT and kept in a MapCache (train/map_cache.h);
+// Coil maps are estimated per slice with ESPIRiT and kept in a MapCache (data/map_cache.h);
 // the reference is the coil combination of the fully sampled slice.
 #pragma once
 
 #include <string>
 #include <vector>
 
-#include "train/case_cache.h"
-#include "train/example_backend.h"
-#include "train/map_cache.h"
+#include "data/case_cache.h"
+#include "data/example_backend.h"
+#include "data/map_cache.h"
 
-namespace melrecon::train {
+namespace melrecon::data {
 
 class FastmriExamples : public ExampleBackend {
  public:
@@ -29,4 +29,4 @@ class FastmriExamples : public ExampleBackend {
   CaseCache cache_;
 };
 
-}  // namespace melrecon::train
+}  // namespace melrecon::data

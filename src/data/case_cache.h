@@ -10,7 +10,7 @@
 
 #include "io/dataset.h"
 
-namespace melrecon::train {
+namespace melrecon::data {
 
 class CaseCache {
  public:
@@ -29,4 +29,4 @@ class CaseCache {
   std::list<Key> recent_;  // least recently used first
 };
 
-}  // namespace melrecon::train
+}  // namespace melrecon::data

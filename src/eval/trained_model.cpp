@@ -1,4 +1,4 @@
-#include "train/trained_model.h"
+#include "eval/trained_model.h"
 
 #include <ATen/ATen.h>
 
@@ -11,13 +11,13 @@
 #include "train/model_factory.h"
 #include "train/validation.h"
 
-namespace melrecon::train {
+namespace melrecon::eval {
 
 TrainedModel load_trained_model(const std::string& path, c10::Device device) {
   const std::string file = std::filesystem::is_directory(path)
                                ? (std::filesystem::path(path) / "checkpoint.pt").string()
                                : path;
-  const TrainerState state = read_checkpoint_state(file);
+  const train::TrainerState state = train::read_checkpoint_state(file);
   MELRECON_CHECK(!state.config_json.empty() && !state.data_kind.empty(),
                  "{}: checkpoint does not record its configuration", file);
   nlohmann::json config_json;
@@ -29,9 +29,9 @@ TrainedModel load_trained_model(const std::string& path, c10::Device device) {
   const auto kind = choices(io::DataKind{}).find(state.data_kind);
   MELRECON_CHECK(kind, "{}: recorded data kind '{}' is not one of {}", file, state.data_kind,
                  choices(io::DataKind{}).listing());
-  TrainedModel t{from_json(config_json, file), *kind, nullptr};
-  t.model = build_network(t.config.model, t.kind);
-  load_checkpoint_weights(file, t.model->module());
+  TrainedModel t{train::from_json(config_json, file), *kind, nullptr};
+  t.model = train::build_network(t.config.model, t.kind);
+  train::load_checkpoint_weights(file, t.model->module());
   t.model->module().to(device);
   t.model->update_normalisation();
   t.model->module().eval();
@@ -66,10 +66,10 @@ at::Tensor apply_model(TrainedModel& trained, const at::Tensor& kspace, const at
       continue;
     }
     const at::Tensor x =
-        reconstruct(*trained.model, unrolled::Problem(op, k / (data_scale * scale)));
+        train::reconstruct(*trained.model, unrolled::Problem(op, k / (data_scale * scale)));
     outputs.push_back((x * (data_scale * scale / maps_scale)).cpu());
   }
   return at::cat(outputs, 0);
 }
 
-}  // namespace melrecon::train
+}  // namespace melrecon::eval

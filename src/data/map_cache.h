@@ -13,7 +13,7 @@
 
 #include "io/bart_layout.h"
 
-namespace melrecon::train {
+namespace melrecon::data {
 
 class MapCache {
  public:
@@ -34,4 +34,4 @@ class MapCache {
   std::string root_;
 };
 
-}  // namespace melrecon::train
+}  // namespace melrecon::data

@@ -1,9 +1,9 @@
-#include "train/case_completion.h"
+#include "data/case_completion.h"
 
 #include "calib/coil_maps.h"
 #include "mri/sense_op.h"
 
-namespace melrecon::train {
+namespace melrecon::data {
 
 calib::Kind calib_kind(io::DataKind kind) {
   switch (kind) {
@@ -29,4 +29,4 @@ void complete_case(io::CaseData& c, io::DataKind kind, const std::vector<int64_t
   }
 }
 
-}  // namespace melrecon::train
+}  // namespace melrecon::data

@@ -1,6 +1,6 @@
 // What an ExampleSource reads its examples from, one implementation per kind of source: a
-// melrecon dataset folder (train/dataset_examples.h) or fastMRI files
-// (train/fastmri_examples.h). Internal to train/example_source.cpp and those backends.
+// melrecon dataset folder (data/dataset_examples.h) or fastMRI files
+// (data/fastmri_examples.h). Internal to data/example_source.cpp and those backends.
 #pragma once
 
 #include <cstdint>
@@ -8,10 +8,10 @@
 #include <utility>
 #include <vector>
 
+#include "data/example_source.h"
 #include "io/bart_layout.h"
-#include "train/example_source.h"
 
-namespace melrecon::train {
+namespace melrecon::data {
 
 // The examples a source holds, known once it is opened.
 struct SourceIndex {
@@ -43,4 +43,4 @@ class ExampleBackend {
   SourceIndex index_;
 };
 
-}  // namespace melrecon::train
+}  // namespace melrecon::data

@@ -9,12 +9,12 @@
 #include "train/model_factory.h"
 #include "train/train_config.h"
 
-namespace melrecon::train {
+namespace melrecon::eval {
 
 struct TrainedModel {
-  TrainConfig config;
+  train::TrainConfig config;
   io::DataKind kind;
-  Network model;  // built from the recorded configuration (model.arch)
+  train::Network model;  // built from the recorded configuration (model.arch)
 };
 
 // Errors name the path: not a run folder or checkpoint, weights that do not fit.
@@ -26,4 +26,4 @@ TrainedModel load_trained_model(const std::string& path, c10::Device device);
 at::Tensor apply_model(TrainedModel& trained, const at::Tensor& kspace, const at::Tensor& maps,
                        const at::Tensor& mask, const std::vector<int64_t>& fft_axes);
 
-}  // namespace melrecon::train
+}  // namespace melrecon::eval

@@ -1,6 +1,6 @@
-#include "train/case_cache.h"
+#include "data/case_cache.h"
 
-namespace melrecon::train {
+namespace melrecon::data {
 namespace {
 
 int64_t bytes_of(const io::CaseData& c) {
@@ -32,4 +32,4 @@ const io::CaseData& CaseCache::get(const Key& key, const std::function<io::CaseD
   return entries_[key] = std::move(data);
 }
 
-}  // namespace melrecon::train
+}  // namespace melrecon::data

@@ -1,17 +1,17 @@
 // `train --budget`: the candidate tilings for a data shape, and the choice under a budget — the
 // fastest predicted configuration whose predicted peak fits, written into the configuration.
-#include "train/budget_choice.h"
+#include "plan/budget_choice.h"
 
 #include <gtest/gtest.h>
 
 #include "sim/simulate.h"
 #include "support/test_support.h"
 
-namespace melrecon::train {
+namespace melrecon::plan {
 namespace {
 
 TEST(BudgetChoice, TilingsCutTheInPlaneAxesWhileTilesStayLong) {
-  ModelConfig m;  // 5 layers: tiles of at least 20
+  train::ModelConfig m;  // 5 layers: tiles of at least 20
   using Tilings = std::vector<std::vector<int64_t>>;
   EXPECT_EQ(candidate_tilings(m, io::DataKind::volume3d, {16, 64, 48}), (Tilings{{}, {0, 32, 24}}));
   EXPECT_EQ(candidate_tilings(m, io::DataKind::image2d, {128, 96}),
@@ -19,7 +19,7 @@ TEST(BudgetChoice, TilingsCutTheInPlaneAxesWhileTilesStayLong) {
   m.tile = {0, 40, 40};  // the configured tiling is a candidate too
   EXPECT_EQ(candidate_tilings(m, io::DataKind::cine, {16, 64, 48}),
             (Tilings{{}, {0, 40, 40}, {0, 32, 24}}));
-  m.net = NetKind::unet;
+  m.net = train::NetKind::unet;
   EXPECT_EQ(candidate_tilings(m, io::DataKind::volume3d, {16, 64, 48}), (Tilings{{}}));
 }
 
@@ -28,9 +28,9 @@ TEST(BudgetChoice, PicksAConfigurationPredictedToFitAndSaysWhenNoneDoes) {
   sim::simulate_dataset(
       sim::SimulateOptions(io::DataKind::image2d, {48, 40}).cases(2).coils(4).seed(5),
       dir + "/data");
-  const TrainConfig config =
-      load_config("", {"data.train=\"" + dir + "/data\"", "model.unrolls=6", "model.features=8",
-                       "model.layers=3", "model.cg_iters=3"});
+  const train::TrainConfig config =
+      train::load_config("", {"data.train=\"" + dir + "/data\"", "model.unrolls=6",
+                              "model.features=8", "model.layers=3", "model.cg_iters=3"});
   const BudgetChoice all =
       choose_for_budget(config, int64_t{1} << 40, {mel::Strategy::full, mel::Strategy::mel});
   ASSERT_TRUE(all.fits());
@@ -61,4 +61,4 @@ TEST(BudgetChoice, PicksAConfigurationPredictedToFitAndSaysWhenNoneDoes) {
 }
 
 }  // namespace
-}  // namespace melrecon::train
+}  // namespace melrecon::plan

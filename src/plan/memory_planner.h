@@ -20,16 +20,16 @@
 #include "io/bart_layout.h"
 #include "train/train_config.h"
 
-namespace melrecon::train {
+namespace melrecon::plan {
 
 struct PlanCandidate {
   std::string label;  // how the candidate is shown, e.g. "mel, tile 0,64,64"
   mel::Strategy strategy = mel::Strategy::mel;
-  ModelConfig model;  // the network (tiling, precision, ...)
+  train::ModelConfig model;  // the network (tiling, precision, ...)
 };
 
 // How a candidate is shown: "mel", "mel, tile 0,64,64", "full, bfloat16".
-std::string candidate_label(mel::Strategy strategy, const ModelConfig& model);
+std::string candidate_label(mel::Strategy strategy, const train::ModelConfig& model);
 
 struct PlanRequest {
   io::DataKind kind = io::DataKind::image2d;
@@ -80,4 +80,4 @@ StepMeasurement measure_training_step(const PlanCandidate& candidate, io::DataKi
 // "8GiB", "512MiB", "2.5G", "1000000" -> bytes; a UsageError for anything else.
 int64_t parse_bytes(const std::string& text);
 
-}  // namespace melrecon::train
+}  // namespace melrecon::plan

@@ -1,15 +1,15 @@
-#include "train/fastmri_examples.h"
+#include "data/fastmri_examples.h"
 
 #include <fmt/format.h>
 
 #include <filesystem>
 
 #include "core/tensor_checks.h"
+#include "data/case_completion.h"
 #include "io/dataset.h"
 #include "io/fastmri_h5.h"
-#include "train/case_completion.h"
 
-namespace melrecon::train {
+namespace melrecon::data {
 namespace fs = std::filesystem;
 namespace {
 
@@ -52,4 +52,4 @@ LoadedExample FastmriExamples::load(const ExampleRef& ref) {
   return {c.kspace, c.maps, c.reference, {}, example_name(ref)};
 }
 
-}  // namespace melrecon::train
+}  // namespace melrecon::data

@@ -11,11 +11,11 @@
 #include <string>
 #include <vector>
 
+#include "eval/trained_model.h"
 #include "modl/modl_net.h"
 #include "train/train_config.h"
-#include "train/trained_model.h"
 
-namespace melrecon::train {
+namespace melrecon::eval {
 
 // The reconstructions the trained model is compared against.
 enum class Baseline { zero_filled, cg_sense, bart_l1 };
@@ -32,9 +32,9 @@ struct EvalOptions {
   // architecture, comes last when a model is given and `with_model`.
   TORCH_ARG(std::optional<std::vector<Baseline>>, baselines);
   TORCH_ARG(bool, with_model) = true;
-  TORCH_ARG(SamplingConfig, sampling);   // masks of the test examples
-  TORCH_ARG(uint64_t, seed) = 1234;      // mask seeds: derive_seed(seed, example index)
-  TORCH_ARG(int64_t, max_examples) = 0;  // 0: all
+  TORCH_ARG(train::SamplingConfig, sampling);  // masks of the test examples
+  TORCH_ARG(uint64_t, seed) = 1234;            // mask seeds: derive_seed(seed, example index)
+  TORCH_ARG(int64_t, max_examples) = 0;        // 0: all
   TORCH_ARG(int64_t, cg_iters) = 30;
   TORCH_ARG(std::string, png_dir);  // comparison images of each example when set
   TORCH_ARG(std::string, work_dir) = "/tmp/melrecon-eval";
@@ -60,4 +60,4 @@ struct EvalReport {
 // data's is an error naming both.
 EvalReport evaluate(const EvalOptions& options, TrainedModel* model);
 
-}  // namespace melrecon::train
+}  // namespace melrecon::eval

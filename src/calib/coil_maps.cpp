@@ -57,8 +57,7 @@ void estimate_entry(const at::Tensor& k, Kind kind, at::Tensor out, const CoilMa
       const at::Tensor mean = time_average(k);
       const at::Tensor calib = calibration_region(
           mean, o.calib_size(), kernel_along(mean.size(1), o), kernel_along(mean.size(2), o));
-      estimate_planes(calib.unsqueeze(0), out.select(1, 0).unsqueeze(-1), o);
-      out.narrow(1, 1, out.size(1) - 1).copy_(out.narrow(1, 0, 1));
+      estimate_planes(calib.unsqueeze(0), out.select(1, 0).unsqueeze(-1), o);  // one frame
       return;
     }
     case Kind::volume3d: {
@@ -85,7 +84,9 @@ at::Tensor estimate_coil_maps(const at::Tensor& kspace, Kind kind, const CoilMap
                  c10::toString(kspace.scalar_type()));
   // A preprocessing step: computed on the CPU, returned where the k-space lives.
   const at::Tensor k = kspace.cpu();
-  at::Tensor maps = at::zeros_like(k, at::MemoryFormat::Contiguous);
+  std::vector<int64_t> shape = k.sizes().vec();
+  if (kind == Kind::cine) shape[2] = 1;  // the maps do not change over the frames
+  at::Tensor maps = at::zeros(shape, k.options());
   for (int64_t b = 0; b < k.size(0); ++b) estimate_entry(k[b], kind, maps[b], options);
   return maps.to(kspace.device());
 }

@@ -43,7 +43,7 @@ at::Tensor MapCache::find(const std::string& key, io::DataKind kind,
   if (!on_disk() || !fs::exists(base + ".hdr")) return {};  // .hdr is written after .cfl
   try {
     const at::Tensor maps = io::read_bart(base, io::Role::maps, kind);
-    if (maps.sizes() == kspace_shape) return maps;
+    if (io::maps_fit(maps.sizes(), kspace_shape, kind)) return maps;
   } catch (const core::Error&) {
     // Unreadable (truncated or edited by hand): estimated again and replaced.
   }

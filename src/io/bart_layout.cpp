@@ -35,6 +35,33 @@ int batch_dim_of(const std::vector<int64_t>& dims, const std::string& file) {
 
 }  // namespace
 
+namespace {
+
+// The first axis where maps do not fit k-space, or -1.
+int64_t first_misfit(at::IntArrayRef maps, at::IntArrayRef kspace, DataKind kind) {
+  if (maps.size() != kspace.size()) return 0;
+  for (size_t d = 0; d < maps.size(); ++d) {
+    const bool batch = d == 0 && maps[d] == 1;
+    const bool frames = d == 2 && kind == DataKind::cine && maps[d] == 1;
+    if (maps[d] != kspace[d] && !batch && !frames) return static_cast<int64_t>(d);
+  }
+  return -1;
+}
+
+}  // namespace
+
+bool maps_fit(at::IntArrayRef maps, at::IntArrayRef kspace, DataKind kind) {
+  return first_misfit(maps, kspace, kind) < 0;
+}
+
+void check_maps_fit(at::IntArrayRef maps, at::IntArrayRef kspace, DataKind kind,
+                    const std::string& file) {
+  const int64_t d = first_misfit(maps, kspace, kind);
+  MELRECON_CHECK(d < 0, "{}: maps shape {} does not match k-space shape {} (axis {}{})", file,
+                 core::shape_string(maps), core::shape_string(kspace), d,
+                 kind == DataKind::cine ? "; cine maps may have 1 frame" : "");
+}
+
 DataKind infer_kind(const std::vector<int64_t>& dims, const std::string& file) {
   MELRECON_CHECK(!(dims[kPhs2] > 1 && dims[kTime] > 1),
                  "{}: both PHS2 ({}) and TIME ({}) are > 1; 3D+time data is not supported", file,

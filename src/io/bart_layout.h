@@ -35,6 +35,14 @@ DataKind infer_kind(const std::vector<int64_t>& bart_dims, const std::string& fi
 // Converts a read .cfl to melrecon's layout for `role` and `kind`; errors name `file`.
 at::Tensor from_bart(const CflArray& array, Role role, DataKind kind, const std::string& file);
 
+// Whether coil maps [B|1, C, *S] fit k-space [B, C, *S]: the same coils and spatial shape, except
+// that cine maps may have one frame (maps do not change over time; stored without BART's TIME
+// dimension, as BART does, and broadcast over the frames by SenseOp).
+bool maps_fit(at::IntArrayRef maps, at::IntArrayRef kspace, DataKind kind);
+// The same as a check whose message names `file` and the first axis that does not fit.
+void check_maps_fit(at::IntArrayRef maps, at::IntArrayRef kspace, DataKind kind,
+                    const std::string& file);
+
 // The inverse: BART dims + data (C-order reverse of the dims) ready for write_cfl.
 CflArray to_bart(const at::Tensor& tensor, Role role, DataKind kind);
 

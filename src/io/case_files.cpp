@@ -47,11 +47,7 @@ Case load_case(const CaseFiles& files) {
   MELRECON_CHECK(c.maps.size(0) == 1 || c.maps.size(0) == c.kspace.size(0),
                  "{}: maps have {} batch entries, k-space has {}", maps_file, c.maps.size(0),
                  c.kspace.size(0));
-  for (int64_t d = 1; d < c.kspace.dim(); ++d) {
-    MELRECON_CHECK(c.maps.size(d) == c.kspace.size(d),
-                   "{}: maps shape {} does not match k-space shape {} (axis {})", maps_file,
-                   core::shape_string(c.maps.sizes()), core::shape_string(c.kspace.sizes()), d);
-  }
+  check_maps_fit(c.maps.sizes(), c.kspace.sizes(), c.kind, maps_file);
 
   if (files.mask.empty()) {
     c.mask = mask_from_kspace(c.kspace);

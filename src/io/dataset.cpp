@@ -127,7 +127,7 @@ CaseData read_case(const std::string& dir, const std::string& name, DataKind kin
     c.maps = read_bart(maps, Role::maps, kind);
     MELRECON_CHECK(c.maps.size(1) == c.kspace.size(1), "{}.cfl: {} coils, k-space has {}", maps,
                    c.maps.size(1), c.kspace.size(1));
-    check_same_spatial(c.maps, c.kspace, 2, maps + ".cfl");
+    check_maps_fit(c.maps.sizes(), c.kspace.sizes(), kind, maps + ".cfl");
     core::check_finite(c.maps, maps + ".cfl");
   }
   const std::string ref = part(dir, name, "reference");

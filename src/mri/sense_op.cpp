@@ -58,9 +58,11 @@ SenseOp::SenseOp(at::Tensor maps, at::Tensor mask, SenseOptions options)
                    maps_.dim(), core::shape_string(maps_.sizes()),
                    core::shape_string(mask_.sizes()));
     for (int64_t d = 0; d < mask_.dim(); ++d) {
-      MELRECON_CHECK(mask_.size(d) == 1 || mask_.size(d) == maps_.size(d) || d == 0,
-                     "mask: shape {} does not fit k-space {} (axis {})",
-                     core::shape_string(mask_.sizes()), core::shape_string(maps_.sizes()), d);
+      // Maps of size 1 along an axis (cine maps over the frames) broadcast to the mask's size.
+      MELRECON_CHECK(
+          mask_.size(d) == 1 || mask_.size(d) == maps_.size(d) || maps_.size(d) == 1 || d == 0,
+          "mask: shape {} does not fit k-space {} (axis {})", core::shape_string(mask_.sizes()),
+          core::shape_string(maps_.sizes()), d);
     }
     if (!mask_.is_complex()) mask_ = mask_.to(maps_.scalar_type());
     mask_power_ = at::real(mask_ * mask_.conj()).to(maps_.scalar_type());

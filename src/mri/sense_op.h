@@ -1,9 +1,10 @@
 // The multi-coil Cartesian forward model A = M·F·S as a value with forward, adjoint and
-// normal (AᴴA). Tensors: image x [B, *S], k-space [B, C, *S], coil maps S [B, C, *S] (B may be
-// 1 and broadcast), mask M broadcastable to k-space (e.g. [1, 1, Z, Y, 1] for a fully sampled
-// readout, [1, 1, T, Y, X] for a pattern per cine frame). *S has 2 or 3 axes; the FFT runs over
-// `fft_axes` of them (all by default): a 3D volume whose readout was already inverse-
-// transformed uses a 2D FFT per slice, a cine series a 2D FFT per frame.
+// normal (AᴴA). Tensors: image x [B, *S], k-space [B, C, *S], coil maps S [B, C, *S] (B, and
+// axes the FFT does not run over such as cine frames, may be 1 and broadcast), mask M broadcastable
+// to k-space (e.g. [1, 1, Z, Y, 1] for a fully sampled readout, [1, 1, T, Y, X] for a pattern per
+// cine frame). *S has 2 or 3 axes; the FFT runs over `fft_axes` of them (all by default): a 3D
+// volume whose readout was already inverse- transformed uses a 2D FFT per slice, a cine series a 2D
+// FFT per frame.
 #pragma once
 
 #include <ATen/core/Tensor.h>

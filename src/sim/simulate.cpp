@@ -61,7 +61,7 @@ SimulatedCase simulate(const SimulateOptions& o, int64_t index,
   const std::vector<int64_t> space(o.shape().begin() + (cine ? 1 : 0), o.shape().end());
   const at::Tensor phase = background_phase(space, phase_rng);
   at::Tensor maps = coil_maps(o.coils(), space, coil_rng);  // [C, *space]
-  if (cine) maps = maps.unsqueeze(1).expand({o.coils(), o.shape()[0], space[0], space[1]});
+  if (cine) maps = maps.unsqueeze(1);                       // [C, 1, Y, X]: one set for every frame
 
   SimulatedCase c;
   c.data.reference = at::polar(object, phase.expand_as(object)).to(at::kComplexFloat).unsqueeze(0);

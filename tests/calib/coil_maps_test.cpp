@@ -96,12 +96,10 @@ TEST(CoilMaps, CineUsesTheTimeAveragedKspace) {
   const at::Tensor cine = at::stack(frames, 2);  // [1, C, T, Y, X]
   const CoilMapOptions options = CoilMapOptions().calib_size(20);
   const at::Tensor maps = estimate_coil_maps(cine, Kind::cine, options);
-  ASSERT_EQ(maps.sizes(), cine.sizes());
+  ASSERT_EQ(maps.sizes(), (c10::IntArrayRef{1, 4, 1, 48, 40}));  // one frame for all
   // Inside the calibration region every frame was sampled: its average is the mean k-space.
   const at::Tensor expected = estimate_coil_maps(sum / 3, Kind::image2d, options);
-  for (int64_t t = 0; t < 3; ++t) {
-    EXPECT_LT((maps.select(2, t) - expected).abs().max().item<double>(), 1e-5) << "frame " << t;
-  }
+  EXPECT_LT((maps.select(2, 0) - expected).abs().max().item<double>(), 1e-5);
 }
 
 TEST(CoilMaps, Volume3dCalibratesEachReadoutPositionIn2d) {

@@ -64,6 +64,36 @@ TEST(Dataset, BadIndexAndMismatchedFilesAreNamed) {
   }
 }
 
+// Cine maps as BART stores them, without TIME: read as one frame and accepted for any number of
+// frames; a 2D or 3D case must still match its k-space on every axis.
+TEST(Dataset, CineMapsWithoutFramesFitEveryFrame) {
+  const std::string dir = test_support::temp_dir("dataset_cine_maps");
+  CaseData c;
+  c.kspace = test_support::random_complex({1, 3, 6, 8, 4}, 1, at::kComplexFloat);
+  c.maps = test_support::random_complex({1, 3, 1, 8, 4}, 2, at::kComplexFloat);
+  write_case(dir, "x", c, DataKind::cine);
+  const CaseData back = read_case(dir, "x", DataKind::cine);
+  EXPECT_EQ(back.maps.sizes(), c.maps.sizes());
+  EXPECT_TRUE(at::equal(back.maps, c.maps));
+
+  EXPECT_TRUE(maps_fit({1, 3, 1, 8, 4}, {1, 3, 6, 8, 4}, DataKind::cine));
+  EXPECT_FALSE(maps_fit({1, 3, 1, 8, 4}, {1, 3, 6, 8, 4}, DataKind::volume3d));
+  EXPECT_FALSE(maps_fit({1, 3, 2, 8, 4}, {1, 3, 6, 8, 4}, DataKind::cine));
+  EXPECT_FALSE(maps_fit({1, 2, 1, 8, 4}, {1, 3, 6, 8, 4}, DataKind::cine));
+  EXPECT_FALSE(maps_fit({1, 3, 1, 8, 1}, {1, 3, 6, 8, 4}, DataKind::cine));
+  c.maps = test_support::random_complex({1, 3, 1, 8, 4}, 2, at::kComplexFloat);
+  c.kspace = test_support::random_complex({1, 3, 6, 8, 4}, 1, at::kComplexFloat);
+  write_case(dir, "v", c, DataKind::volume3d);
+  try {
+    read_case(dir, "v", DataKind::volume3d);
+    FAIL() << "3D maps of one slice were accepted";
+  } catch (const core::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("v/maps.cfl: maps shape [1, 3, 1, 8, 4] does not match"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
 TEST(Dataset, IndexFieldsOfTheWrongTypeOrOutsideTheFolderAreNamed) {
   const std::string dir = test_support::temp_dir("dataset_index_fields");
   const std::string file = dir + "/dataset.json";

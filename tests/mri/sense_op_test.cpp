@@ -80,6 +80,25 @@ TEST_P(SenseOpGeometry, NormalIsAdjointOfForwardAndCoilChunkingChangesNothing) {
 INSTANTIATE_TEST_SUITE_P(AllGeometries, SenseOpGeometry, ::testing::ValuesIn(kGeometries),
                          [](const auto& info) { return std::string(info.param.name); });
 
+// Cine maps stored without the TIME dimension: one set of maps for every frame, broadcast; the
+// operator equals the one with the maps copied to each frame, with or without coil chunks.
+TEST(SenseOp, MapsOfOneFrameBroadcastOverCineFrames) {
+  const at::Tensor maps = random_complex({1, 3, 1, 8, 6}, 31);
+  const at::Tensor mask = random_mask({1, 1, 5, 8, 6}, 32);
+  const auto options = SenseOptions().fft_axes({1, 2});
+  const SenseOp one(maps, mask, options),
+      copied(maps.expand({1, 3, 5, 8, 6}).contiguous(), mask, options);
+  const at::Tensor x = random_complex({1, 5, 8, 6}, 33);
+  const at::Tensor y = random_complex({1, 3, 5, 8, 6}, 34);
+  EXPECT_LT(relative_error(one.forward(x), copied.forward(x)), 1e-14);
+  EXPECT_LT(relative_error(one.adjoint(y), copied.adjoint(y)), 1e-14);
+  EXPECT_LT(relative_error(one.normal(x), copied.normal(x)), 1e-14);
+  EXPECT_LT(relative_error(one.with_coil_chunk(2).normal(x), copied.normal(x)), 1e-14);
+  test_support::expect_adjoint([&](const at::Tensor& v) { return one.forward(v); },
+                               [&](const at::Tensor& v) { return one.adjoint(v); }, {1, 5, 8, 6},
+                               {1, 3, 5, 8, 6}, 1e-12);
+}
+
 TEST(SenseOp, EvenAndOddSizesGiveTheCenteredFft) {
   // Even sizes use the checkerboard form of the centered FFT, odd sizes explicit shifts; both
   // must equal M·fftc(S·x) computed directly.

@@ -1,5 +1,6 @@
 #include "modl/data_consistency.h"
 
+#include <ATen/ATen.h>
 #include <torch/autograd.h>
 #include <torch/custom_class.h>
 

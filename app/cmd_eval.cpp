@@ -17,7 +17,7 @@ namespace {
 
 struct EvalArgs {
   eval::EvalOptions options;
-  std::string model, json, markdown, pattern;
+  std::string model, json, markdown, pattern, mask_source = "generate";
   std::vector<std::string> methods;
   std::optional<double> accel;
   std::optional<int64_t> calib;
@@ -58,13 +58,18 @@ void run_eval(EvalArgs a) {
   if (a.calib) a.options.sampling().calib = *a.calib;
   if (!a.pattern.empty())
     a.options.sampling().pattern = core::parse_choice<sampling::MaskKind>(a.pattern);
-  a.options.sampling().source = train::MaskSource::generate;
+  a.options.sampling().source = core::parse_choice<train::MaskSource>(a.mask_source);
   const eval::EvalReport report = eval::evaluate(a.options, trained ? &*trained : nullptr);
-  std::cout << fmt::format("{} ({} examples) at R = {}, {} masks (seed {}):\n", a.options.data(),
-                           report.methods.empty() ? 0 : report.methods[0].psnr.size(),
-                           a.options.sampling().accel, core::choice_name(report.pattern),
-                           a.options.seed())
-            << report.table();
+  const auto examples = report.methods.empty() ? 0 : report.methods[0].psnr.size();
+  if (a.options.sampling().source == train::MaskSource::stored) {
+    std::cout << fmt::format("{} ({} examples) with the stored masks:\n", a.options.data(),
+                             examples);
+  } else {
+    std::cout << fmt::format("{} ({} examples) at R = {}, {} masks (seed {}):\n", a.options.data(),
+                             examples, a.options.sampling().accel,
+                             core::choice_name(report.pattern), a.options.seed());
+  }
+  std::cout << report.table();
   if (!a.json.empty()) {
     io::write_file_atomically(a.json,
                               [&](std::ostream& out) { out << report.to_json().dump(2) << "\n"; });
@@ -106,6 +111,14 @@ void add_eval_command(CLI::App& app) {
   cmd->add_option("--cg-iters", a->options.cg_iters(), "CG-SENSE iterations")
       ->capture_default_str()
       ->check(CLI::Range(1, 10000));
+  cmd->add_option("--cs-iters", a->options.cs_iters(), "bart pics iterations of the cs-* baselines")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000));
+  cmd->add_option("--mask-source", a->mask_source,
+                  "generate: masks of --pattern/--accel/--calib seeded per example; stored: each "
+                  "case's own mask file, so every method sees the same undersampling")
+      ->capture_default_str()
+      ->check(names_of<train::MaskSource>());
   cmd->add_option("--png", a->options.png_dir(),
                   "Folder for comparison images: reference | methods | 5x error of the last");
   cmd->add_option("--json", a->json, "Write per-example scores as JSON");

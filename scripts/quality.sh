@@ -32,7 +32,7 @@ experiment() {  # kind shape calib loss
 train_and_eval() {  # dir net calib loss
   local dir=$1 net=$2 calib=$3 loss=$4 dims=auto methods=modl
   [ "$net" = net2d ] && dims=2d
-  [ "$net" = net3d ] && methods=zero-filled,cg-sense,bart-l1,modl
+  [ "$net" = net3d ] && methods=zero-filled,cg-sense,cs-wavelet,modl
   $B train --data "$dir/train" --run "$dir/$net" --dims "$dims" "${COMMON[@]}" \
     --set sampling.calib="$calib" --set optim.loss="$loss" > "$dir/$net.log" 2>&1
   $B eval --data "$dir/test" --model "$dir/$net" --methods "$methods" \

@@ -22,7 +22,8 @@ namespace melrecon::eval {
 namespace {
 
 const std::vector<double> kCgLambdas{0.0, 1e-3, 1e-2, 3e-2, 1e-1};
-const std::vector<double> kBartLambdas{1e-3, 3e-3, 1e-2, 3e-2};
+const std::vector<double> kWaveletLambdas{1e-3, 3e-3, 1e-2, 3e-2};
+const std::vector<double> kTemporalTvLambdas{1e-3, 3e-3, 1e-2, 3e-2, 1e-1};
 
 double mean(const std::vector<double>& v) {
   return v.empty() ? std::nan("") : std::accumulate(v.begin(), v.end(), 0.0) / v.size();
@@ -66,9 +67,14 @@ class Reconstructor {
         return recon::cg_sense(ex.problem.op, ex.kspace, lambda,
                                solvers::CgOptions().max_iters(options_.cg_iters()))
             .x;
-      case Baseline::bart_l1:
-        return recon::bart_pics_l1(ex.kspace, ex.problem.op.maps(), ex.mask, kind_, lambda, 100,
-                                   options_.work_dir());
+      case Baseline::cs_wavelet:
+        return recon::bart_pics(ex.kspace, ex.problem.op.maps(), ex.mask, kind_,
+                                recon::CsPrior::wavelet, lambda, options_.cs_iters(),
+                                options_.work_dir());
+      case Baseline::cs_temporal_tv:
+        return recon::bart_pics(ex.kspace, ex.problem.op.maps(), ex.mask, kind_,
+                                recon::CsPrior::temporal_tv, lambda, options_.cs_iters(),
+                                options_.work_dir());
     }
     core::fail_internal(__FILE__, __LINE__, "baseline {} has no reconstruction",
                         static_cast<int>(*method.baseline));
@@ -77,7 +83,8 @@ class Reconstructor {
   // The grid a method's weight is chosen from (none: the method has no parameter).
   static const std::vector<double>* lambda_grid(const Method& method) {
     if (method.baseline == Baseline::cg_sense) return &kCgLambdas;
-    if (method.baseline == Baseline::bart_l1) return &kBartLambdas;
+    if (method.baseline == Baseline::cs_wavelet) return &kWaveletLambdas;
+    if (method.baseline == Baseline::cs_temporal_tv) return &kTemporalTvLambdas;
     return nullptr;
   }
 
@@ -102,12 +109,27 @@ class Reconstructor {
   io::DataKind kind_;
 };
 
-std::vector<Method> methods_of(const EvalOptions& options, const unrolled::UnrolledModel* model) {
+// The baselines asked for (all that apply by default): the cs-* ones need bart, temporal total
+// variation needs frames. Asked for explicitly, a baseline that does not apply is an error.
+std::vector<Method> methods_of(const EvalOptions& options, const unrolled::UnrolledModel* model,
+                               io::DataKind kind) {
+  const bool given = options.baselines().has_value();
   std::vector<Method> methods;
-  for (Baseline b : options.baselines().value_or(
-           std::vector<Baseline>{Baseline::zero_filled, Baseline::cg_sense, Baseline::bart_l1})) {
-    if (b == Baseline::bart_l1 && !recon::bart_available()) continue;
-    methods.push_back({b, core::choice_name(b)});
+  for (const auto& [b, name] : choices(Baseline{}).table) {
+    if (given && std::find(options.baselines()->begin(), options.baselines()->end(), b) ==
+                     options.baselines()->end()) {
+      continue;
+    }
+    if (b == Baseline::cs_temporal_tv && kind != io::DataKind::cine) {
+      if (given) {
+        throw core::UsageError(fmt::format("eval: {} needs cine data, this is {} data", name,
+                                           core::choice_name(kind)));
+      }
+      continue;
+    }
+    const bool cs = b == Baseline::cs_wavelet || b == Baseline::cs_temporal_tv;
+    if (cs && !recon::bart_available()) continue;  // the table says which ran
+    methods.push_back({b, name});
   }
   if (model != nullptr && options.with_model()) methods.push_back({std::nullopt, model->arch()});
   return methods;
@@ -161,7 +183,7 @@ EvalReport evaluate(const EvalOptions& options, TrainedModel* trained) {
       static_cast<int64_t>(examples.size()) > options.max_examples()) {
     examples.resize(options.max_examples());
   }
-  const std::vector<Method> methods = methods_of(options, model);
+  const std::vector<Method> methods = methods_of(options, model, source.kind());
   const c10::Device device(options.device());
   const Reconstructor recon(options, model, source.kind());
   // The model's coil chunk (if any) serves the baselines too: they see the same operator.

@@ -1,8 +1,9 @@
 // `melrecon eval`: reconstruct held-out examples with the trained model and with baselines
-// (zero-filled, CG-SENSE, and `bart pics -l1` when bart is installed), score them against
-// the reference (PSNR, SSIM, NRMSE; metrics/image_metrics.h) and tabulate mean ± std.
-// Baseline regularisation weights are chosen from a small grid by PSNR on the first example
-// (which favours the baselines, never the model).
+// (zero-filled, CG-SENSE, and compressed sensing with `bart pics` when bart is installed: an
+// ℓ1-wavelet prior, and for cine temporal total variation), score them against the reference
+// (PSNR, SSIM, NRMSE; metrics/image_metrics.h) and tabulate mean ± std. Baseline regularisation
+// weights are chosen from a grid by PSNR on the first example (which favours the baselines,
+// never the model).
 #pragma once
 
 #include <torch/arg.h>
@@ -18,17 +19,19 @@
 namespace melrecon::eval {
 
 // The reconstructions the trained model is compared against.
-enum class Baseline { zero_filled, cg_sense, bart_l1 };
-constexpr core::Choices<Baseline, 3> choices(Baseline) {
+enum class Baseline { zero_filled, cg_sense, cs_wavelet, cs_temporal_tv };
+constexpr core::Choices<Baseline, 4> choices(Baseline) {
   return {"baseline",
           {{{Baseline::zero_filled, "zero-filled"},
             {Baseline::cg_sense, "cg-sense"},
-            {Baseline::bart_l1, "bart-l1"}}}};
+            {Baseline::cs_wavelet, "cs-wavelet"},
+            {Baseline::cs_temporal_tv, "cs-temporal-tv"}}}};
 }
 
 struct EvalOptions {
   TORCH_ARG(std::string, data);  // dataset folder, fastMRI .h5 file or folder of them
-  // Unset: every baseline (bart-l1 when bart is installed). The model's row, named after its
+  // Unset: every baseline that applies (the cs-* ones when bart is installed, cs-temporal-tv to
+  // cine data). The model's row, named after its
   // architecture, comes last when a model is given and `with_model`.
   TORCH_ARG(std::optional<std::vector<Baseline>>, baselines);
   TORCH_ARG(bool, with_model) = true;
@@ -36,7 +39,8 @@ struct EvalOptions {
   TORCH_ARG(uint64_t, seed) = 1234;            // mask seeds: derive_seed(seed, example index)
   TORCH_ARG(int64_t, max_examples) = 0;        // 0: all
   TORCH_ARG(int64_t, cg_iters) = 30;
-  TORCH_ARG(std::string, png_dir);  // comparison images of each example when set
+  TORCH_ARG(int64_t, cs_iters) = 100;  // bart pics iterations
+  TORCH_ARG(std::string, png_dir);     // comparison images of each example when set
   TORCH_ARG(std::string, work_dir) = "/tmp/melrecon-eval";
   TORCH_ARG(std::string, device) = "cpu";
 };

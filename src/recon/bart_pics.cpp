@@ -12,9 +12,28 @@ namespace melrecon::recon {
 
 bool bart_available() { return std::system("bart version > /dev/null 2>&1") == 0; }
 
-at::Tensor bart_pics_l1(const at::Tensor& kspace, const at::Tensor& maps, const at::Tensor& mask,
-                        io::DataKind kind, double lambda, int64_t iters,
-                        const std::string& work_dir) {
+namespace {
+
+// BART's dimension bits: READ 1, PHS1 2, PHS2 4, TIME 1024.
+std::string regulariser(io::DataKind kind, CsPrior prior, double lambda) {
+  switch (prior) {
+    case CsPrior::wavelet:
+      return fmt::format("W:{}:0:{}", kind == io::DataKind::volume3d ? 7 : 3, lambda);
+    case CsPrior::temporal_tv:
+      MELRECON_CHECK(kind == io::DataKind::cine,
+                     "bart pics: a temporal total-variation prior needs cine data, found {}",
+                     core::choice_name(kind));
+      return fmt::format("T:1024:0:{}", lambda);
+  }
+  core::fail_internal(__FILE__, __LINE__, "prior {} has no regulariser", static_cast<int>(prior));
+}
+
+}  // namespace
+
+at::Tensor bart_pics(const at::Tensor& kspace, const at::Tensor& maps, const at::Tensor& mask,
+                     io::DataKind kind, CsPrior prior, double lambda, int64_t iters,
+                     const std::string& work_dir) {
+  const std::string r = regulariser(kind, prior, lambda);
   std::filesystem::create_directories(work_dir);
   const std::string k = work_dir + "/k", s = work_dir + "/s", m = work_dir + "/m",
                     x = work_dir + "/x";
@@ -23,9 +42,8 @@ at::Tensor bart_pics_l1(const at::Tensor& kspace, const at::Tensor& maps, const 
   io::write_bart(
       m, at::real(mask).cpu().expand_as(at::real(kspace.narrow(1, 0, 1)).cpu()).contiguous(),
       io::Role::mask, kind);
-  const std::string command =
-      fmt::format("bart pics -l1 -r {} -w 1 -i {} -p {} {} {} {} > {}/log 2>&1", lambda, iters, m,
-                  k, s, x, work_dir);
+  const std::string command = fmt::format("bart pics -R {} -w 1 -i {} -p {} {} {} {} > {}/log 2>&1",
+                                          r, iters, m, k, s, x, work_dir);
   MELRECON_CHECK(std::system(command.c_str()) == 0, "bart pics failed (see {}/log)", work_dir);
   return io::read_bart(x, io::Role::image, kind).to(kspace.device());
 }

@@ -24,12 +24,10 @@ std::string cine_dataset(const std::string& name, bool with_masks) {
       sim::SimulateOptions(io::DataKind::cine, kCine).cases(1).coils(4).snr(0).seed(3),
       dir + "/data", false);
   if (with_masks) {
-    const at::Tensor mask = sampling::make_mask(sampling::MaskOptions(
-                                                    sampling::MaskKind::cine_vista, kCine)
-                                                    .accel(6)
-                                                    .calib(4)
-                                                    .seed(9))
-                                .mask;
+    const at::Tensor mask =
+        sampling::make_mask(
+            sampling::MaskOptions(sampling::MaskKind::cine_vista, kCine).accel(6).calib(4).seed(9))
+            .mask;
     io::write_bart(dir + "/data/case_0000/mask", mask, io::Role::mask, io::DataKind::cine);
   }
   return dir + "/data";

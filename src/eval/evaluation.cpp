@@ -7,6 +7,12 @@
 #include <cmath>
 #include <filesystem>
 #include <numeric>
+#include <optional>
+
+#include <stdlib.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include "core/error.h"
 #include "core/random.h"
@@ -53,10 +59,33 @@ struct Method {
   std::string label;
 };
 
+// A folder of this process's own under the system's temporary folder, removed with the object.
+class ScratchFolder {
+ public:
+  ScratchFolder() {
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "melrecon-eval-XXXXXX").string();
+    MELRECON_CHECK(::mkdtemp(pattern.data()) != nullptr,
+                   "eval: cannot create a scratch folder {} ({})", pattern, std::strerror(errno));
+    path_ = pattern;
+  }
+  ~ScratchFolder() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  ScratchFolder(const ScratchFolder&) = delete;
+  ScratchFolder& operator=(const ScratchFolder&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
 class Reconstructor {
  public:
-  Reconstructor(const EvalOptions& o, unrolled::UnrolledModel* model, io::DataKind kind)
-      : options_(o), model_(model), kind_(kind) {}
+  Reconstructor(const EvalOptions& o, unrolled::UnrolledModel* model, io::DataKind kind,
+                std::string work_dir)
+      : options_(o), model_(model), kind_(kind), work_dir_(std::move(work_dir)) {}
 
   at::Tensor run(const Method& method, const train::PreparedExample& ex, double lambda) const {
     if (!method.baseline) return train::reconstruct(*model_, ex.problem);
@@ -69,12 +98,11 @@ class Reconstructor {
             .x;
       case Baseline::cs_wavelet:
         return recon::bart_pics(ex.kspace, ex.problem.op.maps(), ex.mask, kind_,
-                                recon::CsPrior::wavelet, lambda, options_.cs_iters(),
-                                options_.work_dir());
+                                recon::CsPrior::wavelet, lambda, options_.cs_iters(), work_dir_);
       case Baseline::cs_temporal_tv:
         return recon::bart_pics(ex.kspace, ex.problem.op.maps(), ex.mask, kind_,
                                 recon::CsPrior::temporal_tv, lambda, options_.cs_iters(),
-                                options_.work_dir());
+                                work_dir_);
     }
     core::fail_internal(__FILE__, __LINE__, "baseline {} has no reconstruction",
                         static_cast<int>(*method.baseline));
@@ -107,6 +135,7 @@ class Reconstructor {
   const EvalOptions& options_;
   unrolled::UnrolledModel* model_;
   io::DataKind kind_;
+  std::string work_dir_;
 };
 
 // The baselines asked for (all that apply by default): the cs-* ones need bart, temporal total
@@ -185,7 +214,10 @@ EvalReport evaluate(const EvalOptions& options, TrainedModel* trained) {
   }
   const std::vector<Method> methods = methods_of(options, model, source.kind());
   const c10::Device device(options.device());
-  const Reconstructor recon(options, model, source.kind());
+  std::optional<ScratchFolder> scratch;
+  if (options.work_dir().empty()) scratch.emplace();
+  const Reconstructor recon(options, model, source.kind(),
+                            scratch ? scratch->path() : options.work_dir());
   // The model's coil chunk (if any) serves the baselines too: they see the same operator.
   const auto sense = mri::SenseOptions()
                          .fft_axes(source.fft_axes())

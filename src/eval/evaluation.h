@@ -41,7 +41,9 @@ struct EvalOptions {
   TORCH_ARG(int64_t, cg_iters) = 30;
   TORCH_ARG(int64_t, cs_iters) = 100;  // bart pics iterations
   TORCH_ARG(std::string, png_dir);     // comparison images of each example when set
-  TORCH_ARG(std::string, work_dir) = "/tmp/melrecon-eval";
+  // Folder for bart's files; empty: a fresh one of this evaluation, removed afterwards (two
+  // evaluations at once never share files).
+  TORCH_ARG(std::string, work_dir);
   TORCH_ARG(std::string, device) = "cpu";
 };
 

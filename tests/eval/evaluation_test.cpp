@@ -33,12 +33,11 @@ std::string cine_dataset(const std::string& name, bool with_masks) {
   return dir + "/data";
 }
 
-EvalOptions cine_options(const std::string& data) {
+EvalOptions cine_options(const std::string& data) {  // bart's files: a scratch folder each
   train::SamplingConfig sampling;
   sampling.accel = 6;
   sampling.calib = 4;
-  return EvalOptions().data(data).sampling(sampling).cs_iters(60).work_dir(
-      test_support::temp_dir("eval_work"));
+  return EvalOptions().data(data).sampling(sampling).cs_iters(60);
 }
 
 TEST(Evaluation, TemporalTotalVariationBeatsCgSenseOnCine) {

@@ -88,7 +88,8 @@ void add_eval_command(CLI::App& app) {
       "Score reconstructions of a held-out dataset against its references: PSNR, SSIM (Wang "
       "2004, window 11, sigma 1.5) and NRMSE on magnitudes normalised by the reference maximum; "
       "mean ± std over the examples for the model and the baselines (zero-filled, CG-SENSE, "
-      "bart pics -l1 when bart is installed; their lambda chosen on the first example)");
+      "compressed sensing with bart pics when bart is installed: cs-wavelet, and cs-temporal-tv "
+      "for cine; their lambda chosen on the first example)");
   cmd->add_option("--data", a->options.data(),
                   "Test data: dataset folder, fastMRI .h5 file or folder of them")
       ->required();

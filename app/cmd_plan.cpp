@@ -48,13 +48,15 @@ std::vector<plan::PlanCandidate> candidates(const PlanArgs& a,
                                             const train::ModelConfig& base) {
   std::vector<std::vector<int64_t>> tilings{{}};
   for (const auto& t : a.tiles) tilings.push_back(parse_shape(t, "--tile", 0));
+  std::vector<nn::Precision> precisions;
+  for (const auto& p : a.precisions) precisions.push_back(core::parse_choice<nn::Precision>(p));
   std::vector<plan::PlanCandidate> out;
   for (mel::Strategy strategy : strategies) {
     for (const auto& tile : tilings) {
-      for (const auto& precision : a.precisions) {
+      for (nn::Precision precision : precisions) {
         train::ModelConfig model = base;
         model.tile = tile;
-        model.precision = core::parse_choice<nn::Precision>(precision);
+        model.precision = precision;
         out.push_back({plan::candidate_label(strategy, model), strategy, model});
       }
     }

@@ -74,7 +74,7 @@ std::vector<std::string> choice_names() {
   return choices(E{}).names();
 }
 
-// Whether choices(E) is declared: the configuration reads and writes such enums by name.
+// Whether choices(E) is declared: the training configuration reads and writes such values by name.
 template <typename E, typename = void>
 struct has_choices : std::false_type {};
 template <typename E>

@@ -33,10 +33,6 @@ int batch_dim_of(const std::vector<int64_t>& dims, const std::string& file) {
   return dims[kSlice] > 1 ? kSlice : kBatch;
 }
 
-}  // namespace
-
-namespace {
-
 // The first axis where maps do not fit k-space, or -1.
 int64_t first_misfit(at::IntArrayRef maps, at::IntArrayRef kspace, DataKind kind) {
   if (maps.size() != kspace.size()) return 0;

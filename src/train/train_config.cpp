@@ -115,32 +115,27 @@ template <typename T>
 void read_word(const json& v, T& out, const std::string& origin, const std::string& key) {
   MELRECON_CHECK(v.is_string(), "{}: '{}' must be a string, found {}", origin, key, v.dump());
   const std::string word = v.get<std::string>();
-  if constexpr (is_optional<T>::value) {
-    using E = typename T::value_type;
+  constexpr bool optional = is_optional<T>::value;
+  if constexpr (optional) {
     if (word == "auto") {
       out.reset();
       return;
     }
-    const auto found = choices(E{}).find(word);
-    MELRECON_CHECK(found, "{}: '{}' is '{}', expected one of auto, {}", origin, key, word,
-                   choices(E{}).listing());
-    out = *found;
-  } else {
-    const auto found = choices(T{}).find(word);
-    MELRECON_CHECK(found, "{}: '{}' is '{}', expected one of {}", origin, key, word,
-                   choices(T{}).listing());
-    out = *found;
   }
+  using E = typename std::conditional_t<optional, T, std::optional<T>>::value_type;
+  const auto found = choices(E{}).find(word);
+  MELRECON_CHECK(found, "{}: '{}' is '{}', expected one of {}{}", origin, key, word,
+                 optional ? "auto, " : "", choices(E{}).listing());
+  out = *found;
 }
 
 template <typename T>
-constexpr bool is_word_v = std::is_enum_v<T> || is_optional<T>::value;
+constexpr bool is_word_v = core::has_choices<T>::value || is_optional<T>::value;
 
 template <typename T>
 void read_value(const json& v, T& out, const std::string& origin, const std::string& key) {
   if constexpr (is_word_v<T>) {
     read_word(v, out, origin, key);
-    return;
   } else {
     try {
       if constexpr (std::is_same_v<T, std::vector<int64_t>>) {

@@ -7,6 +7,12 @@ function(melrecon_target_settings target)
     target_precompile_headers(${target} REUSE_FROM melrecon_pch)
   endif()
   get_target_property(type ${target} TYPE)
+  if(type STREQUAL "EXECUTABLE" AND CMAKE_POSITION_INDEPENDENT_CODE)
+    # With the Python module everything is compiled -fPIC, the shared PCH too; an executable's
+    # default -fPIE would not match it (GCC then ignores the PCH). -fPIC objects link into PIEs.
+    set_target_properties(${target} PROPERTIES POSITION_INDEPENDENT_CODE OFF)
+    target_compile_options(${target} PRIVATE -fPIC)
+  endif()
   if(type STREQUAL "EXECUTABLE" AND CMAKE_SYSTEM_NAME STREQUAL "Linux")
     # PyPI's libtorch exports the copy of std::filesystem it links statically (pytorch#133437);
     # an executable that lists libtorch before libstdc++ binds to that copy, whose remove_all

@@ -22,7 +22,7 @@ if [ ! -f "$BUILD/build.ninja" ]; then
   mkdir -p "$BUILD"
   cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_COMPILER=clang \
     -DCMAKE_CXX_COMPILER=clang++ -DMELRECON_FUZZ=ON -DMELRECON_BUILD_TESTS=OFF \
-    -DMELRECON_BUILD_BENCH=OFF -DPython3_EXECUTABLE="$PYTHON" \
+    -DMELRECON_BUILD_BENCH=OFF -DMELRECON_PYTHON_MODULE=OFF -DPython3_EXECUTABLE="$PYTHON" \
     -DCMAKE_PREFIX_PATH="$("$PYTHON" -c 'import torch; print(torch.utils.cmake_prefix_path)')" \
     > "$BUILD/configure.log" 2>&1 || { tail -n 30 "$BUILD/configure.log" >&2; exit 1; }
 fi

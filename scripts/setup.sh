@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what melrecon needs and builds it (Release) into build/:
-#   - Debian 12 packages: compilers, CMake/Ninja, ccache, HDF5, ISMRMRD, libpng, zlib, CLI11,
+#   - Debian 12 packages: compilers, CMake/Ninja, ccache, Python's headers (the Python module), HDF5, ISMRMRD, libpng, zlib, CLI11,
 #     nlohmann-json, GoogleTest, and bart (a reference in tests, never used at run time);
 #   - a Python virtual environment .venv (git-ignored) with the pinned torch of
 #     scripts/requirements.txt, whose LibTorch melrecon builds against, and the Python packages
@@ -15,7 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PACKAGES=(
-  cmake ninja-build g++ pkg-config ccache python3-venv
+  cmake ninja-build g++ pkg-config ccache python3-venv python3-dev
   libhdf5-dev libismrmrd-dev libpng-dev zlib1g-dev libgtest-dev libcli11-dev nlohmann-json3-dev
   bart ismrmrd-tools   # reference tools used by the tests, never at run time
   clang libclang-rt-14-dev  # libFuzzer and the sanitizers (scripts/fuzz.sh)
@@ -54,12 +54,16 @@ if [ ! -f "$BUILD_DIR/build.ninja" ] || ! grep -qxF "Python3_EXECUTABLE:FILEPATH
     echo "setup: $PYTHON cannot import torch (set MELRECON_PYTHON to a Python that has torch)" >&2
     exit 1
   }
-  # With our own CUDA-enabled torch and a CUDA toolkit here, the CUDA path must build.
+  # With our own CUDA-enabled torch and a CUDA toolkit here, the CUDA path must build; with our
+  # own Python and its headers, the Python module.
   require_cuda=OFF
   [ -z "${MELRECON_PYTHON:-}" ] && command -v nvcc >/dev/null && require_cuda=ON
+  require_python=OFF
+  [ -z "${MELRECON_PYTHON:-}" ] && require_python=ON
   mkdir -p "$BUILD_DIR"
   cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$torch_prefix" \
-    -DPython3_EXECUTABLE="$PYTHON" -DMELRECON_REQUIRE_CUDA=$require_cuda > "$BUILD_DIR/configure.log" 2>&1 || {
+    -DPython3_EXECUTABLE="$PYTHON" -DMELRECON_REQUIRE_CUDA=$require_cuda \
+    -DMELRECON_REQUIRE_PYTHON_MODULE=$require_python > "$BUILD_DIR/configure.log" 2>&1 || {
     tail -n 30 "$BUILD_DIR/configure.log" >&2
     exit 1
   }

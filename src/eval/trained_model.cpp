@@ -38,6 +38,16 @@ TrainedModel load_trained_model(const std::string& path, c10::Device device) {
   return t;
 }
 
+void save_trained_model(const std::string& path, TrainedModel& trained, int64_t step) {
+  torch::nn::Module& module = trained.model->module();
+  torch::optim::Adam fresh(module.parameters(), torch::optim::AdamOptions(trained.config.optim.lr));
+  train::TrainerState state;
+  state.step = step;
+  state.config_json = train::to_json(trained.config).dump();
+  state.data_kind = core::choice_name(trained.kind);
+  train::save_checkpoint(path, module, fresh, state);
+}
+
 at::Tensor apply_model(TrainedModel& trained, const at::Tensor& kspace, const at::Tensor& maps,
                        const at::Tensor& mask, const std::vector<int64_t>& fft_axes) {
   const c10::Device device = trained.model->module().parameters().front().device();

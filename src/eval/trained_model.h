@@ -20,6 +20,11 @@ struct TrainedModel {
 // Errors name the path: not a run folder or checkpoint, weights that do not fit.
 TrainedModel load_trained_model(const std::string& path, c10::Device device);
 
+// Writes `trained` as a checkpoint that load_trained_model (so `melrecon recon --model`, `eval`)
+// reads: its weights, configuration and data kind, at optimiser step `step` with a fresh
+// optimiser state (a network trained outside `melrecon train`).
+void save_trained_model(const std::string& path, TrainedModel& trained, int64_t step = 0);
+
 // Reconstructs one case: the same normalisation as training (max |Aᴴy| = 1), no graph, one
 // batch entry (slice) at a time so memory is that of a single example; returns [B, *S] on the
 // original intensity scale.

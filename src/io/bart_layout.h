@@ -28,6 +28,13 @@ constexpr core::Choices<DataKind, 3> choices(DataKind) {
   return {"data kind",
           {{{DataKind::image2d, "2d"}, {DataKind::volume3d, "3d"}, {DataKind::cine, "cine"}}}};
 }
+constexpr core::Choices<Role, 4> choices(Role) {
+  return {"array role",
+          {{{Role::kspace, "kspace"},
+            {Role::maps, "maps"},
+            {Role::image, "image"},
+            {Role::mask, "mask"}}}};
+}
 
 // 2D if PHS2 and TIME are 1, 3D if PHS2 > 1, cine if TIME > 1 (both > 1: an error).
 DataKind infer_kind(const std::vector<int64_t>& bart_dims, const std::string& file);

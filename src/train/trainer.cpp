@@ -163,7 +163,11 @@ TrainSummary train_model(const TrainConfig& requested, const TrainOptions& optio
   LossScaler scaler(config.model.precision == nn::Precision::float16, state.loss_scaler);
   state.config_json = to_json(config).dump();
   state.data_kind = core::choice_name(kind);
-  RunLog log((fs::path(run_dir) / "log.jsonl").string(), state.step);
+  RunLog run_log((fs::path(run_dir) / "log.jsonl").string(), state.step);
+  const auto write_log = [&](const nlohmann::json& entry) {
+    run_log.write(entry);
+    if (options.on_log()) options.on_log()(entry);
+  };
   std::unique_ptr<TensorBoardWriter> tensorboard;
   if (config.run.tensorboard) {
     tensorboard = std::make_unique<TensorBoardWriter>((fs::path(run_dir) / "tensorboard").string());
@@ -234,7 +238,7 @@ TrainSummary train_model(const TrainConfig& requested, const TrainOptions& optio
         entry["skipped"] = skipped;
       }
       for (const auto& [name, value] : model.scalars()) entry[name] = value;
-      log.write(entry);
+      write_log(entry);
     }
     if (tensorboard) {
       tensorboard->add_scalar("train/loss", loss, state.step);
@@ -247,7 +251,7 @@ TrainSummary train_model(const TrainConfig& requested, const TrainOptions& optio
       const ValidationResult v = validate();
       summary.val_psnr = v.psnr;
       summary.val_ssim = v.ssim;
-      log.write({{"type", "val"},
+      write_log({{"type", "val"},
                  {"step", state.step},
                  {"psnr", v.psnr},
                  {"ssim", v.ssim},

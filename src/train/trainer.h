@@ -8,6 +8,9 @@
 #pragma once
 
 #include <torch/arg.h>
+
+#include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "train/train_config.h"
@@ -20,6 +23,9 @@ struct TrainOptions {
   // Stop (without a final checkpoint) after this many steps in this session, as if the
   // process had been killed; 0: run to the end. For tests of resumption.
   TORCH_ARG(int64_t, stop_after_steps) = 0;
+  // Called with every entry written to log.jsonl (steps and validations), after it is written;
+  // an exception it throws stops the run like an error of the trainer (the checkpoint stays).
+  TORCH_ARG(std::function<void(const nlohmann::json&)>, on_log);
 };
 
 struct TrainSummary {

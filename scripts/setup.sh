@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what melrecon needs and builds it (Release) into build/:
-#   - Debian 12 packages: compilers, CMake/Ninja, ccache, Python's headers (the Python module), HDF5, ISMRMRD, libpng, zlib, CLI11,
-#     nlohmann-json, GoogleTest, and bart (a reference in tests, never used at run time);
+#   - Debian 12 packages: compilers, CMake/Ninja, ccache, Python's headers (for the Python
+#     module), HDF5, ISMRMRD, libpng, zlib, CLI11, nlohmann-json, GoogleTest, and bart (a
+#     reference in tests, never used at run time);
 #   - a Python virtual environment .venv (git-ignored) with the pinned torch of
 #     scripts/requirements.txt, whose LibTorch melrecon builds against, and the Python packages
 #     the tests and benchmarks use.

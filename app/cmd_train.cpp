@@ -1,11 +1,17 @@
 #include <fmt/format.h>
 
+#include <chrono>
 #include <iostream>
+#include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "app/choice_option.h"
 #include "app/commands.h"
+#include "app/local_ranks.h"
 #include "core/error.h"
+#include "dist/group.h"
+#include "dist/launch_env.h"
 #include "plan/budget_choice.h"
 #include "train/trainer.h"
 
@@ -15,11 +21,20 @@ namespace {
 struct TrainArgs {
   std::string data, val, run_dir = "runs/modl", config, arch, strategy, dims, device, budget;
   std::vector<std::string> overrides;
-  int64_t steps = 0, unrolls = 0;
+  int64_t steps = 0, unrolls = 0, nproc = 0;
   bool resume = false;
 };
 
 void run_train(const TrainArgs& a) {
+  const std::optional<dist::LaunchEnv> env = dist::launch_env_from_environment();
+  if (a.nproc > 1) {
+    MELRECON_CHECK(!env,
+                   "train: --nproc starts its own ranks; this process is already rank {} of "
+                   "{} ({})",
+                   env->rank, env->world_size, env->launcher);
+    run_local_ranks(static_cast<int>(a.nproc));
+    return;
+  }
   // Explicit flags are shorthands for overrides and come after --set ones.
   std::vector<std::string> overrides = a.overrides;
   const auto quoted = [](const std::string& s) { return nlohmann::json(s).dump(); };
@@ -53,8 +68,16 @@ void run_train(const TrainArgs& a) {
                              choice.plan.rows[choice.plan.chosen].candidate.label);
     config = choice.config;
   }
-  const auto s =
-      train::train_model(config, train::TrainOptions().run_dir(a.run_dir).resume(a.resume));
+  std::unique_ptr<dist::Group> group;
+  if (env && env->world_size > 1) {
+    c10::Device device(config.run.device);
+    if (device.is_cuda())
+      device = c10::Device(c10::kCUDA, static_cast<c10::DeviceIndex>(env->local_rank));
+    group = dist::Group::join(*env, device, std::chrono::seconds(config.run.timeout));
+  }
+  const auto s = train::train_model(
+      config, train::TrainOptions().run_dir(a.run_dir).resume(a.resume).group(group.get()));
+  if (group && group->rank() != 0) return;  // rank 0 reports
   std::cout << fmt::format(
       "trained {} steps in {:.0f} s: last loss {:.4g}, validation PSNR {:.2f} dB, SSIM {:.4f}, "
       "peak memory {:.1f} MiB -> {}/checkpoint.pt\n",
@@ -98,6 +121,11 @@ void add_train_command(CLI::App& app) {
                   "Memory budget, e.g. 8GiB: before training, `melrecon plan` on this data picks "
                   "the fastest strategy (full or mel, unless --strategy is given) and CNN tiling "
                   "predicted to fit; exit 1 if none does");
+  cmd->add_option("--nproc", a->nproc,
+                  "Train data-parallel with this many processes on this machine (ranks of a "
+                  "Gloo group on the CPU, NCCL on GPUs: cuda:0..N-1); under torchrun or SLURM's "
+                  "srun, melrecon joins their group instead (docs/training.md)")
+      ->check(CLI::Range(1, 1024));
   cmd->add_flag("--resume", a->resume,
                 "Continue the run in --run from its checkpoint (bit-identical to an uninterrupted "
                 "run); only optim.steps and run.* may change");

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "app/commands.h"
+#include "app/local_ranks.h"
 #include "core/config.h"
 #include "core/error.h"
 
@@ -16,6 +17,7 @@ int main(int argc, char** argv) {
       "melrecon: train and run unrolled MoDL MRI reconstruction (2D, 3D, 2D+time) with "
       "memory-efficient learning.\nData files are BART .cfl/.hdr unless a command says otherwise; "
       "run `melrecon <command> --help` for each command's options, units and defaults."};
+  melrecon::app::set_command_line(argc, argv);
   app.require_subcommand(1);
   app.set_version_flag("--version", MELRECON_VERSION);
   melrecon::app::add_version_command(app);

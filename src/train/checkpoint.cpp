@@ -125,6 +125,7 @@ void save_checkpoint(const std::string& path, torch::nn::Module& model,
   archive.write("data_kind", c10::IValue(state.data_kind));
   archive.write("loss_scale", torch::tensor(state.loss_scaler.scale, torch::kDouble));
   archive.write("loss_scale_finite_steps", torch::tensor(state.loss_scaler.finite_steps));
+  archive.write("world_size", torch::tensor(state.world_size));
   std::ostringstream bytes;
   archive.save_to(bytes);
   const std::string payload = bytes.str();
@@ -156,6 +157,8 @@ TrainerState read_state(torch::serialize::InputArchive& archive, const std::stri
   if (try_read_tensor(archive, "loss_scale_finite_steps", t)) {
     state.loss_scaler.finite_steps = t.item<int64_t>();
   }
+  // Optional: checkpoints before distributed training were written by one process.
+  if (try_read_tensor(archive, "world_size", t)) state.world_size = t.item<int64_t>();
   return state;
 }
 

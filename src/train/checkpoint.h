@@ -22,6 +22,7 @@ struct TrainerState {
   std::string config_json;      // the effective configuration of the run
   std::string data_kind;        // "2d" | "3d" | "cine": what the network was built for
   LossScalerState loss_scaler;  // float16 training: the dynamic loss scale
+  int64_t world_size = 1;       // processes that trained it (distributed training)
 };
 
 // Everything is keyed by name (weights, Adam's state), so identical runs write identical files;

@@ -1,4 +1,5 @@
-// Training losses between the network output x and the reference, both [1, *S] complex:
+// Training losses between the network output x and the reference, both [B, *S] complex, as
+// means over the B examples:
 //   l1    mean |x − ref|
 //   l2    mean |x − ref|²
 //   ssim  1 − SSIM(|x|, |ref|) (2D per slice/frame, magnitudes normalised by the reference max)

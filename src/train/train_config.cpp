@@ -83,6 +83,8 @@ void for_each_field(TrainConfig& c, F&& f) {
   f("optim", "weight_decay", c.optim.weight_decay, in(0, 1));
   f("optim", "inversion_checkpoint_every", c.optim.inversion_checkpoint_every, in(1, 1000));
   f("optim", "offload_to_host", c.optim.offload_to_host, kAny);
+  f("optim", "batch", c.optim.batch, in(1, 4096));
+  f("optim", "accumulate", c.optim.accumulate, in(1, 65536));
   f("run", "seed", c.run.seed, kAny);
   f("run", "device", c.run.device, kAny);
   f("run", "threads", c.run.threads, in(0, 1024));
@@ -91,6 +93,7 @@ void for_each_field(TrainConfig& c, F&& f) {
   f("run", "log_every", c.run.log_every, in(1, kMaxSteps));
   f("run", "tensorboard", c.run.tensorboard, kAny);
   f("run", "progress", c.run.progress, kAny);
+  f("run", "timeout", c.run.timeout, in(1, 604800));
 }
 
 // Where each key's value came from ("section.key" -> the file or override), for messages.

@@ -75,6 +75,11 @@ struct OptimConfig {
   int64_t inversion_checkpoint_every = mel::StrategyOptions().checkpoint_every();
   // mel on a GPU: stored unroll inputs in pinned host memory
   bool offload_to_host = mel::StrategyOptions().offload_to_host();
+  // Examples per optimiser step and process (same-shape examples are stacked into one batch),
+  // and micro-steps whose gradients add up before the step: the effective batch is
+  // processes × batch × accumulate.
+  int64_t batch = 1;
+  int64_t accumulate = 1;
 };
 
 struct RunConfig {
@@ -86,6 +91,9 @@ struct RunConfig {
   int64_t log_every = 1;
   bool tensorboard = false;
   bool progress = true;
+  // Distributed training: seconds a process waits for the others (joining, each collective)
+  // before it stops with an error naming itself.
+  int64_t timeout = 300;
 };
 
 struct TrainConfig {

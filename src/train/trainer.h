@@ -15,7 +15,13 @@
 
 #include "train/train_config.h"
 
+namespace melrecon::dist {
+class Group;
+}
+
 namespace melrecon::train {
+
+using GroupHandle = dist::Group*;  // (TORCH_ARG would read `const dist::Group*` as const Group)
 
 struct TrainOptions {
   TORCH_ARG(std::string, run_dir);
@@ -26,6 +32,9 @@ struct TrainOptions {
   // Called with every entry written to log.jsonl (steps and validations), after it is written;
   // an exception it throws stops the run like an error of the trainer (the checkpoint stays).
   TORCH_ARG(std::function<void(const nlohmann::json&)>, on_log);
+  // Data-parallel training: this process's group (not owned); null trains alone. Rank 0 writes
+  // the run folder (config, log, checkpoints) and validates; every rank takes the same steps.
+  TORCH_ARG(GroupHandle, group) = nullptr;
 };
 
 struct TrainSummary {

@@ -107,8 +107,10 @@ void run_local_ranks(int nproc) {
       }
     }).detach();
   }
-  MELRECON_CHECK(failure.empty(), "train --nproc: {}; the other ranks were stopped (the last "
-                 "checkpoint is kept; --resume continues)", failure);
+  MELRECON_CHECK(failure.empty(),
+                 "train --nproc: {}; the other ranks were stopped (the last "
+                 "checkpoint is kept; --resume continues)",
+                 failure);
 }
 
 }  // namespace melrecon::app

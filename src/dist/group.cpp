@@ -111,9 +111,8 @@ void complete(const LaunchEnv& env, const char* what, std::chrono::milliseconds 
     c10::intrusive_ptr<c10d::Work> work = start();
     work->wait(timeout);
   } catch (const std::exception& e) {
-    core::fail(
-        "rank {} of {}: {} failed (another rank exited, or did not answer within {} s): {}",
-        env.rank, env.world_size, what, timeout.count() / 1000, core::first_line(e.what()));
+    core::fail("rank {} of {}: {} failed (another rank exited, or did not answer within {} s): {}",
+               env.rank, env.world_size, what, timeout.count() / 1000, core::first_line(e.what()));
   }
 }
 

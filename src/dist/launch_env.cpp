@@ -44,9 +44,8 @@ std::optional<LaunchEnv> launch_env_from_environment() {
     env.world_size = required("WORLD_SIZE", 1, kMaxRanks);
     env.rank = required("RANK", 0, env.world_size - 1);
     env.local_rank = variable("LOCAL_RANK") ? required("LOCAL_RANK", 0, kMaxRanks) : env.rank;
-    env.local_world_size = variable("LOCAL_WORLD_SIZE")
-                               ? required("LOCAL_WORLD_SIZE", 1, kMaxRanks)
-                               : env.world_size;
+    env.local_world_size =
+        variable("LOCAL_WORLD_SIZE") ? required("LOCAL_WORLD_SIZE", 1, kMaxRanks) : env.world_size;
     const auto agent = variable("TORCHELASTIC_USE_AGENT_STORE");
     env.agent_store = agent && (*agent == "True" || *agent == "true" || *agent == "1");
     if (env.agent_store) {
@@ -61,10 +60,10 @@ std::optional<LaunchEnv> launch_env_from_environment() {
     env.local_rank = variable("SLURM_LOCALID") ? required("SLURM_LOCALID", 0, kMaxRanks) : 0;
     // "4" or "4(x2)": tasks on this node.
     const auto per_node = variable("SLURM_NTASKS_PER_NODE");
-    env.local_world_size =
-        per_node ? integer("SLURM_NTASKS_PER_NODE", per_node->substr(0, per_node->find('(')), 1,
-                           kMaxRanks)
-                 : 1;
+    env.local_world_size = per_node
+                               ? integer("SLURM_NTASKS_PER_NODE",
+                                         per_node->substr(0, per_node->find('(')), 1, kMaxRanks)
+                               : 1;
   } else {
     return std::nullopt;
   }

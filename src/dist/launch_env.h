@@ -25,7 +25,8 @@ struct LaunchEnv {
 };
 
 // None when the process was started alone. A variable that is set but malformed or
-// inconsistent (RANK >= WORLD_SIZE, a port out of range, MASTER_ADDR missing) is an error naming it.
+// inconsistent (RANK >= WORLD_SIZE, a port out of range, MASTER_ADDR missing) is an error naming
+// it.
 std::optional<LaunchEnv> launch_env_from_environment();
 
 }  // namespace melrecon::dist

@@ -53,8 +53,8 @@ int64_t step_entries(const std::string& log, const std::string& must_contain = "
 
 std::string dataset(const std::string& name) {
   const std::string d = test_support::temp_dir(name);
-  const auto r = run_melrecon("simulate --kind 2d --shape 32,24 --cases 4 --coils 4 --seed 5 --out " +
-                              d + "/data");
+  const auto r = run_melrecon(
+      "simulate --kind 2d --shape 32,24 --cases 4 --coils 4 --seed 5 --out " + d + "/data");
   EXPECT_EQ(r.exit_code, 0) << r.output;
   return d;
 }
@@ -90,9 +90,9 @@ TEST(DistributedCli, AResumedGroupContinuesBitIdentically) {
   const auto a = trained_weights(d + "/straight"), b = trained_weights(d + "/resumed");
   for (size_t i = 0; i < a.size(); ++i) EXPECT_TRUE(at::equal(a[i], b[i])) << "parameter " << i;
   // Another world size is allowed, and says what changes.
-  const auto alone = run_melrecon("train --data " + d + "/data" + kDistArgs +
-                                  " --set optim.schedule=constant --steps 8 --run " + d +
-                                  "/resumed --resume");
+  const auto alone =
+      run_melrecon("train --data " + d + "/data" + kDistArgs +
+                   " --set optim.schedule=constant --steps 8 --run " + d + "/resumed --resume");
   ASSERT_EQ(alone.exit_code, 0) << alone.output;
   EXPECT_NE(alone.output.find("trained by 2 process(es), now 1"), std::string::npos)
       << alone.output;

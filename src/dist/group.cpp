@@ -79,8 +79,8 @@ c10::intrusive_ptr<c10d::Backend> nccl_backend(const LaunchEnv& env,
 
 }  // namespace
 
-Group::Group(LaunchEnv env, std::unique_ptr<Impl> impl)
-    : env_(std::move(env)), impl_(std::move(impl)) {}
+Group::Group(LaunchEnv env, c10::Device device, std::unique_ptr<Impl> impl)
+    : env_(std::move(env)), device_(device), impl_(std::move(impl)) {}
 Group::~Group() = default;
 
 std::unique_ptr<Group> Group::join(const LaunchEnv& env, c10::Device device,
@@ -98,7 +98,7 @@ std::unique_ptr<Group> Group::join(const LaunchEnv& env, c10::Device device,
                env.world_size, env.master_addr, env.master_port, timeout.count() / 1000,
                env.launcher, core::first_line(e.what()));
   }
-  return std::unique_ptr<Group>(new Group(env, std::move(impl)));
+  return std::unique_ptr<Group>(new Group(env, device, std::move(impl)));
 }
 
 namespace {

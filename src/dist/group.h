@@ -27,6 +27,8 @@ class Group {
   int64_t rank() const { return env_.rank; }
   int64_t size() const { return env_.world_size; }
   const LaunchEnv& env() const { return env_; }
+  // This process's device (the one `join` was given): where its training and collectives run.
+  c10::Device device() const { return device_; }
 
   // One contiguous tensor each (a list would mean one tensor per device to c10d, and be
   // reduced across the list too). In place: every rank ends with rank 0's values.
@@ -37,8 +39,9 @@ class Group {
 
  private:
   struct Impl;
-  Group(LaunchEnv env, std::unique_ptr<Impl> impl);
+  Group(LaunchEnv env, c10::Device device, std::unique_ptr<Impl> impl);
   LaunchEnv env_;
+  c10::Device device_;
   std::unique_ptr<Impl> impl_;
 };
 

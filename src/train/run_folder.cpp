@@ -1,0 +1,78 @@
+#include "train/run_folder.h"
+
+#include <filesystem>
+#include <ostream>
+
+#include "core/error.h"
+#include "io/atomic_file.h"
+#include "train/run_log.h"
+#include "train/tensorboard_writer.h"
+
+namespace melrecon::train {
+namespace fs = std::filesystem;
+
+RunFolder::RunFolder(std::string dir, bool writes, LogCallback on_log)
+    : dir_(std::move(dir)), writes_(writes), on_log_(std::move(on_log)) {}
+RunFolder::~RunFolder() = default;
+
+std::string RunFolder::config_path(const std::string& dir) {
+  return (fs::path(dir) / "config.json").string();
+}
+std::string RunFolder::checkpoint_path() const {
+  return (fs::path(dir_) / "checkpoint.pt").string();
+}
+bool RunFolder::has_checkpoint() const { return fs::exists(checkpoint_path()); }
+
+void RunFolder::check_start(const TrainConfig& requested, bool resume) const {
+  if (!resume) {
+    MELRECON_CHECK(!writes_ || !fs::exists(config_path(dir_)),
+                   "{}: already holds a run; use --resume or a new run folder", dir_);
+    return;
+  }
+  MELRECON_CHECK(fs::exists(config_path(dir_)), "{}: no run to resume (no config.json)", dir_);
+  const auto trajectory = [](const TrainConfig& c) {
+    nlohmann::json j = to_json(c);
+    j["optim"].erase("steps");
+    j["run"] = {{"seed", c.run.seed}};
+    return j;
+  };
+  MELRECON_CHECK(trajectory(load_config(config_path(dir_), {})) == trajectory(requested),
+                 "{}: the configuration differs from the run's config.json; a resumed run may only "
+                 "change optim.steps and run.* (except run.seed)",
+                 dir_);
+}
+
+void RunFolder::create(const TrainConfig& config) {
+  if (!writes_) return;
+  fs::create_directories(dir_);
+  for (const char* file : {"checkpoint.pt", "config.json", "log.jsonl"}) {
+    io::remove_stale_temporaries((fs::path(dir_) / file).string());
+  }
+  io::write_file_atomically(config_path(dir_),
+                            [&](std::ostream& out) { out << to_json(config).dump(2) << "\n"; });
+}
+
+void RunFolder::open_logs(int64_t step, bool tensorboard) {
+  if (!writes_) return;
+  log_ = std::make_unique<RunLog>((fs::path(dir_) / "log.jsonl").string(), step);
+  if (tensorboard) {
+    tensorboard_ = std::make_unique<TensorBoardWriter>((fs::path(dir_) / "tensorboard").string());
+  }
+}
+
+void RunFolder::log(const nlohmann::json& entry) {
+  if (!log_) return;
+  log_->write(entry);
+  if (on_log_) on_log_(entry);
+}
+
+void RunFolder::scalar(const std::string& tag, double value, int64_t step) {
+  if (tensorboard_) tensorboard_->add_scalar(tag, value, step);
+}
+
+void RunFolder::save_checkpoint(torch::nn::Module& model, torch::optim::Adam& optimizer,
+                                const TrainerState& state) {
+  if (writes_) train::save_checkpoint(checkpoint_path(), model, optimizer, state);
+}
+
+}  // namespace melrecon::train

@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -13,6 +14,7 @@
 #include "dist/group.h"
 #include "dist/launch_env.h"
 #include "plan/budget_choice.h"
+#include "train/run_folder.h"
 #include "train/trainer.h"
 
 namespace melrecon::app {
@@ -35,6 +37,15 @@ void run_train(const TrainArgs& a) {
     run_local_ranks(static_cast<int>(a.nproc));
     return;
   }
+  // torchrun restarts failed workers with their first command line: a restart continues the
+  // run it started (from its last checkpoint) instead of refusing the folder as taken.
+  const bool restarted = env && env->restart_count > 0 && !a.resume &&
+                         std::filesystem::exists(train::RunFolder::config_path(a.run_dir));
+  const bool resume = a.resume || restarted;
+  if (restarted && env->rank == 0) {
+    std::cerr << fmt::format("note: restart {} of the group: resuming {}\n", env->restart_count,
+                             a.run_dir);
+  }
   // Explicit flags are shorthands for overrides and come after --set ones.
   std::vector<std::string> overrides = a.overrides;
   const auto quoted = [](const std::string& s) { return nlohmann::json(s).dump(); };
@@ -47,12 +58,12 @@ void run_train(const TrainArgs& a) {
   if (a.steps > 0) overrides.push_back("optim.steps=" + std::to_string(a.steps));
   if (a.unrolls > 0) overrides.push_back("model.unrolls=" + std::to_string(a.unrolls));
   const std::string config_file =
-      a.resume && a.config.empty() ? a.run_dir + "/config.json" : a.config;
+      resume && a.config.empty() ? a.run_dir + "/config.json" : a.config;
   train::TrainConfig config = train::load_config(config_file, overrides);
   MELRECON_CHECK(!config.data.train.empty(),
                  "no training data: give --data or data.train in the config");
   if (!a.budget.empty()) {
-    MELRECON_CHECK(!a.resume,
+    MELRECON_CHECK(!resume,
                    "train: --budget chooses a new run's configuration; a resumed run keeps "
                    "the strategy and tiling saved in {}/config.json",
                    a.run_dir);
@@ -76,7 +87,7 @@ void run_train(const TrainArgs& a) {
     group = dist::Group::join(*env, device, std::chrono::seconds(config.run.timeout));
   }
   const auto s = train::train_model(
-      config, train::TrainOptions().run_dir(a.run_dir).resume(a.resume).group(group.get()));
+      config, train::TrainOptions().run_dir(a.run_dir).resume(resume).group(group.get()));
   if (group && group->rank() != 0) return;  // rank 0 reports
   std::cout << fmt::format(
       "trained {} steps in {:.0f} s: last loss {:.4g}, validation PSNR {:.2f} dB, SSIM {:.4f}, "

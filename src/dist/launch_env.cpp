@@ -48,22 +48,20 @@ std::optional<LaunchEnv> launch_env_from_environment() {
         variable("LOCAL_WORLD_SIZE") ? required("LOCAL_WORLD_SIZE", 1, kMaxRanks) : env.world_size;
     const auto agent = variable("TORCHELASTIC_USE_AGENT_STORE");
     env.agent_store = agent && (*agent == "True" || *agent == "true" || *agent == "1");
-    if (env.agent_store) {
-      env.restart_count = variable("TORCHELASTIC_RESTART_COUNT")
-                              ? required("TORCHELASTIC_RESTART_COUNT", 0, kMaxRanks)
-                              : 0;
-    }
+    env.restart_count = variable("TORCHELASTIC_RESTART_COUNT")
+                            ? required("TORCHELASTIC_RESTART_COUNT", 0, kMaxRanks)
+                            : 0;
   } else if (variable("SLURM_PROCID") && variable("SLURM_NTASKS")) {
     env.launcher = "slurm";
     env.world_size = required("SLURM_NTASKS", 1, kMaxRanks);
     env.rank = required("SLURM_PROCID", 0, env.world_size - 1);
     env.local_rank = variable("SLURM_LOCALID") ? required("SLURM_LOCALID", 0, kMaxRanks) : 0;
-    // "4" or "4(x2)": tasks on this node.
+    // "4", "4(x2)" or "4(x2),2": tasks per node (the first count; it only shares out the cores).
     const auto per_node = variable("SLURM_NTASKS_PER_NODE");
-    env.local_world_size = per_node
-                               ? integer("SLURM_NTASKS_PER_NODE",
-                                         per_node->substr(0, per_node->find('(')), 1, kMaxRanks)
-                               : 1;
+    env.local_world_size =
+        per_node ? integer("SLURM_NTASKS_PER_NODE",
+                           per_node->substr(0, per_node->find_first_of("(,")), 1, kMaxRanks)
+                 : 1;
   } else {
     return std::nullopt;
   }

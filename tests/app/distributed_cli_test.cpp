@@ -1,13 +1,17 @@
-// Data-parallel `melrecon train` through the command line: ranks started by `--nproc` and by
-// `train --nproc` train like one process with their examples batched, only rank 0 writes the run,
-// a resumed group continues bit-identically, and a rank whose peers never come stops with an
-// error naming it.
+// Data-parallel `melrecon train` through the command line: ranks started by `train --nproc`
+// train like one process with their examples batched, only rank 0 writes the run, a resumed
+// group continues bit-identically (also after a rank was killed), a killed or hung rank stops
+// the others within the timeout, a rank whose peers never come stops with an error naming it,
+// and torchrun's ranks train as `--nproc`'s do.
 #include <ATen/ATen.h>
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <sstream>
+#include <thread>
 
 #include "eval/trained_model.h"
 #include "support/test_support.h"
@@ -96,6 +100,124 @@ TEST(DistributedCli, AResumedGroupContinuesBitIdentically) {
   ASSERT_EQ(alone.exit_code, 0) << alone.output;
   EXPECT_NE(alone.output.find("trained by 2 process(es), now 1"), std::string::npos)
       << alone.output;
+}
+
+// The process id of rank `rank` of a run: a melrecon process whose command line names the
+// run's folder and whose environment holds RANK=`rank` (the launcher of --nproc has no RANK).
+std::string rank_pid(const std::string& run_dir, int rank) {
+  const auto r = run_command("for p in $(pgrep -f -- '^" + std::string(MELRECON_EXE) +
+                             " train .*--run " + run_dir +
+                             "( |$)'); do tr '\\0' '\\n' < /proc/$p/environ 2>/dev/null | grep -qx "
+                             "RANK=" +
+                             std::to_string(rank) + " && echo $p; done");
+  std::istringstream in(r.output);
+  std::string pid;
+  in >> pid;
+  return pid;
+}
+
+bool wait_for(const std::function<bool()>& done, std::chrono::seconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return true;
+}
+
+std::string file_text(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// Starts `melrecon <args>` in the background: output to <out>, exit code to <out>.rc.
+void start_melrecon(const std::string& args, const std::string& out) {
+  ASSERT_EQ(run_command("(timeout 300 " + std::string(MELRECON_EXE) + " " + args + " > " + out +
+                        " 2>&1; echo $? > " + out + ".rc) > /dev/null 2>&1 &")
+                .exit_code,
+            0);
+}
+
+TEST(DistributedCli, AKilledRankStopsTheGroupAndTheResumedGroupEndsAsAnUninterruptedOne) {
+  const std::string d = dataset("dist_cli_kill");
+  const std::string train = "train --data " + d + "/data" + kDistArgs +
+                            " --steps 300 --set run.checkpoint_every=5 --nproc 2 --run " + d;
+  ASSERT_EQ(run_melrecon(train + "/straight").exit_code, 0);
+
+  start_melrecon(train + "/killed", d + "/killed.out");
+  ASSERT_TRUE(wait_for([&] { return step_entries(d + "/killed/log.jsonl") >= 20; },
+                       std::chrono::seconds(120)));
+  const std::string victim = rank_pid(d + "/killed", 1);
+  ASSERT_FALSE(victim.empty()) << "rank 1 not found";
+  const auto killed_at = std::chrono::steady_clock::now();
+  ASSERT_EQ(run_command("kill -9 " + victim).exit_code, 0);
+  ASSERT_TRUE(wait_for([&] { return std::filesystem::exists(d + "/killed.out.rc"); },
+                       std::chrono::seconds(60)))
+      << "the launcher did not stop after rank 1 was killed";
+  EXPECT_LT(std::chrono::steady_clock::now() - killed_at, std::chrono::seconds(30));
+  EXPECT_EQ(file_text(d + "/killed.out.rc"), "1\n");
+  EXPECT_NE(file_text(d + "/killed.out").find("rank 1 of 2 was killed by signal 9"),
+            std::string::npos)
+      << file_text(d + "/killed.out");
+  EXPECT_TRUE(rank_pid(d + "/killed", 0).empty()) << "rank 0 is still running";
+  ASSERT_LT(train::read_checkpoint_state(d + "/killed/checkpoint.pt").step, 300)
+      << "the run ended before it could be killed";
+
+  const auto resumed = run_melrecon(train + "/killed --resume");
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
+  const auto a = trained_weights(d + "/straight"), b = trained_weights(d + "/killed");
+  for (size_t i = 0; i < a.size(); ++i) EXPECT_TRUE(at::equal(a[i], b[i])) << "parameter " << i;
+  EXPECT_EQ(step_entries(d + "/killed/log.jsonl"), 300);
+}
+
+TEST(DistributedCli, WithoutALauncherAHungOrDeadPeerStopsARankWithinTheTimeout) {
+  const std::string d = dataset("dist_cli_peer");
+  const std::string env = " WORLD_SIZE=2 MASTER_ADDR=127.0.0.1 MASTER_PORT=29737 ";
+  const std::string train = "train --data " + d + "/data" + kDistArgs +
+                            " --set run.timeout=5 --steps 100000 --run " + d + "/run";
+  ASSERT_EQ(run_command("(RANK=0" + env + "timeout 300 " + MELRECON_EXE + " " + train + " > " + d +
+                        "/rank0.out 2>&1; echo $? > " + d + "/rank0.out.rc) > /dev/null 2>&1 &")
+                .exit_code,
+            0);
+  ASSERT_EQ(run_command("(RANK=1" + env + "timeout 300 " + MELRECON_EXE + " " + train +
+                        " > /dev/null 2>&1) > /dev/null 2>&1 &")
+                .exit_code,
+            0);
+  ASSERT_TRUE(
+      wait_for([&] { return step_entries(d + "/run/log.jsonl") >= 5; }, std::chrono::seconds(120)));
+  const std::string peer = rank_pid(d + "/run", 1);
+  ASSERT_FALSE(peer.empty());
+  // Rank 1 hangs (stopped, its sockets open): rank 0's next collective times out.
+  const auto stopped_at = std::chrono::steady_clock::now();
+  ASSERT_EQ(run_command("kill -STOP " + peer).exit_code, 0);
+  const bool stopped = wait_for([&] { return std::filesystem::exists(d + "/rank0.out.rc"); },
+                                std::chrono::seconds(60));
+  run_command("kill -9 " + peer);
+  ASSERT_TRUE(stopped) << "rank 0 did not stop within 60 s";
+  EXPECT_LT(std::chrono::steady_clock::now() - stopped_at, std::chrono::seconds(30));
+  EXPECT_EQ(file_text(d + "/rank0.out.rc"), "1\n");
+  const std::string out = file_text(d + "/rank0.out");
+  EXPECT_NE(out.find("rank 0 of 2: allreduce failed"), std::string::npos) << out;
+  EXPECT_NE(out.find("within 5 s"), std::string::npos) << out;
+}
+
+TEST(DistributedCli, TorchrunRanksTrainAsTrainNprocRanksDo) {
+  if (run_command(test_support::python() + " -c 'import torch.distributed.run'").exit_code != 0) {
+    GTEST_SKIP() << "no torch in " << test_support::python() << " (torchrun)";
+  }
+  const std::string d = dataset("dist_cli_torchrun");
+  const std::string args =
+      "train --data " + d + "/data" + kDistArgs + " --steps 4 --set run.threads=1 --run " + d;
+  ASSERT_EQ(run_melrecon(args + "/nproc --nproc 2").exit_code, 0);
+  // `--` keeps torchrun's parser away from melrecon's options (it reads --run as --run-path).
+  const auto r = run_command(test_support::python() +
+                             " -m torch.distributed.run --standalone --nproc-per-node 2"
+                             " --no-python -- " +
+                             MELRECON_EXE + " " + args + "/torchrun");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto a = trained_weights(d + "/nproc"), b = trained_weights(d + "/torchrun");
+  for (size_t i = 0; i < a.size(); ++i) EXPECT_TRUE(at::equal(a[i], b[i])) << "parameter " << i;
+  EXPECT_EQ(step_entries(d + "/torchrun/log.jsonl", "\"effective_batch\":2"), 4);
 }
 
 TEST(DistributedCli, ARankThatNeverComesIsAnErrorWithinTheTimeout) {

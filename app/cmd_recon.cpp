@@ -30,8 +30,8 @@ void run_recon(const ReconArgs& a) {
       "{}: the reconstruction of {} is not finite (k-space max {:g}, coil maps max {:g})", a.model,
       a.data.kspace, c.kspace.abs().max().item<double>(), c.maps.abs().max().item<double>());
   io::write_bart(a.out, image, io::Role::image, c.kind);
-  std::cout << "MoDL (" << trained.config.model.unrolls << " unrolls): " << a.data.kspace << " -> "
-            << a.out << "\n";
+  std::cout << core::choice_name(trained.config.model.arch) << " (" << trained.config.model.unrolls
+            << " unrolls): " << a.data.kspace << " -> " << a.out << "\n";
   if (!a.png.empty()) {
     // first slice of a 2D stack, the middle slice of a volume or the middle frame of a series
     const at::Tensor x = image.select(0, 0);

@@ -1,5 +1,5 @@
-// Predicts the peak memory and step time of MoDL training configurations before training,
-// and picks the fastest one that fits a memory budget.
+// Predicts the peak memory and step time of training configurations (any architecture) before
+// training, and picks the fastest one that fits a memory budget.
 //
 // Prediction by measurement, not by a formula. Every tensor of a training step scales with the
 // number of voxels V, except the CNN's activations in tiled axes, which scale with the tile: so

@@ -55,7 +55,7 @@ std::string VarNetImpl::inversion_unavailable() const {
   const auto& r = options_.regulariser();
   if (r.unet().has_value() || r.cnn().lipschitz() <= 0) {
     return "inverting an unroll needs a contractive CNN: set 'model.lipschitz' (e.g. 0.5) and a "
-           "step size with step + lipschitz < 1";
+           "step size with step x |AᴴA| + lipschitz < 1";
   }
   return "";
 }

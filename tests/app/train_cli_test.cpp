@@ -88,6 +88,38 @@ TEST(TrainCli, KilledRunResumesToTheSameWeights) {
   }
 }
 
+TEST(TrainCli, VarNetTrainsReconstructsEvaluatesAndPlans) {
+  const std::string d = test_support::temp_dir("train_cli_varnet");
+  ASSERT_EQ(run_melrecon("simulate --kind 2d --shape 24,20 --cases 2 --coils 4 --seed 5 --out " +
+                         d + "/data")
+                .exit_code,
+            0);
+  auto r = run_melrecon("train --data " + d + "/data --run " + d +
+                        "/run --arch varnet"
+                        " --steps 3 --set model.unrolls=2 --set model.features=4"
+                        " --set model.layers=3 --set sampling.accel=3 --set sampling.calib=4"
+                        " --set run.progress=false");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  std::ifstream saved(d + "/run/config.json");
+  EXPECT_EQ(nlohmann::json::parse(saved)["model"]["arch"], "varnet");
+  r = run_melrecon("recon --model " + d + "/run " + d + "/data/case_0000/kspace " + d +
+                   "/data/case_0000/maps " + d + "/x");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("varnet (2 unrolls)"), std::string::npos) << r.output;
+  r = run_melrecon("eval --data " + d + "/data --model " + d +
+                   "/run --methods zero-filled,varnet --max-examples 1");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("| varnet"), std::string::npos) << r.output;
+  r = run_melrecon("eval --data " + d + "/data --model " + d + "/run --methods modl");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("but the model is varnet"), std::string::npos) << r.output;
+  r = run_melrecon(
+      "plan --kind 2d --shape 32,32 --coils 4 --arch varnet --unrolls 3 --budget 1GiB"
+      " --set model.features=4 --set model.layers=3");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("fastest under 1GiB"), std::string::npos) << r.output;
+}
+
 TEST(TrainCli, BadConfigurationsAreOneLineErrors) {
   const std::string d = test_support::temp_dir("train_cli_errors");
   std::ofstream(d + "/c.json") << R"({"model": {"unrols": 3}})";

@@ -1,7 +1,7 @@
 // Peak live bytes (counting allocator) of a training step as the number of unrolls grows, for
-// MoDL and VarNet on 2D, 3D and 2D+time: MEL stays flat, plain backprop grows with N. float32,
-// the dtype training uses (float64 convolutions on the CPU take a different path with large
-// im2col buffers).
+// every architecture (test_support::architectures) on 2D, 3D and 2D+time: MEL stays flat, plain
+// backprop grows with N. float32, the dtype training uses (float64 convolutions on the CPU take a
+// different path with large im2col buffers).
 #include <ATen/ATen.h>
 #include <gtest/gtest.h>
 
@@ -18,20 +18,9 @@ int64_t peak_step_bytes(const std::string& arch, const test_support::SmallGeomet
                         mel::Strategy strategy, int64_t unrolls) {
   core::MemoryMeter::install();
   const auto problem = test_support::small_problem(g, 1, at::kComplexFloat);
-  std::shared_ptr<unrolled::UnrolledModel> model;
   const auto cnn = nn::ResidualCnnOptions().kind(g.conv).num_layers(5).features(32);
-  at::manual_seed(2);
-  if (arch == "varnet") {
-    auto options = test_support::small_varnet_options(g, unrolls);
-    options.regulariser().cnn(cnn);
-    model = std::make_shared<varnet::VarNetImpl>(options);
-  } else {
-    auto options = test_support::small_modl_options(g, unrolls);
-    options.denoiser().cnn(cnn);
-    model = std::make_shared<modl::ModlImpl>(options);
-  }
-  model->module().to(at::kFloat);
-  model->update_normalisation();
+  const std::shared_ptr<unrolled::UnrolledModel> model =
+      test_support::small_network(arch, g, unrolls, 2, at::kFloat, nn::DenoiserOptions().cnn(cnn));
   const at::Tensor target = test_support::random_complex(problem.aty.sizes(), 3);
   const LossFn loss = [&](const at::Tensor& x) { return (x - target).abs().sum(); };
   auto s = make_gradient_strategy(strategy);
@@ -67,7 +56,7 @@ TEST_P(MelMemory, MelPeakDoesNotGrowWithUnrollsWhileFullDoes) {
 
 std::vector<MemoryCase> memory_cases() {
   std::vector<MemoryCase> cases;
-  for (const char* arch : {"modl", "varnet"}) {
+  for (const std::string& arch : test_support::architectures()) {
     cases.push_back({arch, {"2d", {1, 32, 32}, 4, {}, nn::ConvKind::conv2d}});
     cases.push_back({arch, {"3d", {1, 8, 16, 16}, 4, {}, nn::ConvKind::conv3d}});
     cases.push_back({arch, {"cine", {1, 8, 16, 16}, 4, {1, 2}, nn::ConvKind::conv2p1d}});
@@ -75,7 +64,7 @@ std::vector<MemoryCase> memory_cases() {
   return cases;
 }
 
-INSTANTIATE_TEST_SUITE_P(BothArchitectures, MelMemory, ::testing::ValuesIn(memory_cases()),
+INSTANTIATE_TEST_SUITE_P(EveryArchitecture, MelMemory, ::testing::ValuesIn(memory_cases()),
                          [](const auto& info) {
                            return info.param.arch + "_" + info.param.geometry.name;
                          });

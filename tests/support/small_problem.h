@@ -4,7 +4,9 @@
 
 #include <ATen/ATen.h>
 
+#include <optional>
 #include <ostream>
+#include <stdexcept>
 #include <string>
 
 #include "modl/modl_net.h"
@@ -58,17 +60,28 @@ inline varnet::VarNetOptions small_varnet_options(const SmallGeometry& g, int64_
   return o;
 }
 
-// Either architecture behind the interface the strategies use, weights seeded, in `dtype`.
-inline std::shared_ptr<unrolled::UnrolledModel> small_network(const std::string& arch,
-                                                              const SmallGeometry& g,
-                                                              int64_t unrolls, uint64_t seed,
-                                                              c10::ScalarType dtype = at::kDouble) {
+// Every architecture, by its configuration name: the strategy tests in tests/mel run over these
+// (a new architecture is added here and in small_network).
+inline std::vector<std::string> architectures() { return {"modl", "varnet"}; }
+
+// An architecture behind the interface the strategies use, weights seeded, in `dtype`; `network`
+// replaces the small CNN (MoDL's denoiser, VarNet's regulariser) when given.
+inline std::shared_ptr<unrolled::UnrolledModel> small_network(
+    const std::string& arch, const SmallGeometry& g, int64_t unrolls, uint64_t seed,
+    c10::ScalarType dtype = at::kDouble,
+    const std::optional<nn::DenoiserOptions>& network = std::nullopt) {
   at::manual_seed(seed);
   std::shared_ptr<unrolled::UnrolledModel> model;
   if (arch == "varnet") {
-    model = std::make_shared<varnet::VarNetImpl>(small_varnet_options(g, unrolls));
+    varnet::VarNetOptions o = small_varnet_options(g, unrolls);
+    if (network) o.regulariser(*network);
+    model = std::make_shared<varnet::VarNetImpl>(o);
+  } else if (arch == "modl") {
+    modl::ModlOptions o = small_modl_options(g, unrolls);
+    if (network) o.denoiser(*network);
+    model = std::make_shared<modl::ModlImpl>(o);
   } else {
-    model = std::make_shared<modl::ModlImpl>(small_modl_options(g, unrolls));
+    throw std::invalid_argument("small_network: no architecture " + arch);
   }
   model->module().to(dtype);
   model->update_normalisation();

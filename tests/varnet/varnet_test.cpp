@@ -97,6 +97,21 @@ INSTANTIATE_TEST_SUITE_P(AllGeometries, VarNetStrategies,
                          ::testing::ValuesIn(test_support::small_geometries()),
                          [](const auto& info) { return info.param.name; });
 
+TEST(VarNet, MelInvertibleFallsBackToRecomputationWhenTheInverseDrifts) {
+  // A loose fixed-point tolerance leaves each recovered input inexact; the drift measured at the
+  // stored checkpoint exceeds fallback_tol, the segment is recomputed, and the gradients are
+  // plain backprop's to round-off after all.
+  const SmallGeometry g = test_support::small_geometries()[0];
+  const auto problem = test_support::small_problem(g, 13);
+  VarNet model = small_varnet(test_support::small_varnet_options(g, 6, 0.5, 0.3), 14);
+  const Gradients full = gradients_of(mel::Strategy::full, *model, problem);
+  const Gradients inv = gradients_of(
+      mel::Strategy::mel_invertible, *model, problem,
+      mel::StrategyOptions().checkpoint_every(3).inversion_tol(1e-2).fallback_tol(1e-9));
+  EXPECT_GT(inv.stats.fallbacks, 0);
+  expect_same_gradients(inv, full, 1e-10, "with fallbacks");
+}
+
 TEST(VarNet, MelInvertibleRefusesUnrollsThatAreNotContractive) {
   const SmallGeometry g = test_support::small_geometries()[0];
   const auto problem = test_support::small_problem(g, 7);

@@ -29,7 +29,14 @@ while [ $SECONDS -lt $end ]; do
   run=$W/run
   [ -n "$small" ] && run=$small/run
   rm -rf "$run"
+  attempts=0
   while :; do
+    attempts=$((attempts + 1))
+    if [ $attempts -gt 500 ]; then
+      echo "soak: round $rounds: the run did not finish in 500 attempts; last output:" >&2
+      cat "$W/out.txt" >&2
+      exit 1
+    fi
     resume=()
     [ -f "$run/config.json" ] && resume=(--resume)
     filler=""
@@ -45,11 +52,18 @@ while [ $SECONDS -lt $end ]; do
     if kill -9 $pid 2>/dev/null; then kills=$((kills + 1)); fi
     status=0
     wait $pid 2>/dev/null || status=$?
-    if [ -n "$filler" ]; then
-      [ $status -ne 0 ] && [ $status -ne 137 ] && full=$((full + 1))
-      rm -f "$filler"
-    fi
+    [ -n "$filler" ] && rm -f "$filler"
     if [ $status -eq 0 ] && grep -q "^trained" "$W/out.txt"; then break; fi
+    [ $status -eq 137 ] && continue  # killed
+    # Any other failure must be the full disk, said in one line naming the file.
+    if [ -n "$filler" ] && [ "$(wc -l < "$W/out.txt")" -eq 1 ] &&
+       grep -q "$run/.*No space left on device" "$W/out.txt"; then
+      full=$((full + 1))
+      continue
+    fi
+    echo "soak: round $rounds: training failed (exit $status) other than by a kill or a full disk:" >&2
+    cat "$W/out.txt" >&2
+    exit 1
   done
   leftovers=$(find "$run" -name '*.tmp.*' | wc -l)
   if ! cmp -s "$run/checkpoint.pt" "$W/reference/checkpoint.pt" || [ "$leftovers" -ne 0 ]; then

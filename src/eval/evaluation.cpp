@@ -201,7 +201,7 @@ nlohmann::json EvalReport::to_json() const {
 EvalReport evaluate(const EvalOptions& options, TrainedModel* trained) {
   data::ExampleSource source(options.data());
   MELRECON_CHECK(!trained || trained->kind == source.kind(),
-                 "the model was trained on {} data, {} is {} data",
+                 "{}: trained on {} data, {} is {} data", trained ? trained->source : "",
                  trained ? core::choice_name(trained->kind) : "", options.data(),
                  core::choice_name(source.kind()));
   unrolled::UnrolledModel* model = trained ? trained->model.get() : nullptr;

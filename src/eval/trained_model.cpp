@@ -29,7 +29,7 @@ TrainedModel load_trained_model(const std::string& path, c10::Device device) {
   const auto kind = choices(io::DataKind{}).find(state.data_kind);
   MELRECON_CHECK(kind, "{}: recorded data kind '{}' is not one of {}", file, state.data_kind,
                  choices(io::DataKind{}).listing());
-  TrainedModel t{train::from_json(config_json, file), *kind, nullptr};
+  TrainedModel t{train::from_json(config_json, file), *kind, nullptr, path};
   t.model = train::build_network(t.config.model, t.kind);
   train::load_checkpoint_weights(file, t.model->module());
   t.model->module().to(device);

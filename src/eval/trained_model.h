@@ -14,7 +14,8 @@ namespace melrecon::eval {
 struct TrainedModel {
   train::TrainConfig config;
   io::DataKind kind;
-  train::Network model;  // built from the recorded configuration (model.arch)
+  train::Network model;              // built from the recorded configuration (model.arch)
+  std::string source = "the model";  // where it was loaded from, for messages
 };
 
 // Errors name the path: not a run folder or checkpoint, weights that do not fit.

@@ -1,0 +1,108 @@
+// Odd and bad input across commands, as a new user would give it: sizes and counts past their
+// ranges are refused before any work with the range in the message, options that make no sense
+// together are usage errors, a reference that cannot be scored is named, a model applied to the
+// wrong kind of data is named, and input scaled far from one gives the scaled image, not NaN.
+#include <ATen/ATen.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "app/cli_errors.h"
+#include "io/bart_layout.h"
+#include "support/test_support.h"
+
+namespace melrecon {
+namespace {
+
+using test_support::expect_one_line_error;
+using test_support::run_melrecon;
+
+const char* kTinyTrain =
+    " --steps 2 --set model.unrolls=2 --set model.cg_iters=4 --set model.features=4"
+    " --set model.layers=3 --set sampling.accel=3 --set sampling.calib=4"
+    " --set run.progress=false";
+
+std::string simulated(const std::string& name, const std::string& kind, const std::string& shape) {
+  const std::string d = test_support::temp_dir(name);
+  const auto r = run_melrecon("simulate --kind " + kind + " --shape " + shape +
+                              " --cases 2 --coils 4 --seed 9 --out " + d + "/data");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  return d;
+}
+
+TEST(BadInputCli, SizesAndCountsPastTheirRangesAreRefusedWithTheRange) {
+  const std::string d = test_support::temp_dir("bad_input_ranges");
+  // A 4096 x 4096 Poisson-disc mask would run for minutes: refused before any work.
+  const auto mask = run_melrecon("mask --kind 2d-poisson --shape 4096,4096 " + d + "/m");
+  EXPECT_NE(mask.exit_code, 0) << mask.output;
+  EXPECT_NE(mask.output.find("4096"), std::string::npos) << mask.output;
+  EXPECT_FALSE(std::filesystem::exists(d + "/m.cfl"));
+  // --steps 0: the range, not a 300-digit number.
+  const auto steps = run_melrecon("train --data " + d + " --run " + d + "/run --steps 0");
+  EXPECT_EQ(steps.exit_code, 2) << steps.output;
+  EXPECT_LT(steps.output.size(), 200u) << steps.output;
+  EXPECT_FALSE(std::filesystem::exists(d + "/run"));
+}
+
+TEST(BadInputCli, EvaluationOptionsThatMakeNoSenseAreUsageErrors) {
+  const std::string d = simulated("bad_input_eval_options", "2d", "24,20");
+  const auto accel = run_melrecon("eval --data " + d + "/data --accel 0");
+  EXPECT_EQ(accel.exit_code, 2) << accel.output;
+  EXPECT_NE(accel.output.find("--accel"), std::string::npos) << accel.output;
+  const auto no_model = run_melrecon("eval --data " + d + "/data --methods zero-filled,modl");
+  EXPECT_EQ(no_model.exit_code, 2) << no_model.output;
+  EXPECT_NE(no_model.output.find("needs --model"), std::string::npos) << no_model.output;
+}
+
+TEST(BadInputCli, AnAllZeroReferenceIsNamedNotScoredAsInfinity) {
+  const std::string d = simulated("bad_input_zero_reference", "2d", "24,20");
+  const std::string ref = d + "/data/case_0000/reference";
+  const at::Tensor reference = io::read_bart(ref, io::Role::image, io::DataKind::image2d);
+  io::write_bart(ref, at::zeros_like(reference), io::Role::image, io::DataKind::image2d);
+  const auto r = run_melrecon("eval --data " + d +
+                              "/data --methods zero-filled --accel 3 --calib 4 --max-examples 1");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("case_0000"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("inf"), std::string::npos) << r.output;
+}
+
+TEST(BadInputCli, ReconstructionOfDataScaledFarFromOneIsTheScaledImage) {
+  const std::string d = simulated("bad_input_scaled", "2d", "24,20");
+  ASSERT_EQ(run_melrecon("train --data " + d + "/data --run " + d + "/run" + kTinyTrain).exit_code,
+            0);
+  const std::string k = d + "/data/case_0000/kspace", maps = d + "/data/case_0000/maps";
+  const at::Tensor kspace = io::read_bart(k, io::Role::kspace, io::DataKind::image2d);
+  io::write_bart(d + "/k_big", kspace * 1e20, io::Role::kspace, io::DataKind::image2d);
+  io::write_bart(d + "/k_small", kspace * 1e-20, io::Role::kspace, io::DataKind::image2d);
+  const std::string recon = "recon --model " + d + "/run ";
+  ASSERT_EQ(run_melrecon(recon + k + " " + maps + " " + d + "/x").exit_code, 0);
+  for (const auto& [name, scale] : {std::pair{"big", 1e20}, std::pair{"small", 1e-20}}) {
+    const auto r = run_melrecon(recon + d + "/k_" + name + " " + maps + " " + d + "/x_" + name);
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    const at::Tensor x = io::read_bart(d + "/x", io::Role::image, io::DataKind::image2d);
+    const at::Tensor scaled =
+        io::read_bart(d + "/x_" + name, io::Role::image, io::DataKind::image2d);
+    ASSERT_TRUE(at::isfinite(scaled).all().item<bool>()) << name;
+    EXPECT_LT(test_support::relative_error(scaled.to(at::kComplexDouble) / scale,
+                                           x.to(at::kComplexDouble)),
+              1e-4)
+        << name;
+  }
+}
+
+TEST(BadInputCli, AModelAppliedToAnotherKindOfDataIsNamed) {
+  const std::string d2 = simulated("bad_input_kind_2d", "2d", "24,20");
+  ASSERT_EQ(
+      run_melrecon("train --data " + d2 + "/data --run " + d2 + "/run" + kTinyTrain).exit_code, 0);
+  const std::string d3 = simulated("bad_input_kind_3d", "3d", "8,16,16");
+  expect_one_line_error(
+      run_melrecon("eval --data " + d3 + "/data --model " + d2 + "/run --accel 3 --calib 4"), 1,
+      d2 + "/run", "2d");
+  expect_one_line_error(
+      run_melrecon("recon --model " + d2 + "/run " + d3 + "/data/case_0000/kspace " + d3 +
+                   "/data/case_0000/maps " + d3 + "/x"),
+      1, d2 + "/run", "2d");
+}
+
+}  // namespace
+}  // namespace melrecon

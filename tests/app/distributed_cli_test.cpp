@@ -201,23 +201,38 @@ TEST(DistributedCli, WithoutALauncherAHungOrDeadPeerStopsARankWithinTheTimeout) 
   EXPECT_NE(out.find("within 5 s"), std::string::npos) << out;
 }
 
-TEST(DistributedCli, TorchrunRanksTrainAsTrainNprocRanksDo) {
+TEST(DistributedCli, TorchrunRanksTrainAsNprocRanksAndARestartedGroupResumes) {
   if (run_command(test_support::python() + " -c 'import torch.distributed.run'").exit_code != 0) {
     GTEST_SKIP() << "no torch in " << test_support::python() << " (torchrun)";
   }
   const std::string d = dataset("dist_cli_torchrun");
-  const std::string args =
-      "train --data " + d + "/data" + kDistArgs + " --steps 4 --set run.threads=1 --run " + d;
+  const std::string args = "train --data " + d + "/data" + kDistArgs +
+                           " --steps 300 --set run.checkpoint_every=5 --set run.threads=1 --run " +
+                           d;
   ASSERT_EQ(run_melrecon(args + "/nproc --nproc 2").exit_code, 0);
   // `--` keeps torchrun's parser away from melrecon's options (it reads --run as --run-path).
-  const auto r = run_command(test_support::python() +
-                             " -m torch.distributed.run --standalone --nproc-per-node 2"
-                             " --no-python -- " +
-                             MELRECON_EXE + " " + args + "/torchrun");
-  ASSERT_EQ(r.exit_code, 0) << r.output;
+  // Rank 1 is killed mid-run; torchrun restarts the group once, and the restart resumes.
+  const std::string out = d + "/torchrun.out";
+  ASSERT_EQ(run_command("(timeout 300 " + test_support::python() +
+                        " -m torch.distributed.run --standalone --nproc-per-node 2"
+                        " --max-restarts 1 --no-python -- " +
+                        MELRECON_EXE + " " + args + "/torchrun > " + out + " 2>&1; echo $? > " +
+                        out + ".rc) > /dev/null 2>&1 &")
+                .exit_code,
+            0);
+  ASSERT_TRUE(wait_for([&] { return step_entries(d + "/torchrun/log.jsonl") >= 20; },
+                       std::chrono::seconds(120)));
+  const std::string victim = rank_pid(d + "/torchrun", 1);
+  ASSERT_FALSE(victim.empty()) << "rank 1 not found";
+  ASSERT_EQ(run_command("kill -9 " + victim).exit_code, 0);
+  ASSERT_TRUE(
+      wait_for([&] { return std::filesystem::exists(out + ".rc"); }, std::chrono::seconds(240)));
+  ASSERT_EQ(file_text(out + ".rc"), "0\n") << file_text(out);
+  EXPECT_NE(file_text(out).find("restart 1 of the group: resuming"), std::string::npos)
+      << file_text(out);
   const auto a = trained_weights(d + "/nproc"), b = trained_weights(d + "/torchrun");
   for (size_t i = 0; i < a.size(); ++i) EXPECT_TRUE(at::equal(a[i], b[i])) << "parameter " << i;
-  EXPECT_EQ(step_entries(d + "/torchrun/log.jsonl", "\"effective_batch\":2"), 4);
+  EXPECT_EQ(step_entries(d + "/torchrun/log.jsonl", "\"effective_batch\":2"), 300);
 }
 
 TEST(DistributedCli, ARankThatNeverComesIsAnErrorWithinTheTimeout) {

@@ -65,6 +65,7 @@ py::dict training_step(const py::object& model, const unrolled::Problem& problem
   d["inversion_errors"] = r.stats.inversion_errors;
   d["fixed_point_iterations"] = r.stats.fixed_point_iterations;
   d["fallbacks"] = r.stats.fallbacks;
+  d["max_inversion_residual"] = r.stats.max_inversion_residual;
   return d;
 }
 
@@ -114,7 +115,7 @@ model: a melrecon Network, or a Python object with `num_unrolls` and `unroll(k, 
 (optionally `initial(problem)`, `invert_unroll(k, output, problem)`); problem: a Problem;
 loss: 'l1' | 'l2' | 'ssim' (with `reference` [B, *S]) or a callable output -> 0-dim tensor.
 Returns {'loss', 'output' (x_N, detached), 'inversion_errors', 'fixed_point_iterations',
-'fallbacks'}.)");
+'fallbacks', 'max_inversion_residual'}.)");
   m.def("train", &train, py::arg("config"), py::arg("run_dir"), py::arg("resume") = false,
         py::arg("callback") = py::none(),
         "Runs `melrecon train` on a configuration dict into run_dir (config.json, checkpoint.pt, "

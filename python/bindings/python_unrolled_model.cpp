@@ -58,11 +58,12 @@ unrolled::Inversion PythonUnrolledModel::invert_unroll(int64_t k, const at::Tens
   const py::object r = model_.attr("invert_unroll")(k, output, problem_object(problem));
   if (py::isinstance<py::tuple>(r)) {
     const auto t = r.cast<py::tuple>();
-    MELRECON_CHECK(t.size() == 2,
+    MELRECON_CHECK(t.size() == 2 || t.size() == 3,
                    "Python unrolled model: invert_unroll returned a tuple of {}, "
-                   "expected (input, iterations)",
+                   "expected (input, iterations) or (input, iterations, residual)",
                    t.size());
-    return {returned_tensor(t[0], "the Python model's invert_unroll"), t[1].cast<int64_t>()};
+    return {returned_tensor(t[0], "the Python model's invert_unroll"), t[1].cast<int64_t>(),
+            t.size() == 3 ? t[2].cast<double>() : 0.0};
   }
   return {returned_tensor(r, "the Python model's invert_unroll"), 0};
 }

@@ -51,7 +51,8 @@ struct StepStats {
   // inputs recovered by inversion against the stored checkpoint.
   std::vector<double> inversion_errors;
   int64_t fixed_point_iterations = 0;
-  int64_t fallbacks = 0;  // segments recomputed from their checkpoint instead
+  double max_inversion_residual = 0.0;  // the largest of the models' own error estimates
+  int64_t fallbacks = 0;                // segments recomputed from their checkpoint instead
 };
 
 struct StepResult {

@@ -1,5 +1,7 @@
 #include "mel/mel_invertible.h"
 
+#include <algorithm>
+
 #include "core/error.h"
 
 namespace melrecon::mel {
@@ -24,6 +26,7 @@ StepResult MelInvertible::forward_backward(unrolled::UnrolledModel& model,
   const auto invert = [&](int64_t k, const at::Tensor& output) {
     const unrolled::Inversion r = model.invert_unroll(k, output, problem, inversion);
     stats.fixed_point_iterations += r.iterations;
+    stats.max_inversion_residual = std::max(stats.max_inversion_residual, r.residual);
     return r.input;
   };
   std::vector<at::Tensor> checkpoints;  // x_0, x_M, x_2M, ...

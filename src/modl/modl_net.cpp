@@ -66,7 +66,7 @@ unrolled::Inversion ModlImpl::invert_unroll(int64_t k, const at::Tensor& output,
   const at::Tensor denoised =
       (data_consistency_rhs(dc_operator(problem), output, lam) - problem.aty) / lam;
   const auto inverse = denoiser(k)->invert(denoised, options.tol(), options.max_iters());
-  return {inverse.x, inverse.iterations};
+  return {inverse.x, inverse.iterations, inverse.relative_change};
 }
 
 void ModlImpl::update_normalisation() {

@@ -34,6 +34,10 @@ struct InversionOptions {
 struct Inversion {
   at::Tensor input;        // the recovered x_k
   int64_t iterations = 0;  // fixed-point iterations spent
+  // The model's own estimate of the inversion's error: the fixed-point iteration's last relative
+  // change ‖z_j − z_{j−1}‖ / ‖z_j‖ (0 for an exact inverse). The strategy measures the drift
+  // against its checkpoints as well.
+  double residual = 0.0;
 };
 
 class UnrolledModel {

@@ -81,7 +81,7 @@ unrolled::Inversion VarNetImpl::invert_unroll(int64_t k, const at::Tensor& outpu
     return output + eta * (op.normal(z) - problem.aty) + regulariser(k)->residual(z);
   };
   const core::FixedPoint r = core::fixed_point(map, output, options.tol(), options.max_iters());
-  return {r.x, r.iterations};
+  return {r.x, r.iterations, r.relative_change};
 }
 
 void VarNetImpl::update_normalisation() {

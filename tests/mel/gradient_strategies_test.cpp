@@ -75,6 +75,7 @@ TEST_P(Strategies, MelInvertibleWithinToleranceAt5And30Unrolls) {
     // The gradients above came from inverted inputs, not from recomputation.
     EXPECT_EQ(inv.stats.fallbacks, 0) << "inversion should not need recomputation here";
     EXPECT_EQ(inv.stats.inversion_errors.size(), static_cast<size_t>((unrolls + 4) / 5));
+    EXPECT_LT(inv.stats.max_inversion_residual, 1e-10);  // the model's own error estimate
   }
 }
 

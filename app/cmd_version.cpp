@@ -27,7 +27,10 @@ void add_version_command(CLI::App& app) {
               << "  HDF5 (fastMRI): " << (MELRECON_HAVE_HDF5 ? "yes" : "no") << "\n"
               << "  ISMRMRD: " << (MELRECON_HAVE_ISMRMRD ? "yes" : "no") << "\n"
               << "  PNG previews: " << (MELRECON_HAVE_PNG ? "yes" : "no") << "\n"
-              << "  CUDA: " << cuda_status() << "\n";
+              << "  CUDA: " << cuda_status() << "\n"
+              << "  data-parallel training: "
+              << (MELRECON_HAVE_GLOO ? "CPU (Gloo)" : "CPU left out (no Gloo headers)")
+              << (MELRECON_HAVE_CUDA ? ", GPUs (NCCL)" : "") << "\n";
   });
 }
 

@@ -2,13 +2,15 @@
 
 #include <fmt/format.h>
 #include <torch/csrc/distributed/c10d/PrefixStore.hpp>
-#include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 
 #include <cstdlib>
 
 #include "core/config.h"
 #include "core/error.h"
+#if MELRECON_HAVE_GLOO
+#include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
+#endif
 #if MELRECON_HAVE_CUDA
 #include <torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>
 #endif
@@ -45,6 +47,7 @@ c10::intrusive_ptr<c10d::Store> rendezvous(const LaunchEnv& env,
 c10::intrusive_ptr<c10d::Backend> gloo_backend(const LaunchEnv& env,
                                                const c10::intrusive_ptr<c10d::Store>& store,
                                                std::chrono::milliseconds timeout) {
+#if MELRECON_HAVE_GLOO
   auto options = c10d::ProcessGroupGloo::Options::create(timeout);
   // The network interface: GLOO_SOCKET_IFNAME as torch.distributed reads it; loopback when
   // every rank runs on this machine with a loopback master; else this host's address.
@@ -61,6 +64,14 @@ c10::intrusive_ptr<c10d::Backend> gloo_backend(const LaunchEnv& env,
   return c10::make_intrusive<c10d::ProcessGroupGloo>(
       c10::make_intrusive<c10d::PrefixStore>("gloo/", store), static_cast<int>(env.rank),
       static_cast<int>(env.world_size), options);
+#else
+  (void)store;
+  (void)timeout;
+  core::fail(
+      "rank {}: data-parallel training on the CPU needs Gloo, left out of this build (no Gloo "
+      "headers for its torch: third_party/gloo/README.md); train on GPUs (NCCL) or rebuild",
+      env.rank);
+#endif
 }
 
 c10::intrusive_ptr<c10d::Backend> nccl_backend(const LaunchEnv& env,

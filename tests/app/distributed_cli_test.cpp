@@ -13,6 +13,7 @@
 #include <sstream>
 #include <thread>
 
+#include "core/config.h"
 #include "eval/trained_model.h"
 #include "support/test_support.h"
 #include "train/checkpoint.h"
@@ -55,6 +56,10 @@ int64_t step_entries(const std::string& log, const std::string& must_contain = "
   return n;
 }
 
+// Every test here runs CPU ranks, which need Gloo in the build.
+#define SKIP_WITHOUT_GLOO() \
+  if (!MELRECON_HAVE_GLOO) GTEST_SKIP() << "this build has no Gloo (CPU data-parallel training)"
+
 std::string dataset(const std::string& name) {
   const std::string d = test_support::temp_dir(name);
   const auto r = run_melrecon(
@@ -64,6 +69,7 @@ std::string dataset(const std::string& name) {
 }
 
 TEST(DistributedCli, TwoRanksTrainLikeOneProcessWithTheirExamplesBatched) {
+  SKIP_WITHOUT_GLOO();
   const std::string d = dataset("dist_cli_equal");
   const std::string train = "train --data " + d + "/data --steps 6" + kDistArgs + " --run " + d;
   const auto two = run_melrecon(train + "/two --nproc 2");
@@ -83,6 +89,7 @@ TEST(DistributedCli, TwoRanksTrainLikeOneProcessWithTheirExamplesBatched) {
 }
 
 TEST(DistributedCli, AResumedGroupContinuesBitIdentically) {
+  SKIP_WITHOUT_GLOO();
   const std::string d = dataset("dist_cli_resume");
   // A constant learning rate: stopping at 3 of 6 steps changes nothing but the stop.
   const std::string train = "train --data " + d + "/data" + kDistArgs +
@@ -139,6 +146,7 @@ void start_melrecon(const std::string& args, const std::string& out) {
 }
 
 TEST(DistributedCli, AKilledRankStopsTheGroupAndTheResumedGroupEndsAsAnUninterruptedOne) {
+  SKIP_WITHOUT_GLOO();
   const std::string d = dataset("dist_cli_kill");
   const std::string train = "train --data " + d + "/data" + kDistArgs +
                             " --steps 300 --set run.checkpoint_every=5 --nproc 2 --run " + d;
@@ -171,6 +179,7 @@ TEST(DistributedCli, AKilledRankStopsTheGroupAndTheResumedGroupEndsAsAnUninterru
 }
 
 TEST(DistributedCli, WithoutALauncherAHungOrDeadPeerStopsARankWithinTheTimeout) {
+  SKIP_WITHOUT_GLOO();
   const std::string d = dataset("dist_cli_peer");
   const std::string env = " WORLD_SIZE=2 MASTER_ADDR=127.0.0.1 MASTER_PORT=29737 ";
   const std::string train = "train --data " + d + "/data" + kDistArgs +
@@ -202,6 +211,7 @@ TEST(DistributedCli, WithoutALauncherAHungOrDeadPeerStopsARankWithinTheTimeout) 
 }
 
 TEST(DistributedCli, TorchrunRanksTrainAsNprocRanksAndARestartedGroupResumes) {
+  SKIP_WITHOUT_GLOO();
   if (run_command(test_support::python() + " -c 'import torch.distributed.run'").exit_code != 0) {
     GTEST_SKIP() << "no torch in " << test_support::python() << " (torchrun)";
   }
@@ -236,6 +246,7 @@ TEST(DistributedCli, TorchrunRanksTrainAsNprocRanksAndARestartedGroupResumes) {
 }
 
 TEST(DistributedCli, ARankThatNeverComesIsAnErrorWithinTheTimeout) {
+  SKIP_WITHOUT_GLOO();
   const std::string d = dataset("dist_cli_absent");
   const auto started = std::chrono::steady_clock::now();
   const auto r = run_command("RANK=0 WORLD_SIZE=2 MASTER_ADDR=127.0.0.1 MASTER_PORT=29731 " +

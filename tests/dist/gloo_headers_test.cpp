@@ -4,6 +4,9 @@
 // into this test program, which scripts/check_gloo_headers.py (CTest
 // GlooHeaders.MatchTheLibrary) compares with libtorch_cpu's.
 #include <gtest/gtest.h>
+
+#include "core/config.h"
+#if MELRECON_HAVE_GLOO
 #include <torch/csrc/distributed/c10d/HashStore.hpp>
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 
@@ -28,3 +31,4 @@ TEST(GlooHeaders, TorchsGlooStoreWorksThroughGloosStoreInterface) {
 
 }  // namespace
 }  // namespace melrecon::dist
+#endif

@@ -1,12 +1,16 @@
 #include <ATen/ATen.h>
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <array>
 #include <iostream>
+#include <vector>
 
 #include "app/commands.h"
 #include "app/options.h"
 #include "core/error.h"
 #include "eval/trained_model.h"
+#include "io/image_nifti.h"
 #include "io/png.h"
 
 namespace melrecon::app {
@@ -14,7 +18,9 @@ namespace {
 
 struct ReconArgs {
   CaseArgs data;
-  std::string model, out, png, device = "cpu";
+  std::string model, out, png, nifti, device = "cpu";
+  bool nifti_complex = false;
+  std::vector<double> voxel_mm;
 };
 
 void run_recon(const ReconArgs& a) {
@@ -32,6 +38,13 @@ void run_recon(const ReconArgs& a) {
   io::write_bart(a.out, image, io::Role::image, c.kind);
   std::cout << core::choice_name(trained.config.model.arch) << " (" << trained.config.model.unrolls
             << " unrolls): " << a.data.kspace << " -> " << a.out << "\n";
+  if (!a.nifti.empty()) {
+    std::array<double, 3> spacing{};
+    if (!a.voxel_mm.empty()) std::copy(a.voxel_mm.begin(), a.voxel_mm.end(), spacing.begin());
+    io::write_image_nifti(a.nifti, image, c.kind, a.nifti_complex, spacing);
+    std::cout << (a.nifti_complex ? "complex (real, imaginary)" : "magnitude") << " NIfTI -> "
+              << a.nifti << "\n";
+  }
   if (!a.png.empty()) {
     // first slice of a 2D stack, the middle slice of a volume or the middle frame of a series
     const at::Tensor x = image.select(0, 0);
@@ -51,6 +64,18 @@ void add_recon_command(CLI::App& app) {
   add_case_options(*cmd, a->data);
   cmd->add_option("out", a->out, "Output image (BART .cfl/.hdr name)")->required();
   cmd->add_option("--png", a->png, "Also write a magnitude preview PNG (mid slice / frame)");
+  auto* nifti =
+      cmd->add_option("--nifti", a->nifti,
+                      "Also write the image as NIfTI-1 (.nii, or .nii.gz compressed): magnitude; "
+                      "x, y, slices, then frames");
+  cmd->add_flag("--nifti-complex", a->nifti_complex,
+                "NIfTI holds the complex image as two volumes (real, imaginary), not magnitude")
+      ->needs(nifti);
+  cmd->add_option("--voxel-size", a->voxel_mm, "Voxel size x,y,z in mm for the NIfTI header")
+      ->delimiter(',')
+      ->expected(3)
+      ->check(CLI::PositiveNumber)
+      ->needs(nifti);
   cmd->add_option("--device", a->device, "cpu or cuda[:N]")->capture_default_str();
   cmd->callback([a] { run_recon(*a); });
 }

@@ -17,6 +17,7 @@
 #include "core/error.h"
 #include "core/random.h"
 #include "data/example_source.h"
+#include "eval/preview_sheet.h"
 #include "io/png.h"
 #include "metrics/image_metrics.h"
 #include "recon/bart_pics.h"
@@ -45,12 +46,6 @@ double stddev(const std::vector<double>& v) {
 
 double psnr_of(const at::Tensor& image, const at::Tensor& reference) {
   return metrics::psnr(image.select(0, 0).cpu(), reference.select(0, 0).cpu()).item<double>();
-}
-
-// The 2D image shown for an example: the image itself, or its middle slice / frame.
-at::Tensor preview_plane(const at::Tensor& image) {
-  const at::Tensor x = image.select(0, 0);
-  return x.dim() == 2 ? x : x.select(0, x.size(0) / 2);
 }
 
 // A row of the report: a baseline, or the trained model (no baseline).
@@ -249,29 +244,29 @@ EvalReport evaluate(const EvalOptions& options, TrainedModel* trained) {
     MELRECON_CHECK(ref.abs().max().item<double>() > 0,
                    "{}: the reference image is all zero, so PSNR, SSIM and NRMSE are undefined",
                    ex.name);
-    std::vector<at::Tensor> panels{preview_plane(ex.reference.cpu())};
-    at::Tensor last;
+    // The preview's columns: the reference (with its size), each method (PSNR / SSIM), the error.
+    std::string size;
+    for (int64_t n : ref.sizes()) size += (size.empty() ? "" : "x") + std::to_string(n);
+    std::vector<SheetColumn> columns{{"reference", size + " px", ref}};
     for (size_t m = 0; m < methods.size(); ++m) {
-      last = recon.run(methods[m], ex, lambdas[m]).cpu();
-      const at::Tensor out = last.select(0, 0);
+      const at::Tensor out = recon.run(methods[m], ex, lambdas[m]).cpu().select(0, 0);
       MELRECON_CHECK(at::isfinite(out).all().item<bool>(), "{}: {} gave a non-finite image",
                      ex.name, methods[m].label);
       report.methods[m].psnr.push_back(metrics::psnr(out, ref).item<double>());
       report.methods[m].ssim.push_back(metrics::ssim(out, ref).item<double>());
       report.methods[m].nrmse.push_back(metrics::nrmse(out, ref).item<double>());
-      panels.push_back(preview_plane(last));
+      columns.push_back({methods[m].label,
+                         fmt::format("{:.2f} db / {:.3f}", report.methods[m].psnr.back(),
+                                     report.methods[m].ssim.back()),
+                         out});
     }
     if (!options.png_dir().empty() && io::png_supported()) {
-      // reference | each method | 5 × |last method − reference|, on the reference's scale
-      const at::Tensor scale = panels[0].abs().max().clamp_min(1e-30);
-      std::vector<at::Tensor> gray;
-      for (const auto& p : panels) gray.push_back((p.abs() / scale).clamp(0, 1));
-      gray.push_back(((preview_plane(last) - panels[0]).abs() * 5 / scale).clamp(0, 1));
+      columns.push_back({"error x5", columns.back().title, columns.back().image - ref, 5.0});
       std::string name = ex.name;  // "case_0003[0]" -> "case_0003_0"
       std::replace(name.begin(), name.end(), '[', '_');
       name.erase(std::remove(name.begin(), name.end(), ']'), name.end());
       io::write_png(fmt::format("{}/{:04d}_{}.png", options.png_dir(), i, name),
-                    at::cat(gray, 1).to(at::kFloat));
+                    preview_sheet(columns, source.kind(), ref.abs().max().item<double>()));
     }
   }
   return report;

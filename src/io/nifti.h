@@ -28,4 +28,11 @@ bool nifti_gz_supported();
 // datatype), truncated data.
 NiftiImage read_nifti(const std::string& path);
 
+// Writes `data` (real, C-order shape [..., t, z, y, x], 1 to 7 dimensions, each below 32768) as
+// float32 NIfTI-1, gzip-compressed when `path` ends in ".gz", atomically. `spacing_mm`: voxel
+// sizes along x, y, z in millimetres (sform and qform scale by them); all 0: unknown (1, no
+// units). Errors name the file.
+void write_nifti(const std::string& path, const at::Tensor& data,
+                 std::array<double, 3> spacing_mm = {});
+
 }  // namespace melrecon::io

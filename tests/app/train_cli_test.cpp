@@ -10,6 +10,9 @@
 #include <thread>
 
 #include "eval/trained_model.h"
+#include "io/bart_layout.h"
+#include "io/nifti.h"
+#include "io/png.h"
 #include "support/test_support.h"
 #include "train/checkpoint.h"
 
@@ -103,13 +106,29 @@ TEST(TrainCli, VarNetTrainsReconstructsEvaluatesAndPlans) {
   std::ifstream saved(d + "/run/config.json");
   EXPECT_EQ(nlohmann::json::parse(saved)["model"]["arch"], "varnet");
   r = run_melrecon("recon --model " + d + "/run " + d + "/data/case_0000/kspace " + d +
-                   "/data/case_0000/maps " + d + "/x");
+                   "/data/case_0000/maps " + d + "/x --nifti " + d +
+                   "/x.nii --nifti-complex --voxel-size 0.5,0.5,3");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("varnet (2 unrolls)"), std::string::npos) << r.output;
+  // The NIfTI beside the cfl: x, y, slices, then (real, imaginary), with the voxel size.
+  const at::Tensor x = io::read_bart(d + "/x", io::Role::image, io::DataKind::image2d);
+  const io::NiftiImage nifti = io::read_nifti(d + "/x.nii");
+  EXPECT_EQ(nifti.dims, (std::vector<int64_t>{x.size(2), x.size(1), x.size(0), 2}));
+  EXPECT_EQ(nifti.spacing, (std::array<double, 3>{0.5, 0.5, 3}));
+  EXPECT_TRUE(at::equal(nifti.data, at::stack({at::real(x), at::imag(x)})));
+  EXPECT_EQ(run_melrecon("recon --model " + d + "/run " + d + "/data/case_0000/kspace " + d +
+                         "/data/case_0000/maps " + d + "/y --nifti-complex")
+                .exit_code,
+            2);
   r = run_melrecon("eval --data " + d + "/data --model " + d +
-                   "/run --methods zero-filled,varnet --max-examples 1");
+                   "/run --methods zero-filled,varnet --max-examples 1 --png " + d + "/png");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("| varnet"), std::string::npos) << r.output;
+  if (io::png_supported()) {  // reference, two methods, the error: 24 x 20 enlarged 11 times
+    const at::Tensor sheet = io::read_png(d + "/png/0000_case_0000_0.png");
+    EXPECT_GE(sheet.size(0), 24 * 11);
+    EXPECT_GE(sheet.size(1), 4 * 20 * 11);
+  }
   r = run_melrecon("eval --data " + d + "/data --model " + d + "/run --methods modl");
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_NE(r.output.find("but the model is varnet"), std::string::npos) << r.output;

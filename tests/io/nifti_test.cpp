@@ -111,6 +111,34 @@ TEST(Nifti, ReadsGzipCompressedFiles) {
 #endif
 }
 
+TEST(Nifti, WrittenImagesReadBackWithTheirSizesAndSpacing) {
+  const std::string d = test_support::temp_dir("nifti_write");
+  const at::Tensor volume = at::randn({5, 4, 3, 6});  // [t, z, y, x]
+  std::vector<std::string> names{"v.nii"};
+  if (nifti_gz_supported()) names.push_back("v.nii.gz");
+  for (const std::string& name : names) {
+    write_nifti(d + "/" + name, volume, {0.5, 0.75, 2.0});
+    const NiftiImage back = read_nifti(d + "/" + name);
+    EXPECT_EQ(back.dims, (std::vector<int64_t>{6, 3, 4, 5})) << name;
+    EXPECT_EQ(back.spacing, (std::array<double, 3>{0.5, 0.75, 2.0})) << name;
+    EXPECT_TRUE(at::equal(back.data, volume)) << name;
+  }
+  // Unknown spacing is written as 1.
+  write_nifti(d + "/u.nii", volume.select(0, 0));
+  EXPECT_EQ(read_nifti(d + "/u.nii").spacing, (std::array<double, 3>{1, 1, 1}));
+  test_support::expect_error<core::Error>(
+      [&] {
+        write_nifti(d + "/c.nii", at::randn({3, 3}, at::kComplexFloat));
+      },
+      d + "/c.nii", "real images");
+  test_support::expect_error<core::Error>(
+      [&] {
+        write_nifti(d + "/big.nii", at::zeros({40000, 1}));
+      },
+      d + "/big.nii", "[1, 32767]");
+  EXPECT_FALSE(std::filesystem::exists(d + "/big.nii"));
+}
+
 // The reader throws one line that names the file and says what is wrong.
 void expect_nifti_error(const std::string& path, const std::string& what) {
   test_support::expect_error<core::Error>([&] { read_nifti(path); }, path, what);

@@ -70,6 +70,9 @@ void run_eval(EvalArgs a) {
                              core::choice_name(report.pattern), a.options.seed());
   }
   std::cout << report.table();
+  std::cout << fmt::format(
+      "baseline weights (lambda) chosen on the first example of {}\n",
+      a.options.tune_data().empty() ? "the test data (favours them)" : a.options.tune_data());
   if (!a.json.empty()) {
     io::write_file_atomically(a.json,
                               [&](std::ostream& out) { out << report.to_json().dump(2) << "\n"; });
@@ -89,11 +92,15 @@ void add_eval_command(CLI::App& app) {
       "2004, window 11, sigma 1.5) and NRMSE on magnitudes normalised by the reference maximum; "
       "mean ± std over the examples for the model and the baselines (zero-filled, CG-SENSE, "
       "compressed sensing with bart pics when bart is installed: cs-wavelet, and cs-temporal-tv "
-      "for cine; their lambda chosen on the first example)");
+      "for cine; their lambda chosen on the first example of --tune-data, else of the test "
+      "data)");
   cmd->add_option("--data", a->options.data(),
                   "Test data: dataset folder, fastMRI .h5 file or folder of them")
       ->required();
   cmd->add_option("--model", a->model, "Run folder or checkpoint (omit: baselines only)");
+  cmd->add_option("--tune-data", a->options.tune_data(),
+                  "Validation data whose first example chooses the baselines' lambda (default: "
+                  "the first test example, which favours the baselines)");
   cmd->add_option("--methods", a->methods,
                   "Subset of the baselines and the model (by its architecture's name), comma "
                   "separated (default: all available)")

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <functional>
 #include <numeric>
 #include <optional>
 
@@ -193,6 +194,28 @@ nlohmann::json EvalReport::to_json() const {
   return j;
 }
 
+namespace {
+
+// The example the baselines' weights are chosen on: the validation set's first (its mask from a
+// seed of its own), or the first test example.
+train::PreparedExample tuning_example(
+    const EvalOptions& options, const data::ExampleSource& test,
+    const std::function<train::PreparedExample(size_t)>& prepare_test,
+    const mri::SenseOptions& sense, c10::Device device) {
+  if (options.tune_data().empty()) return prepare_test(0);
+  data::ExampleSource tune(options.tune_data());
+  MELRECON_CHECK(tune.kind() == test.kind(), "{}: tuning data is {}, the test data is {}",
+                 options.tune_data(), core::choice_name(tune.kind()),
+                 core::choice_name(test.kind()));
+  const std::vector<data::ExampleRef> examples = tune.examples({0});
+  MELRECON_CHECK(!examples.empty(), "{}: no example to tune on", options.tune_data());
+  constexpr uint64_t kTuningStream = 0x7E57u;
+  return train::prepare_example(tune.load(examples[0]), options.sampling(), tune.kind(), sense,
+                                core::derive_seed(options.seed(), kTuningStream), device);
+}
+
+}  // namespace
+
 EvalReport evaluate(const EvalOptions& options, TrainedModel* trained) {
   data::ExampleSource source(options.data());
   MELRECON_CHECK(!trained || trained->kind == source.kind(),
@@ -226,7 +249,7 @@ EvalReport evaluate(const EvalOptions& options, TrainedModel* trained) {
   report.pattern = train::mask_pattern(options.sampling(), source.kind());
   std::vector<double> lambdas;
   {
-    const train::PreparedExample first = prepare(0);
+    const train::PreparedExample first = tuning_example(options, source, prepare, sense, device);
     for (const auto& m : methods) {
       lambdas.push_back(recon.tune(m, first));
       report.methods.push_back(

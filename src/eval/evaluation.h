@@ -2,8 +2,8 @@
 // (zero-filled, CG-SENSE, and compressed sensing with `bart pics` when bart is installed: an
 // ℓ1-wavelet prior, and for cine temporal total variation), score them against the reference
 // (PSNR, SSIM, NRMSE; metrics/image_metrics.h) and tabulate mean ± std. Baseline regularisation
-// weights are chosen from a grid by PSNR on the first example (which favours the baselines,
-// never the model).
+// weights are chosen from a grid by PSNR on the first example of a validation set (`tune_data`),
+// or, without one, on the first test example (which favours the baselines, never the model).
 #pragma once
 
 #include <torch/arg.h>
@@ -30,6 +30,9 @@ constexpr core::Choices<Baseline, 4> choices(Baseline) {
 
 struct EvalOptions {
   TORCH_ARG(std::string, data);  // dataset folder, fastMRI .h5 file or folder of them
+  // Validation data whose first example chooses the baselines' weights (same kind as `data`);
+  // empty: the first test example.
+  TORCH_ARG(std::string, tune_data);
   // Unset: every baseline that applies (the cs-* ones when bart is installed, cs-temporal-tv to
   // cine data). The model's row, named after its
   // architecture, comes last when a model is given and `with_model`.

@@ -65,6 +65,31 @@ TEST(Evaluation, StoredMasksAreTheSameForEverySeed) {
   EXPECT_NE(c.methods[0].psnr, d.methods[0].psnr);  // generated masks follow the seed
 }
 
+TEST(Evaluation, BaselineWeightsAreChosenOnTheTuningData) {
+  // CG-SENSE's best lambda grows with the noise: tuned on a noisy validation set it is larger
+  // than tuned on the noise-free test data itself.
+  const std::string dir = test_support::temp_dir("eval_tune");
+  const auto simulate = [&](const std::string& name, double snr) {
+    sim::simulate_dataset(
+        sim::SimulateOptions(io::DataKind::cine, kCine).cases(1).coils(4).snr(snr).seed(3),
+        dir + "/" + name, false);
+    return dir + "/" + name;
+  };
+  const std::string test = simulate("test", 0), noisy = simulate("noisy", 3);
+  const EvalOptions options =
+      cine_options(test).baselines(std::vector<Baseline>{Baseline::cg_sense});
+  const auto lambda = [](const EvalReport& r) { return std::stod(r.methods[0].setting.substr(7)); };
+  const EvalReport on_test = evaluate(options, nullptr);
+  const EvalReport on_noisy = evaluate(EvalOptions(options).tune_data(noisy), nullptr);
+  EXPECT_GT(lambda(on_noisy), lambda(on_test))
+      << on_test.methods[0].setting << " vs " << on_noisy.methods[0].setting;
+  // Tuning data of another kind is refused, naming it.
+  const std::string flat = dir + "/flat";
+  sim::simulate_dataset(sim::SimulateOptions(io::DataKind::image2d, {40, 40}).cases(1).coils(4),
+                        flat, false);
+  EXPECT_THROW(evaluate(EvalOptions(options).tune_data(flat), nullptr), core::Error);
+}
+
 TEST(Evaluation, TemporalTotalVariationNeedsFrames) {
   const std::string dir = test_support::temp_dir("eval_2d");
   sim::simulate_dataset(sim::SimulateOptions(io::DataKind::image2d, {32, 32}).cases(1).coils(4),

@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -38,7 +39,8 @@ void run_train(const TrainArgs& a) {
     return;
   }
   // torchrun restarts failed workers with their first command line: a restart continues the
-  // run it started (from its last checkpoint) instead of refusing the folder as taken.
+  // run it started (from its last checkpoint, with its saved configuration, --budget's choice
+  // included) instead of refusing the folder as taken. Every rank must see the run folder.
   const bool restarted = env && env->restart_count > 0 && !a.resume &&
                          std::filesystem::exists(train::RunFolder::config_path(a.run_dir));
   const bool resume = a.resume || restarted;
@@ -62,7 +64,7 @@ void run_train(const TrainArgs& a) {
   train::TrainConfig config = train::load_config(config_file, overrides);
   MELRECON_CHECK(!config.data.train.empty(),
                  "no training data: give --data or data.train in the config");
-  if (!a.budget.empty()) {
+  if (!a.budget.empty() && !restarted) {  // a restart keeps what the first attempt chose
     MELRECON_CHECK(!resume,
                    "train: --budget chooses a new run's configuration; a resumed run keeps "
                    "the strategy and tiling saved in {}/config.json",
@@ -89,10 +91,14 @@ void run_train(const TrainArgs& a) {
   const auto s = train::train_model(
       config, train::TrainOptions().run_dir(a.run_dir).resume(resume).group(group.get()));
   if (group && group->rank() != 0) return;  // rank 0 reports
+  const std::string validation =
+      std::isnan(s.val_psnr)
+          ? std::string("no validation examples")
+          : fmt::format("validation PSNR {:.2f} dB, SSIM {:.4f}", s.val_psnr, s.val_ssim);
   std::cout << fmt::format(
-      "trained {} steps in {:.0f} s: last loss {:.4g}, validation PSNR {:.2f} dB, SSIM {:.4f}, "
-      "peak memory {:.1f} MiB -> {}/checkpoint.pt\n",
-      s.steps, s.seconds, s.last_loss, s.val_psnr, s.val_ssim, s.peak_bytes / 1048576.0, a.run_dir);
+      "trained {} steps in {:.0f} s: last loss {:.4g}, {}, peak memory {:.1f} MiB -> "
+      "{}/checkpoint.pt\n",
+      s.steps, s.seconds, s.last_loss, validation, s.peak_bytes / 1048576.0, a.run_dir);
 }
 
 }  // namespace

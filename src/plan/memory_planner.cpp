@@ -239,7 +239,9 @@ int64_t parse_bytes(const std::string& text) {
                        : unit == 'G' ? 1073741824.0
                        : unit == 'T' ? 1099511627776.0
                                      : 1.0;
-  return static_cast<int64_t>(std::llround(value * scale));
+  const int64_t bytes = static_cast<int64_t>(std::llround(value * scale));
+  if (bytes <= 0) throw core::UsageError("'" + text + "': a memory budget must be above 0 bytes");
+  return bytes;
 }
 
 }  // namespace melrecon::plan

@@ -17,17 +17,17 @@ DataParallel::DataParallel(dist::Group* group, std::vector<at::Tensor> parameter
 int64_t DataParallel::ranks() const { return group_ ? group_->size() : 1; }
 int64_t DataParallel::rank() const { return group_ ? group_->rank() : 0; }
 
-c10::Device DataParallel::device(const std::string& configured) const {
-  return group_ ? group_->device() : c10::Device(configured);
+c10::Device process_device(const dist::Group* group, const std::string& configured) {
+  return group ? group->device() : c10::Device(configured);
 }
 
-void DataParallel::use_threads(int64_t configured) const {
+void use_threads(const dist::Group* group, int64_t configured) {
   if (configured > 0) {
     at::set_num_threads(static_cast<int>(configured));
-  } else if (group_ && group_->env().local_world_size > 1) {
+  } else if (group && group->env().local_world_size > 1) {
     const int64_t cores = std::thread::hardware_concurrency();
     at::set_num_threads(
-        static_cast<int>(std::max<int64_t>(1, cores / group_->env().local_world_size)));
+        static_cast<int>(std::max<int64_t>(1, cores / group->env().local_world_size)));
   }
 }
 

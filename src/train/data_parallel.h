@@ -14,6 +14,12 @@
 
 namespace melrecon::train {
 
+// Where this process trains: its group's device (cuda:LOCAL_RANK on GPUs), else `configured`
+// (run.device). `group` may be null.
+c10::Device process_device(const dist::Group* group, const std::string& configured);
+// run.threads when set; else, with several processes on this machine, its cores shared out.
+void use_threads(const dist::Group* group, int64_t configured);
+
 class DataParallel {
  public:
   // `group` (not owned) may be null; `parameters`: the model's, in their fixed order.
@@ -21,16 +27,12 @@ class DataParallel {
 
   int64_t ranks() const;
   int64_t rank() const;
-  // Where this process trains: the group's device, else `configured` (run.device).
-  c10::Device device(const std::string& configured) const;
-  // run.threads when set; else, with several processes on this machine, its cores shared out.
-  void use_threads(int64_t configured) const;
 
   // Every process takes rank 0's weights.
   void share_initial_weights();
   // The hook optimiser_step calls on the gradients (none without a group).
   GradientSync gradient_sync() const;
-  // The mean of `loss` over the processes (NaN when any is not finite).
+  // The mean of `loss` over the processes (not finite when any is not).
   double mean_loss(double loss, c10::Device device) const;
 
  private:

@@ -60,6 +60,17 @@ void RunFolder::open_logs(int64_t step, bool tensorboard) {
   }
 }
 
+void RunFolder::discard() {
+  if (!writes_) return;
+  log_.reset();
+  tensorboard_.reset();
+  std::error_code ignored;
+  for (const char* name : {"config.json", "log.jsonl", "tensorboard"}) {
+    fs::remove_all(fs::path(dir_) / name, ignored);
+  }
+  fs::remove(dir_, ignored);  // only when empty
+}
+
 void RunFolder::log(const nlohmann::json& entry) {
   if (!log_) return;
   log_->write(entry);

@@ -38,6 +38,9 @@ class RunFolder {
   void create(const TrainConfig& config);
   // Opens log.jsonl keeping its lines through `step` (the checkpoint's), and TensorBoard.
   void open_logs(int64_t step, bool tensorboard);
+  // Removes what create() and the logs wrote, and the folder when that leaves it empty: a new
+  // run that failed before its first checkpoint leaves nothing that would block its retry.
+  void discard();
 
   // A log.jsonl entry, then the caller's callback.
   void log(const nlohmann::json& entry);

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <exception>
 
 #include "core/error.h"
 #include "core/memory_meter.h"
@@ -28,6 +29,23 @@ namespace {
 // Salt of the validation masks' seeds: fixed masks, distinct from any training mask.
 constexpr uint64_t kValidationStream = 0x5A17D5EEDull;
 
+// A new run that fails before its first checkpoint (a mask that cannot be made, a device that is
+// not there) leaves no folder behind: its retry would find the folder taken.
+class NewRunGuard {
+ public:
+  NewRunGuard(RunFolder& folder, bool active)
+      : folder_(folder), active_(active), exceptions_(std::uncaught_exceptions()) {}
+  ~NewRunGuard() {
+    if (active_ && std::uncaught_exceptions() > exceptions_) folder_.discard();
+  }
+  void checkpointed() { active_ = false; }
+
+ private:
+  RunFolder& folder_;
+  bool active_;
+  int exceptions_;
+};
+
 double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
@@ -46,18 +64,27 @@ TrainSummary train_model(const TrainConfig& config, const TrainOptions& options)
   folder.check_start(config, options.resume());
   // Resuming a run stopped before its first checkpoint starts it from step 0: nothing is lost.
   const bool from_checkpoint = options.resume() && folder.has_checkpoint();
+  if (from_checkpoint) {
+    const int64_t done = read_checkpoint_state(folder.checkpoint_path()).step;
+    MELRECON_CHECK(done < config.optim.steps,
+                   "{}: already trained {} steps, so optim.steps {} leaves nothing to resume; give "
+                   "more steps (--steps) to continue training",
+                   options.run_dir(), done, config.optim.steps);
+  }
+
+  use_threads(group, config.run.threads);
+  const c10::Device device = process_device(group, config.run.device);
+  if (device.is_cpu()) core::MemoryMeter::install();  // before anything it should count
 
   TrainingData data = open_training_data(config.data);
   const io::DataKind kind = data.kind();
   folder.create(config);
+  NewRunGuard guard(folder, !options.resume());
 
   at::manual_seed(config.run.seed);  // weight initialisation
   const Network network = build_network(config.model, kind);
   unrolled::UnrolledModel& model = *network;
   DataParallel parallel(group, model.module().parameters());
-  parallel.use_threads(config.run.threads);
-  const c10::Device device = parallel.device(config.run.device);
-  if (device.is_cpu()) core::MemoryMeter::install();
   model.module().to(device);
   auto strategy = gradient_strategy(config.optim);
   torch::optim::Adam optimizer(
@@ -115,8 +142,7 @@ TrainSummary train_model(const TrainConfig& config, const TrainOptions& options)
         last_checkpoint >= 0 ? fmt::format("the last good checkpoint (step {}) is kept in {}",
                                            last_checkpoint, folder.checkpoint_path())
                              : std::string("no checkpoint was written yet"));
-    ++state.step;
-    ++state.position;
+    ++state.step;  // (the data position moved when the step drew its examples)
     ++session_steps;
     const int64_t peak = core::MemoryMeter::peak_bytes(device);
     summary.peak_bytes = std::max(summary.peak_bytes, peak);
@@ -163,6 +189,7 @@ TrainSummary train_model(const TrainConfig& config, const TrainOptions& options)
     if (state.step % config.run.checkpoint_every == 0 || state.step == config.optim.steps) {
       folder.save_checkpoint(model.module(), optimizer, state);
       last_checkpoint = state.step;
+      guard.checkpointed();
     }
     progress.update(state.step, fmt::format("loss {:.4g}{} peak {:.0f} MiB", r.loss, val_text,
                                             peak / 1048576.0));

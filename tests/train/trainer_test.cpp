@@ -6,9 +6,11 @@
 #include <ATen/ATen.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
@@ -16,6 +18,7 @@
 #include "io/dataset.h"
 #include "modl/modl_net.h"
 #include "sim/simulate.h"
+#include "support/expect_error.h"
 #include "support/test_support.h"
 #include "train/checkpoint.h"
 #include "train/model_factory.h"
@@ -70,6 +73,30 @@ TEST(Trainer, ResumedRunEndsBitIdenticalToAnUninterruptedOne) {
   std::string line;
   while (std::getline(log, line)) steps += line.find("\"type\":\"step\"") != std::string::npos;
   EXPECT_EQ(steps, 6);
+  // A finished run has nothing to resume: said so, and its files stay as they are.
+  test_support::expect_error<core::Error>(
+      [&] { train_model(config, TrainOptions().run_dir(dir + "/straight").resume(true)); },
+      dir + "/straight", "already trained 6 steps");
+  EXPECT_EQ(read_checkpoint_state(dir + "/straight/checkpoint.pt").step, 6);
+}
+
+TEST(Trainer, EveryEpochTrainsOnEachExampleOnce) {
+  const std::string dir = tiny_dataset("trainer_epochs");
+  std::map<int64_t, std::vector<std::string>> by_epoch;
+  train_model(tiny_config(dir + "/data"),
+              TrainOptions().run_dir(dir + "/run").on_log([&](const nlohmann::json& e) {
+                if (e["type"] == "step") {
+                  by_epoch[e["epoch"].get<int64_t>()].push_back(e["example"].get<std::string>());
+                }
+              }));
+  // 3 cases, one validates: 2 training examples, so 6 steps are 3 epochs of 2 distinct examples.
+  ASSERT_EQ(by_epoch.size(), 3u);
+  for (auto& [epoch, examples] : by_epoch) {
+    std::sort(examples.begin(), examples.end());
+    EXPECT_EQ(examples, by_epoch.begin()->second) << "epoch " << epoch;
+    ASSERT_EQ(examples.size(), 2u) << "epoch " << epoch;
+    EXPECT_NE(examples[0], examples[1]) << "epoch " << epoch;
+  }
 }
 
 TEST(Trainer, TilesCoilChunksAndOffloadTrainTheSameNetwork) {

@@ -5,6 +5,7 @@
 
 #include "app/choice_option.h"
 #include "app/commands.h"
+#include "app/options.h"
 #include "calib/coil_maps.h"
 #include "core/error.h"
 #include "core/tensor_checks.h"
@@ -25,6 +26,7 @@ struct EspiritArgs {
 };
 
 void run_espirit(EspiritArgs a) {
+  check_output_apart(a.out, {a.kspace});
   a.options.method(core::parse_choice<calib::Method>(a.method));
   if (a.crop) a.options.crop(*a.crop);
   try {

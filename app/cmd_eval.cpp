@@ -112,7 +112,9 @@ void add_eval_command(CLI::App& app) {
       ->check(CLI::Range(0, 4096));
   cmd->add_option("--pattern", a->pattern, "Mask kind (see `melrecon mask --help`)")
       ->check(names_of<sampling::MaskKind>());
-  cmd->add_option("--seed", a->options.seed(), "Seed of the test masks")->capture_default_str();
+  cmd->add_option("--seed", a->options.seed(), "Seed of the test masks")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   cmd->add_option("--max-examples", a->options.max_examples(),
                   "Evaluate at most this many (0: all)")
       ->check(CLI::NonNegativeNumber);

@@ -73,7 +73,8 @@ void add_mask_command(CLI::App& app) {
                   "or number of central lines (line kinds); 0 = none")
       ->capture_default_str();
   cmd->add_option("--seed", args->options.seed(), "Random seed; the same seed gives the same mask")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   cmd->add_flag("--elliptical", args->options.elliptical(),
                 "Poisson kinds: sample only inside the ellipse inscribed in the grid");
   cmd->add_option("--vd", args->options.vd(),

@@ -24,6 +24,7 @@ struct ReconArgs {
 };
 
 void run_recon(const ReconArgs& a) {
+  check_output_apart(a.out, {a.data.kspace, a.data.maps, a.data.mask});
   const io::Case c = io::load_case(a.data.files());
   eval::TrainedModel trained = eval::load_trained_model(a.model, c10::Device(a.device));
   MELRECON_CHECK(trained.kind == c.kind, "{}: the model was trained on {} data, {} is {} data",

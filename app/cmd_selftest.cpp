@@ -18,7 +18,8 @@ void add_selftest_command(CLI::App& app) {
       ->capture_default_str()
       ->check(CLI::Range(1, 100));
   cmd->add_option("--seed", options->seed(), "Seed of the random problem and weights")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   cmd->callback([options] {
     const auto rows = train::run_selftest(*options);
     std::cout << train::format_selftest(rows);

@@ -19,6 +19,7 @@ struct SenseArgs {
 };
 
 void run_sense(const SenseArgs& a) {
+  check_output_apart(a.out, {a.data.kspace, a.data.maps, a.data.mask});
   const io::Case c = io::load_case(a.data.files());
   const mri::SenseOp op(c.maps, c.mask, a.data.sense_options(c.kind));
   const auto result =

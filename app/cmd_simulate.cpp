@@ -56,7 +56,8 @@ void add_simulate_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--seed", args->options.seed(),
                   "Random seed; the same seed gives the same dataset")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   cmd->add_option(
          "--out", args->out,
          "Output dataset folder (created; an existing non-empty one only with --overwrite)")

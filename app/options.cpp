@@ -1,9 +1,26 @@
 #include "app/options.h"
 
+#include <filesystem>
+
 #include "app/choice_option.h"
+#include "core/error.h"
+#include "io/cfl.h"
 #include "io/dataset.h"
 
 namespace melrecon::app {
+
+void check_output_apart(const std::string& out, const std::vector<std::string>& inputs) {
+  namespace fs = std::filesystem;
+  const auto file = [](const std::string& name) {
+    std::error_code ignored;
+    return fs::weakly_canonical(io::cfl_base_name(name) + ".cfl", ignored);
+  };
+  for (const std::string& in : inputs) {
+    if (!in.empty() && file(in) == file(out)) {
+      throw core::UsageError(out + ": is also an input; write the output to another name");
+    }
+  }
+}
 
 io::CaseFiles CaseArgs::files() const {
   io::CaseFiles f{kspace, maps, mask, std::nullopt};

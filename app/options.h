@@ -25,4 +25,8 @@ struct CaseArgs {
 // Adds positional <kspace> <maps> and --mask, --kind, --fft-axes, --coil-chunk.
 void add_case_options(CLI::App& cmd, CaseArgs& args);
 
+// A usage error when the BART output `out` is one of the BART inputs (x, x.cfl and ./x are one
+// file): the command would overwrite its own input.
+void check_output_apart(const std::string& out, const std::vector<std::string>& inputs);
+
 }  // namespace melrecon::app

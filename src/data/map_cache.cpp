@@ -27,10 +27,17 @@ fs::path cache_root(const std::string& data_folder) {
 }  // namespace
 
 MapCache::MapCache(const std::string& data_folder) {
-  const fs::path root = cache_root(data_folder);
+  // The folder is made when maps are first stored, so data that has its maps gets none; usable
+  // when its nearest existing ancestor is a folder we may write in.
+  const fs::path root = fs::absolute(cache_root(data_folder)).lexically_normal();
+  fs::path existing = root;
   std::error_code error;
-  fs::create_directories(root, error);
-  if (!error && fs::is_directory(root) && ::access(root.c_str(), W_OK) == 0) root_ = root.string();
+  while (!existing.empty() && !fs::exists(existing, error) && existing != existing.parent_path()) {
+    existing = existing.parent_path();
+  }
+  if (fs::is_directory(existing, error) && ::access(existing.c_str(), W_OK) == 0) {
+    root_ = root.string();
+  }
 }
 
 std::string MapCache::path(const std::string& key) const {

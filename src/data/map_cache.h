@@ -2,7 +2,8 @@
 // maps file), kept for the next epoch and the next run without touching the data's own files:
 //   <root>/<key>.{cfl,hdr}     BART maps of the key's data kind
 // <root> is $MELRECON_MAP_CACHE/<folder name>-<hash of its absolute path> when that variable is
-// set, else <data folder>/.melrecon-maps. When it cannot be created or written (read-only data)
+// set, else <data folder>/.melrecon-maps, made when maps are first stored (data that has its
+// maps gets no such folder). When it cannot be created or written (read-only data)
 // nothing is stored: the maps then live only as long as the example source's memory cache keeps
 // their case, and are estimated again after it was dropped.
 #pragma once

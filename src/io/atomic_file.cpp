@@ -46,6 +46,19 @@ void remove_stale_temporaries(const std::string& path) {
 
 void write_file_atomically(const std::string& path,
                            const std::function<void(std::ostream&)>& write) {
+  std::error_code status_error;
+  const auto status = std::filesystem::status(path, status_error);
+  MELRECON_CHECK(status.type() != std::filesystem::file_type::directory,
+                 "{}: is a folder, not a file name", path);
+  if (std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
+    // A device or pipe (/dev/null, /dev/stdout, a FIFO) is written into, never replaced.
+    std::ofstream out(path, std::ios::binary);
+    MELRECON_CHECK(out.good(), "{}: cannot open for writing ({})", path, std::strerror(errno));
+    write(out);
+    out.flush();
+    MELRECON_CHECK(out.good(), "{}: write failed ({})", path, std::strerror(errno));
+    return;
+  }
   const std::string tmp = path + ".tmp." + std::to_string(::getpid());
   try {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);

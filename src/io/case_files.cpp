@@ -27,11 +27,18 @@ void check_mask_fits(const at::Tensor& mask, const at::Tensor& kspace, const std
   core::check_finite(mask, file);
   // A sampling pattern or sampling weights: 0..1. Larger values only scale the data and make
   // AᴴA overflow float32.
-  const double largest = mask.abs().max().item<double>();
-  MELRECON_CHECK(largest <= 1.0,
+  // Stored as complex by BART: real values, imaginary parts zero.
+  const at::Tensor values = mask.is_complex() ? at::real(mask) : mask;
+  const double largest = values.max().item<double>(), smallest = values.min().item<double>();
+  const double imaginary = mask.is_complex() ? at::imag(mask).abs().max().item<double>() : 0.0;
+  MELRECON_CHECK(smallest >= 0.0 && largest <= 1.0 && imaginary == 0.0,
                  "{}: mask values must lie in [0, 1] (a sampling pattern or weights), "
                  "found {:g}",
-                 file, largest);
+                 file,
+                 smallest < 0.0  ? smallest
+                 : largest > 1.0 ? largest
+                                 : imaginary);
+  MELRECON_CHECK(largest > 0.0, "{}: the mask samples nothing (all zero)", file);
 }
 
 Case load_case(const CaseFiles& files) {

@@ -94,7 +94,12 @@ CflArray read_cfl(const std::string& path) {
       static_cast<int64_t>(found) == expected,
       "{}: data file has {} bytes but its header {} asks for {} (truncated or mismatched)", cfl,
       found, core::shape_string(array.dims), expected);
-  array.data = at::empty(reversed(array.dims), at::kComplexFloat);
+  try {
+    array.data = at::empty(reversed(array.dims), at::kComplexFloat);
+  } catch (const std::exception&) {  // std::bad_alloc or LibTorch's allocator error
+    core::fail("{}: its data ({}, {:.1f} GiB) does not fit in this machine's memory", cfl,
+               core::shape_string(array.dims), static_cast<double>(expected) / (1 << 30));
+  }
   std::ifstream in(cfl, std::ios::binary);
   in.read(static_cast<char*>(array.data.data_ptr()), expected);
   MELRECON_CHECK(in.gcount() == expected, "{}: read only {} of {} bytes", cfl, in.gcount(),

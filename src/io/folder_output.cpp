@@ -26,6 +26,11 @@ void write_folder_atomically(const std::string& dir, bool overwrite,
       "{}: exists and is not empty; write to a new folder, or pass --overwrite to replace "
       "it whole",
       dir);
+  // --overwrite replaces a dataset, never a folder of other files (a home, a project, ".").
+  MELRECON_CHECK(!had_target || fs::is_empty(where) || fs::exists(where / "dataset.json"),
+                 "{}: is not empty and holds no dataset.json; --overwrite replaces only a dataset "
+                 "folder, so write to a new folder",
+                 dir);
   std::error_code error;
   fs::create_directories(where.parent_path(), error);
   MELRECON_CHECK(!error, "{}: cannot create its parent folder: {}", dir, error.message());

@@ -84,6 +84,7 @@ std::string read_string(hid_t dataset, const std::string& what) {
   if (H5Tis_variable_str(type.get()) > 0) {
     const Handle memory(H5Tcopy(H5T_C_S1), H5Tclose);
     H5Tset_size(memory.get(), H5T_VARIABLE);
+    H5Tset_cset(memory.get(), H5Tget_cset(type.get()));  // HDF5 converts no ASCII <-> UTF-8
     char* text = nullptr;
     MELRECON_CHECK(H5Dread(dataset, memory.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, &text) >= 0,
                    "{}: cannot read ({})", what, last_error());
@@ -95,6 +96,7 @@ std::string read_string(hid_t dataset, const std::string& what) {
   std::string buffer(size, '\0');
   const Handle memory(H5Tcopy(H5T_C_S1), H5Tclose);
   H5Tset_size(memory.get(), size);
+  H5Tset_cset(memory.get(), H5Tget_cset(type.get()));
   MELRECON_CHECK(H5Dread(dataset, memory.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()) >= 0,
                  "{}: cannot read ({})", what, last_error());
   return buffer.substr(0, buffer.find('\0'));

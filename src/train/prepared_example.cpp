@@ -1,8 +1,10 @@
 #include "train/prepared_example.h"
 
 #include <ATen/ATen.h>
+#include <fmt/format.h>
 
 #include "core/error.h"
+#include "core/tensor_checks.h"
 #include "sampling/masks.h"
 
 namespace melrecon::train {
@@ -23,11 +25,19 @@ sampling::MaskKind mask_pattern(const SamplingConfig& sampling, io::DataKind kin
 
 at::Tensor generate_mask(const SamplingConfig& sampling, io::DataKind kind,
                          const std::vector<int64_t>& spatial_shape, uint64_t seed) {
-  return sampling::make_mask(sampling::MaskOptions(mask_pattern(sampling, kind), spatial_shape)
-                                 .accel(sampling.accel)
-                                 .calib(sampling.calib)
-                                 .seed(seed))
-      .mask;
+  try {
+    return sampling::make_mask(sampling::MaskOptions(mask_pattern(sampling, kind), spatial_shape)
+                                   .accel(sampling.accel)
+                                   .calib(sampling.calib)
+                                   .seed(seed))
+        .mask;
+  } catch (const core::UsageError& e) {  // say which settings made the impossible mask
+    throw core::UsageError(
+        fmt::format("{} (sampling.pattern {}, sampling.accel {}, "
+                    "sampling.calib {}, for {} data of shape {})",
+                    e.what(), core::choice_name(mask_pattern(sampling, kind)), sampling.accel,
+                    sampling.calib, core::choice_name(kind), core::shape_string(spatial_shape)));
+  }
 }
 
 PreparedExample prepare_example(const data::LoadedExample& example, const SamplingConfig& sampling,

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include "app/cli_errors.h"
 #include "io/bart_layout.h"
@@ -42,6 +43,8 @@ TEST(BadInputCli, SizesAndCountsPastTheirRangesAreRefusedWithTheRange) {
   EXPECT_EQ(steps.exit_code, 2) << steps.output;
   EXPECT_LT(steps.output.size(), 200u) << steps.output;
   EXPECT_FALSE(std::filesystem::exists(d + "/run"));
+  // A negative seed would wrap around to 2^64 - 1.
+  EXPECT_EQ(run_melrecon("mask --kind 2d-lines --shape 32,32 --seed -1 " + d + "/m").exit_code, 2);
 }
 
 TEST(BadInputCli, EvaluationOptionsThatMakeNoSenseAreUsageErrors) {
@@ -88,6 +91,38 @@ TEST(BadInputCli, ReconstructionOfDataScaledFarFromOneIsTheScaledImage) {
               1e-4)
         << name;
   }
+}
+
+TEST(BadInputCli, NegativeOrEmptyMasksAndOutputsOverInputsAreRefused) {
+  const std::string d = simulated("bad_input_masks", "2d", "24,20");
+  const std::string k = d + "/data/case_0000/kspace", s = d + "/data/case_0000/maps";
+  const at::Tensor kspace = io::read_bart(k, io::Role::kspace, io::DataKind::image2d);
+  const at::Tensor ones = at::ones({1, 1, kspace.size(2), kspace.size(3)});
+  io::write_bart(d + "/negative", -ones, io::Role::mask, io::DataKind::image2d);
+  io::write_bart(d + "/empty", ones * 0, io::Role::mask, io::DataKind::image2d);
+  expect_one_line_error(
+      run_melrecon("sense " + k + " " + s + " " + d + "/x --mask " + d + "/negative"), 1,
+      d + "/negative.cfl", "must lie in [0, 1]");
+  expect_one_line_error(
+      run_melrecon("sense " + k + " " + s + " " + d + "/x --mask " + d + "/empty"), 1,
+      d + "/empty.cfl", "samples nothing");
+  // The output named like an input (with or without .cfl) would overwrite it.
+  const auto before = test_support::run_command("md5sum " + k + ".cfl").output;
+  const auto same = run_melrecon("sense " + k + " " + s + " " + k + ".cfl");
+  EXPECT_EQ(same.exit_code, 2) << same.output;
+  EXPECT_NE(same.output.find("is also an input"), std::string::npos) << same.output;
+  EXPECT_EQ(test_support::run_command("md5sum " + k + ".cfl").output, before);
+  EXPECT_EQ(run_melrecon("espirit " + k + " " + k).exit_code, 2);
+}
+
+TEST(BadInputCli, DataLargerThanMemoryIsNamed) {
+  // A consistent 8 GiB k-space (a sparse file) under a 4 GB address-space limit.
+  const std::string d = test_support::temp_dir("bad_input_huge");
+  std::ofstream(d + "/k.hdr") << "# Dimensions\n1024 1024 1 1024\n";
+  ASSERT_EQ(test_support::run_command("truncate -s 8G " + d + "/k.cfl").exit_code, 0);
+  const auto r = test_support::run_command("(ulimit -v 4000000; " + std::string(MELRECON_EXE) +
+                                           " sense " + d + "/k " + d + "/s " + d + "/x)");
+  expect_one_line_error(r, 1, d + "/k.cfl", "does not fit in this machine's memory");
 }
 
 TEST(BadInputCli, AModelAppliedToAnotherKindOfDataIsNamed) {

@@ -55,6 +55,14 @@ TEST(DatasetMaps, ASharedCacheFolderKeepsTheDataFolderUntouched) {
   EXPECT_EQ(cached, 1);
 }
 
+TEST(DatasetMaps, DataWithItsMapsGetsNoCacheFolder) {
+  const std::string dir = test_support::temp_dir("dataset_maps_complete") + "/data";
+  sim::simulate_dataset(
+      sim::SimulateOptions(io::DataKind::image2d, {24, 20}).cases(1).coils(4).seed(2), dir);
+  ExampleSource(dir).load({0, 0});
+  EXPECT_FALSE(fs::exists(dir + "/.melrecon-maps")) << "reading wrote into the data folder";
+}
+
 TEST(DatasetExamples, AKindThatContradictsTheDataIsNamed) {
   const std::string dir = test_support::temp_dir("dataset_kind") + "/data";
   sim::simulate_dataset(

@@ -51,6 +51,16 @@ TEST(FastmriH5, OtherMemberNamesWidthsAndStringKinds) {
             1e-7);
   EXPECT_EQ(file.ismrmrd_header(), kHeader);
   EXPECT_FALSE(file.reconstruction_rss().defined());
+  // UTF-8 strings, variable or fixed length (h5py's default for str).
+  for (const bool variable : {true, false}) {
+    const std::string path = dir + (variable ? "/utf8_variable.h5" : "/utf8_fixed.h5");
+    {
+      const auto f = test_support::create_hdf5(path);
+      test_support::write_complex(f.get(), "kspace", kspace, "real", "imag", true);
+      test_support::write_string(f.get(), "ismrmrd_header", kHeader, variable, /*utf8=*/true);
+    }
+    EXPECT_EQ(FastmriFile(path).ismrmrd_header(), kHeader) << path;
+  }
 }
 
 TEST(FastmriH5, BadFilesAreOneLineErrorsNamingTheFile) {

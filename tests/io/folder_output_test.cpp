@@ -42,6 +42,12 @@ TEST(FolderOutput, NonEmptyFolderIsRefusedOrReplacedWhole) {
   fs::create_directories(dir / "case_0007");
   write_text(dir / "case_0007" / "old", "old");
   const auto fill = [](const std::string& tmp) { write_text(fs::path(tmp) / "x", "new"); };
+  // A folder that is not a dataset is never replaced, --overwrite or not.
+  test_support::expect_error<core::Error>(
+      [&] { write_folder_atomically(dir.string(), true, fill); }, dir.string(),
+      "holds no dataset.json");
+  EXPECT_EQ(read_text(dir / "case_0007" / "old"), "old");
+  write_text(dir / "dataset.json", "{}");
   test_support::expect_error<core::Error>(
       [&] { write_folder_atomically(dir.string(), false, fill); }, dir.string(), "--overwrite");
   EXPECT_EQ(read_text(dir / "case_0007" / "old"), "old");  // untouched
@@ -55,6 +61,7 @@ TEST(FolderOutput, AFailedWriteLeavesTheOldFolderAndNoTemporary) {
   const fs::path dir = fs::path(test_support::temp_dir("folder_output_failed")) / "data";
   fs::create_directories(dir);
   write_text(dir / "x", "old");
+  write_text(dir / "dataset.json", "{}");
   EXPECT_THROW(write_folder_atomically(dir.string(), true,
                                        [](const std::string& tmp) {
                                          write_text(fs::path(tmp) / "x", "half");

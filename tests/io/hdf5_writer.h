@@ -53,9 +53,10 @@ inline void write_floats(hid_t loc, const std::string& name, const at::Tensor& v
 
 // A scalar string dataset, variable length (as h5py writes str) or fixed length.
 inline void write_string(hid_t loc, const std::string& name, const std::string& text,
-                         bool variable = true) {
+                         bool variable = true, bool utf8 = false) {
   const io::h5::Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
   H5Tset_size(type.get(), variable ? H5T_VARIABLE : text.size() + 1);
+  if (utf8) H5Tset_cset(type.get(), H5T_CSET_UTF8);  // as h5py writes Python strings
   const io::h5::Handle space(H5Screate(H5S_SCALAR), H5Sclose);
   const io::h5::Handle set(
       H5Dcreate2(loc, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),

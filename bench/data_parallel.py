@@ -8,7 +8,7 @@ Examples/s counts the steps after --warmup, from log.jsonl's per-step seconds as
 them (the step includes the gradient allreduce).
 
   .venv/bin/python bench/data_parallel.py [--melrecon build/app/melrecon] [--kind 2d]
-      [--shape 128,128] [--coils 8] [--steps 12] [--warmup 2]
+      [--shape 128,128] [--coils 8] [--steps 12] [--warmup 2] [--threads N] [--device cuda]
 """
 import argparse
 import json
@@ -33,6 +33,7 @@ def main():
     p.add_argument("--steps", type=int, default=12)
     p.add_argument("--warmup", type=int, default=2)
     p.add_argument("--threads", type=int, default=0)
+    p.add_argument("--device", default="cpu", help="cpu, or cuda (rank r takes cuda:r)")
     a = p.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         data = os.path.join(tmp, "data")
@@ -41,7 +42,8 @@ def main():
                        check=True, stdout=subprocess.DEVNULL)
         common = ["--steps", str(a.steps), "--set", "run.progress=false",
                   "--set", "run.val_every=100000", "--set", f"run.threads={a.threads}",
-                  "--set", "model.unrolls=5", "--set", "model.features=64"]
+                  "--set", "model.unrolls=5", "--set", "model.features=64",
+                  "--device", a.device]
         rows = [("1 process, batch 1", []), ("1 process, batch 2", ["--set", "optim.batch=2"]),
                 ("2 processes, batch 1 each", ["--nproc", "2"])]
         print(f"{a.kind} {a.shape}, {a.coils} coils, MoDL 5 unrolls, 5x64 CNN, mel; "

@@ -63,7 +63,7 @@ unrolled::Inversion PythonUnrolledModel::invert_unroll(int64_t k, const at::Tens
                    "expected (input, iterations) or (input, iterations, residual)",
                    t.size());
     return {returned_tensor(t[0], "the Python model's invert_unroll"), t[1].cast<int64_t>(),
-            t.size() == 3 ? t[2].cast<double>() : 0.0};
+            t.size() == 3 ? py::float_(t[2]).cast<double>() : 0.0};  // a float or 0-dim tensor
   }
   return {returned_tensor(r, "the Python model's invert_unroll"), 0};
 }

@@ -210,7 +210,9 @@ train::PreparedExample tuning_example(
   const std::vector<data::ExampleRef> examples = tune.examples({0});
   MELRECON_CHECK(!examples.empty(), "{}: no example to tune on", options.tune_data());
   constexpr uint64_t kTuningStream = 0x7E57u;
-  return train::prepare_example(tune.load(examples[0]), options.sampling(), tune.kind(), sense,
+  // Its own FFT axes (dataset.json records them per dataset), the test's coil chunk.
+  const mri::SenseOptions tune_sense = mri::SenseOptions(sense).fft_axes(tune.fft_axes());
+  return train::prepare_example(tune.load(examples[0]), options.sampling(), tune.kind(), tune_sense,
                                 core::derive_seed(options.seed(), kTuningStream), device);
 }
 

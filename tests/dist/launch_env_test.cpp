@@ -92,6 +92,24 @@ TEST(LaunchEnv, SlurmTasks) {
   EXPECT_EQ(env->launcher, "slurm");
 }
 
+TEST(LaunchEnv, UnevenSlurmNodesAndRestartsWithoutTheAgentStore) {
+  {
+    Environment e({{"SLURM_PROCID", "0"},
+                   {"SLURM_NTASKS", "10"},
+                   {"SLURM_NTASKS_PER_NODE", "4(x2),2"},
+                   {"MASTER_ADDR", "node01"}});
+    EXPECT_EQ(launch_env_from_environment()->local_world_size, 4);
+  }
+  Environment e({{"RANK", "0"},
+                 {"WORLD_SIZE", "2"},
+                 {"MASTER_ADDR", "127.0.0.1"},
+                 {"TORCHELASTIC_RUN_ID", "r"},
+                 {"TORCHELASTIC_RESTART_COUNT", "3"}});
+  const auto env = launch_env_from_environment();
+  EXPECT_FALSE(env->agent_store);
+  EXPECT_EQ(env->restart_count, 3);
+}
+
 TEST(LaunchEnv, MalformedOrInconsistentVariablesAreNamed) {
   const auto expect_refused = [](const std::map<std::string, std::string>& values,
                                  const std::string& name, const std::string& what) {

@@ -77,5 +77,12 @@ TEST(PreviewSheet, VolumesShowThreePlanesAndNameThem) {
   EXPECT_GT(sheet.narrow(1, 0, margin).sum().item<double>(), 0) << "row names";
 }
 
+TEST(PreviewSheet, RowsLowerThanTheirNamesStillDraw) {
+  // 8 frames of 256 x 256: the x-t row is 8 px high, its name 14 px.
+  const at::Tensor cine = at::rand({8, 256, 256});
+  const at::Tensor sheet = preview_sheet({{"reference", "", cine}}, io::DataKind::cine, 1.0);
+  EXPECT_EQ(sheet.size(0), 2 * 20 + 4 + 256 + 4 + 8 + 4);
+}
+
 }  // namespace
 }  // namespace melrecon::eval

@@ -5,6 +5,7 @@
 
 #include "app/choice_option.h"
 #include "app/commands.h"
+#include "app/finite_option.h"
 #include "app/options.h"
 #include "calib/coil_maps.h"
 #include "core/error.h"
@@ -83,12 +84,14 @@ void add_espirit_command(CLI::App& app) {
   cmd->add_option("--threshold", args->options.threshold(),
                   "ESPIRiT: keep singular vectors with σ²/σ²_max above this (bart ecalib -t)")
       ->capture_default_str()
-      ->check(CLI::Range(0.0, 1.0));
+      ->check(CLI::Range(0.0, 1.0))
+      ->check(finite_number());
   cmd->add_option("--crop", args->crop,
                   "Zero the maps where the weight is below this: espirit, the largest eigenvalue "
                   "(default 0.8, bart ecalib -c); lowres, the fraction of the maximum low-"
                   "resolution root-sum-of-squares (default 0.05)")
-      ->check(CLI::Range(0.0, 1.0));
+      ->check(CLI::Range(0.0, 1.0))
+      ->check(finite_number());
   cmd->add_option("--pixel-chunk", args->options.pixel_chunk(),
                   "ESPIRiT: pixels whose C×C eigen-decompositions are computed together (memory)")
       ->capture_default_str()

@@ -7,6 +7,8 @@
 
 #include "app/choice_option.h"
 #include "app/commands.h"
+#include "app/finite_option.h"
+#include "core/device_choice.h"
 #include "core/error.h"
 #include "eval/evaluation.h"
 #include "eval/trained_model.h"
@@ -50,7 +52,8 @@ void select_methods(const std::vector<std::string>& names, const eval::TrainedMo
 void run_eval(EvalArgs a) {
   std::optional<eval::TrainedModel> trained;
   if (!a.model.empty()) {
-    trained = eval::load_trained_model(a.model, c10::Device(a.options.device()));
+    trained =
+        eval::load_trained_model(a.model, core::device_choice(a.options.device(), "--device"));
     a.options.sampling(trained->config.sampling);  // test under the training's sampling
   }
   select_methods(a.methods, trained ? &*trained : nullptr, a.options);
@@ -107,7 +110,8 @@ void add_eval_command(CLI::App& app) {
       ->delimiter(',')
       ->check(names_of<eval::Baseline>(core::choice_names<train::Arch>()));
   cmd->add_option("--accel", a->accel, "Acceleration R (default: the model's training value)")
-      ->check(CLI::Range(1.0, 1000.0));
+      ->check(CLI::Range(1.0, 1000.0))
+      ->check(finite_number());
   cmd->add_option("--calib", a->calib, "Calibration lines / region side")
       ->check(CLI::Range(0, 4096));
   cmd->add_option("--pattern", a->pattern, "Mask kind (see `melrecon mask --help`)")

@@ -5,6 +5,7 @@
 #include "app/choice_option.h"
 #include "app/commands.h"
 #include "app/shape_option.h"
+#include "core/device_choice.h"
 #include "core/error.h"
 #include "io/bart_layout.h"
 #include "plan/memory_planner.h"
@@ -75,7 +76,7 @@ void run_plan(const PlanArgs& a) {
   r.coils = a.coils;
   r.candidates = candidates(a, applicable_strategies(a, config, r.kind), config.model);
   r.budget_bytes = a.budget.empty() ? 0 : plan::parse_bytes(a.budget);
-  r.device = c10::Device(a.device);
+  r.device = core::device_choice(a.device, "--device");
   const plan::Plan plan = plan::make_plan(r);
   std::cout << plan.table();
   if (r.budget_bytes > 0) {

@@ -7,9 +7,12 @@
 #include <vector>
 
 #include "app/commands.h"
+#include "app/finite_option.h"
 #include "app/options.h"
+#include "core/device_choice.h"
 #include "core/error.h"
 #include "eval/trained_model.h"
+#include "io/cfl.h"
 #include "io/image_nifti.h"
 #include "io/png.h"
 
@@ -25,8 +28,12 @@ struct ReconArgs {
 
 void run_recon(const ReconArgs& a) {
   check_output_apart(a.out, {a.data.kspace, a.data.maps, a.data.mask});
+  check_output_folder(io::cfl_base_name(a.out) + ".cfl", "out");
+  check_output_folder(a.png, "--png");
+  check_output_folder(a.nifti, "--nifti");
   const io::Case c = io::load_case(a.data.files());
-  eval::TrainedModel trained = eval::load_trained_model(a.model, c10::Device(a.device));
+  eval::TrainedModel trained =
+      eval::load_trained_model(a.model, core::device_choice(a.device, "--device"));
   MELRECON_CHECK(trained.kind == c.kind, "{}: the model was trained on {} data, {} is {} data",
                  a.model, core::choice_name(trained.kind), a.data.kspace,
                  core::choice_name(c.kind));
@@ -76,6 +83,7 @@ void add_recon_command(CLI::App& app) {
       ->delimiter(',')
       ->expected(3)
       ->check(CLI::PositiveNumber)
+      ->check(finite_number())
       ->needs(nifti);
   cmd->add_option("--device", a->device, "cpu or cuda[:N]")->capture_default_str();
   cmd->callback([a] { run_recon(*a); });

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "app/commands.h"
+#include "app/finite_option.h"
 #include "app/options.h"
 #include "io/case_files.h"
 #include "recon/cg_sense.h"
@@ -40,13 +41,15 @@ void add_sense_command(CLI::App& app) {
   cmd->add_option("--lambda", args->lambda,
                   "Tikhonov weight λ (≥ 0), same scale as `bart pics -l2 -r`")
       ->capture_default_str()
-      ->check(CLI::Range(0.0, recon::kMaxLambda));
+      ->check(CLI::Range(0.0, recon::kMaxLambda))
+      ->check(finite_number());
   cmd->add_option("--iters", args->iters, "Maximum CG iterations")
       ->capture_default_str()
       ->check(CLI::Range(1, 100000));
   cmd->add_option("--tol", args->tol, "Stop when ‖r‖/‖Aᴴy‖ is below this (0: run all iterations)")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::NonNegativeNumber)
+      ->check(finite_number());
   cmd->callback([args] { run_sense(*args); });
 }
 

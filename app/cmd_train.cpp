@@ -11,6 +11,7 @@
 #include "app/choice_option.h"
 #include "app/commands.h"
 #include "app/local_ranks.h"
+#include "core/device_choice.h"
 #include "core/error.h"
 #include "dist/group.h"
 #include "dist/launch_env.h"
@@ -83,7 +84,7 @@ void run_train(const TrainArgs& a) {
   }
   std::unique_ptr<dist::Group> group;
   if (env && env->world_size > 1) {
-    c10::Device device(config.run.device);
+    c10::Device device = core::device_choice(config.run.device, "run.device");
     if (device.is_cuda())
       device = c10::Device(c10::kCUDA, static_cast<c10::DeviceIndex>(env->local_rank));
     group = dist::Group::join(*env, device, std::chrono::seconds(config.run.timeout));

@@ -32,6 +32,23 @@ int main(int argc, char** argv) {
   melrecon::app::add_convert_command(app);
   melrecon::app::add_plan_command(app);
   try {
+    // CLI11 would answer an unknown command or option before the command with "A subcommand
+    // is required".
+    if (argc > 1) {
+      const std::string first = argv[1];
+      std::string known;
+      bool found = first == "-h" || first == "--help" || first == "--version";
+      for (const CLI::App* command : app.get_subcommands([](CLI::App*) { return true; })) {
+        found = found || command->get_name() == first;
+        known += (known.empty() ? "" : ", ") + command->get_name();
+      }
+      if (!found) {
+        throw melrecon::core::UsageError(
+            (first[0] == '-' ? "unknown option '" + first + "' before a command"
+                             : "unknown command '" + first + "'") +
+            " (melrecon <command> [options]; commands: " + known + ")");
+      }
+    }
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);

@@ -22,6 +22,17 @@ void check_output_apart(const std::string& out, const std::vector<std::string>& 
   }
 }
 
+void check_output_folder(const std::string& path, const std::string& option) {
+  namespace fs = std::filesystem;
+  if (path.empty()) return;
+  if (fs::is_directory(path)) throw core::UsageError(option + " " + path + ": is a folder");
+  const fs::path folder = fs::absolute(path).parent_path();
+  if (!fs::is_directory(folder)) {
+    throw core::UsageError(option + " " + path + ": its folder " + folder.string() +
+                           " does not exist (or is not a folder)");
+  }
+}
+
 io::CaseFiles CaseArgs::files() const {
   io::CaseFiles f{kspace, maps, mask, std::nullopt};
   if (kind != "auto") f.kind = core::parse_choice<io::DataKind>(kind);

@@ -29,4 +29,9 @@ void add_case_options(CLI::App& cmd, CaseArgs& args);
 // file): the command would overwrite its own input.
 void check_output_apart(const std::string& out, const std::vector<std::string>& inputs);
 
+// A usage error, before any work, when `path` (an output of `option`) cannot be written because
+// it is a folder, or its folder does not exist or is a file: the command would otherwise fail after
+// writing its other outputs. Empty paths pass (the output was not asked for).
+void check_output_folder(const std::string& path, const std::string& option);
+
 }  // namespace melrecon::app

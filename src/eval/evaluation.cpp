@@ -15,6 +15,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "core/device_choice.h"
 #include "core/error.h"
 #include "core/random.h"
 #include "data/example_source.h"
@@ -233,7 +234,7 @@ EvalReport evaluate(const EvalOptions& options, TrainedModel* trained) {
     examples.resize(options.max_examples());
   }
   const std::vector<Method> methods = methods_of(options, model, source.kind());
-  const c10::Device device(options.device());
+  const c10::Device device = core::device_choice(options.device(), "--device");
   std::optional<ScratchFolder> scratch;
   if (options.work_dir().empty()) scratch.emplace();
   const Reconstructor recon(options, model, source.kind(),

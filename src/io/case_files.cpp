@@ -51,6 +51,8 @@ Case load_case(const CaseFiles& files) {
   c.maps = read_bart(files.maps, Role::maps, c.kind);
   const std::string maps_file = cfl_file(files.maps);
   core::check_finite(c.maps, maps_file);
+  MELRECON_CHECK(c.maps.abs().max().item<double>() > 0,
+                 "{}: the coil maps are all zero (no coil sees the image)", maps_file);
   MELRECON_CHECK(c.maps.size(0) == 1 || c.maps.size(0) == c.kspace.size(0),
                  "{}: maps have {} batch entries, k-space has {}", maps_file, c.maps.size(0),
                  c.kspace.size(0));

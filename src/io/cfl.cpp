@@ -109,6 +109,8 @@ CflArray read_cfl(const std::string& path) {
 
 void write_cfl(const std::string& path, const std::vector<int64_t>& dims, const at::Tensor& data) {
   const std::string base = cfl_base_name(path);
+  MELRECON_CHECK(!std::filesystem::path(base).filename().empty(),
+                 "'{}': not a file name (BART writes <name>.cfl and <name>.hdr)", path);
   MELRECON_CHECK(!dims.empty() && dims.size() <= kBartDims,
                  "{}.hdr: cannot write {} dimensions (BART allows 1 to {})", base, dims.size(),
                  kBartDims);

@@ -2,6 +2,7 @@
 
 #include <ATen/ATen.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -99,6 +100,9 @@ DatasetInfo read_dataset_info(const std::string& dir) {
         "{}: case '{}' is not a folder name inside the dataset", file, name);
     MELRECON_CHECK(fs::is_directory(fs::path(dir) / name), "{}: case folder '{}' is missing", file,
                    name);
+    // Listed twice, a case would be trained on twice per epoch, or land in training and validation.
+    MELRECON_CHECK(std::count(info.cases.begin(), info.cases.end(), name) == 1,
+                   "{}: case '{}' is listed more than once", file, name);
   }
   for (const auto& key : {"format", "version", "kind", "cases", "fft_axes"}) j.erase(key);
   info.extra = j;

@@ -1,4 +1,5 @@
 #include "plan/budget_choice.h"
+#include "core/device_choice.h"
 
 #include <algorithm>
 
@@ -43,7 +44,7 @@ BudgetChoice choose_for_budget(const train::TrainConfig& config, int64_t budget_
   request.coils = first.kspace.size(1);
   request.fft_axes = source.fft_axes();
   request.budget_bytes = budget_bytes;
-  request.device = c10::Device(config.run.device);
+  request.device = core::device_choice(config.run.device, "run.device");
   for (mel::Strategy strategy : strategies) {
     for (const auto& tile : candidate_tilings(config.model, request.kind, request.shape)) {
       PlanCandidate c{"", strategy, config.model};

@@ -58,6 +58,8 @@ SourceImage load_source(const std::string& path) {
 at::Tensor fit_source(const SourceImage& source, io::DataKind kind, at::IntArrayRef shape,
                       core::Rng& rng) {
   at::Tensor x = source.data;
+  MELRECON_CHECK(at::isfinite(x).all().item<bool>(), "{}: the source image holds NaN or Inf values",
+                 source.file);
   if (kind == io::DataKind::image2d && source.kind != io::DataKind::image2d) {
     x = pick_slice(x, rng);
   }

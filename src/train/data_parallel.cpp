@@ -1,4 +1,5 @@
 #include "train/data_parallel.h"
+#include "core/device_choice.h"
 
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
@@ -18,7 +19,7 @@ int64_t DataParallel::ranks() const { return group_ ? group_->size() : 1; }
 int64_t DataParallel::rank() const { return group_ ? group_->rank() : 0; }
 
 c10::Device process_device(const dist::Group* group, const std::string& configured) {
-  return group ? group->device() : c10::Device(configured);
+  return group ? group->device() : core::device_choice(configured, "run.device");
 }
 
 void use_threads(const dist::Group* group, int64_t configured) {

@@ -10,6 +10,7 @@
 
 #include "app/cli_errors.h"
 #include "io/bart_layout.h"
+#include "io/dataset.h"
 #include "support/test_support.h"
 
 namespace melrecon {
@@ -106,6 +107,12 @@ TEST(BadInputCli, NegativeOrEmptyMasksAndOutputsOverInputsAreRefused) {
   expect_one_line_error(
       run_melrecon("sense " + k + " " + s + " " + d + "/x --mask " + d + "/empty"), 1,
       d + "/empty.cfl", "samples nothing");
+  // All-zero coil maps, a tolerance that is no number.
+  const at::Tensor maps = io::read_bart(s, io::Role::maps, io::DataKind::image2d);
+  io::write_bart(d + "/zero_maps", at::zeros_like(maps), io::Role::maps, io::DataKind::image2d);
+  expect_one_line_error(run_melrecon("sense " + k + " " + d + "/zero_maps " + d + "/x"), 1,
+                        d + "/zero_maps.cfl", "all zero");
+  EXPECT_EQ(run_melrecon("sense " + k + " " + s + " " + d + "/x --tol nan").exit_code, 2);
   // The output named like an input (with or without .cfl) would overwrite it.
   const auto before = test_support::run_command("md5sum " + k + ".cfl").output;
   const auto same = run_melrecon("sense " + k + " " + s + " " + k + ".cfl");
@@ -113,6 +120,46 @@ TEST(BadInputCli, NegativeOrEmptyMasksAndOutputsOverInputsAreRefused) {
   EXPECT_NE(same.output.find("is also an input"), std::string::npos) << same.output;
   EXPECT_EQ(test_support::run_command("md5sum " + k + ".cfl").output, before);
   EXPECT_EQ(run_melrecon("espirit " + k + " " + k).exit_code, 2);
+}
+
+TEST(BadInputCli, CommandLineMistakesAreNamedBeforeAnyWork) {
+  const std::string d = simulated("bad_input_command_line", "2d", "24,20");
+  const auto unknown = run_melrecon("frobnicate");
+  EXPECT_EQ(unknown.exit_code, 2) << unknown.output;
+  EXPECT_NE(unknown.output.find("unknown command 'frobnicate'"), std::string::npos)
+      << unknown.output;
+  const auto option = run_melrecon("--bogus");
+  EXPECT_EQ(option.exit_code, 2) << option.output;
+  EXPECT_NE(option.output.find("unknown option '--bogus'"), std::string::npos) << option.output;
+  // Devices: a name that is none, a GPU this machine does not show.
+  const std::string eval = "eval --data " + d + "/data --methods zero-filled --accel 3 --calib 4";
+  expect_one_line_error(run_melrecon(eval + " --device gpu"), 2, "--device 'gpu'",
+                        "expected cpu, cuda or cuda:N");
+  const auto gpu = run_melrecon(eval + " --device cuda:7");
+  EXPECT_EQ(gpu.exit_code, 1) << gpu.output;
+  EXPECT_NE(gpu.output.find("--device 'cuda:7'"), std::string::npos) << gpu.output;
+  // Outputs whose folder does not exist are refused before the reconstruction is written.
+  ASSERT_EQ(run_melrecon("train --data " + d + "/data --run " + d + "/run" + kTinyTrain).exit_code,
+            0);
+  const std::string k = d + "/data/case_0000/kspace", s = d + "/data/case_0000/maps";
+  const auto png = run_melrecon("recon --model " + d + "/run " + k + " " + s + " " + d +
+                                "/x --png " + d + "/missing/x.png");
+  EXPECT_EQ(png.exit_code, 2) << png.output;
+  EXPECT_FALSE(std::filesystem::exists(d + "/x.cfl")) << "an output was left behind";
+  std::filesystem::create_directories(d + "/folder.nii");
+  EXPECT_EQ(run_melrecon("recon --model " + d + "/run " + k + " " + s + " " + d + "/x --nifti " +
+                         d + "/folder.nii")
+                .exit_code,
+            2);
+  EXPECT_FALSE(std::filesystem::exists(d + "/x.cfl")) << "an output was left behind";
+  EXPECT_NE(run_melrecon("mask --kind 2d-lines --shape 32,32 \"\"").exit_code, 0);
+  // A dataset that lists a case twice.
+  io::DatasetInfo info = io::read_dataset_info(d + "/data");
+  info.cases.push_back(info.cases.front());
+  io::write_dataset_info(d + "/data", info);
+  expect_one_line_error(
+      run_melrecon("train --data " + d + "/data --run " + d + "/run2" + kTinyTrain), 1,
+      d + "/data/dataset.json", "listed more than once");
 }
 
 TEST(BadInputCli, DataLargerThanMemoryIsNamed) {

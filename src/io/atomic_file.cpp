@@ -24,6 +24,16 @@ int fsync_path(const std::string& path, bool directory) {
   return directory ? 0 : result;
 }
 
+// Opens `target` (truncating it), writes, flushes; errors name `path`, the file the user asked for.
+void write_into(const std::string& target, const std::string& path,
+                const std::function<void(std::ostream&)>& write, std::ofstream& out) {
+  out.open(target, std::ios::binary | std::ios::trunc);
+  MELRECON_CHECK(out.good(), "{}: cannot open for writing ({})", path, std::strerror(errno));
+  write(out);
+  out.flush();
+  MELRECON_CHECK(out.good(), "{}: write failed ({})", path, std::strerror(errno));
+}
+
 }  // namespace
 
 void remove_stale_temporaries(const std::string& path) {
@@ -52,20 +62,14 @@ void write_file_atomically(const std::string& path,
                  "{}: is a folder, not a file name", path);
   if (std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
     // A device or pipe (/dev/null, /dev/stdout, a FIFO) is written into, never replaced.
-    std::ofstream out(path, std::ios::binary);
-    MELRECON_CHECK(out.good(), "{}: cannot open for writing ({})", path, std::strerror(errno));
-    write(out);
-    out.flush();
-    MELRECON_CHECK(out.good(), "{}: write failed ({})", path, std::strerror(errno));
+    std::ofstream out;
+    write_into(path, path, write, out);
     return;
   }
   const std::string tmp = path + ".tmp." + std::to_string(::getpid());
   try {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    MELRECON_CHECK(out.good(), "{}: cannot open for writing ({})", path, std::strerror(errno));
-    write(out);
-    out.flush();
-    MELRECON_CHECK(out.good(), "{}: write failed ({})", path, std::strerror(errno));
+    std::ofstream out;
+    write_into(tmp, path, write, out);
     out.close();
     MELRECON_CHECK(!out.fail(), "{}: write failed ({})", path, std::strerror(errno));
     const int synced = fsync_path(tmp, false);

@@ -15,6 +15,15 @@ herr_t keep_first(unsigned n, const H5E_error2_t* err, void* data) {
 
 void silence_hdf5() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
 
+// A C string type in memory of `size` bytes (or H5T_VARIABLE) in the file type's character set:
+// HDF5 converts no ASCII <-> UTF-8.
+Handle string_memory_type(hid_t file_type, size_t size) {
+  Handle memory(H5Tcopy(H5T_C_S1), H5Tclose);
+  H5Tset_size(memory.get(), size);
+  H5Tset_cset(memory.get(), H5Tget_cset(file_type));
+  return memory;
+}
+
 }  // namespace
 
 Handle::Handle(Handle&& other) noexcept : id_(std::exchange(other.id_, -1)), close_(other.close_) {}
@@ -82,9 +91,7 @@ std::string read_string(hid_t dataset, const std::string& what) {
   const Handle space(H5Dget_space(dataset), H5Sclose);
   MELRECON_CHECK(H5Sget_simple_extent_npoints(space.get()) == 1, "{}: expected one string", what);
   if (H5Tis_variable_str(type.get()) > 0) {
-    const Handle memory(H5Tcopy(H5T_C_S1), H5Tclose);
-    H5Tset_size(memory.get(), H5T_VARIABLE);
-    H5Tset_cset(memory.get(), H5Tget_cset(type.get()));  // HDF5 converts no ASCII <-> UTF-8
+    const Handle memory = string_memory_type(type.get(), H5T_VARIABLE);
     char* text = nullptr;
     MELRECON_CHECK(H5Dread(dataset, memory.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, &text) >= 0,
                    "{}: cannot read ({})", what, last_error());
@@ -94,9 +101,7 @@ std::string read_string(hid_t dataset, const std::string& what) {
   }
   const size_t size = H5Tget_size(type.get());
   std::string buffer(size, '\0');
-  const Handle memory(H5Tcopy(H5T_C_S1), H5Tclose);
-  H5Tset_size(memory.get(), size);
-  H5Tset_cset(memory.get(), H5Tget_cset(type.get()));
+  const Handle memory = string_memory_type(type.get(), size);
   MELRECON_CHECK(H5Dread(dataset, memory.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()) >= 0,
                  "{}: cannot read ({})", what, last_error());
   return buffer.substr(0, buffer.find('\0'));

@@ -34,9 +34,7 @@ void run_recon(const ReconArgs& a) {
   const io::Case c = io::load_case(a.data.files());
   eval::TrainedModel trained =
       eval::load_trained_model(a.model, core::device_choice(a.device, "--device"));
-  MELRECON_CHECK(trained.kind == c.kind, "{}: the model was trained on {} data, {} is {} data",
-                 a.model, core::choice_name(trained.kind), a.data.kspace,
-                 core::choice_name(c.kind));
+  eval::check_data_kind(trained, c.kind, a.data.kspace);
   const auto fft_axes = a.data.sense_options(c.kind).fft_axes();
   const at::Tensor image = eval::apply_model(trained, c.kspace, c.maps, c.mask, fft_axes);
   MELRECON_CHECK(

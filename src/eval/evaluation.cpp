@@ -2,6 +2,7 @@
 
 #include <ATen/ATen.h>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cmath>
@@ -221,10 +222,7 @@ train::PreparedExample tuning_example(
 
 EvalReport evaluate(const EvalOptions& options, TrainedModel* trained) {
   data::ExampleSource source(options.data());
-  MELRECON_CHECK(!trained || trained->kind == source.kind(),
-                 "{}: trained on {} data, {} is {} data", trained ? trained->source : "",
-                 trained ? core::choice_name(trained->kind) : "", options.data(),
-                 core::choice_name(source.kind()));
+  if (trained) check_data_kind(*trained, source.kind(), options.data());
   unrolled::UnrolledModel* model = trained ? trained->model.get() : nullptr;
   std::vector<int64_t> cases(source.case_names().size());
   std::iota(cases.begin(), cases.end(), 0);
@@ -271,9 +269,8 @@ EvalReport evaluate(const EvalOptions& options, TrainedModel* trained) {
                    "{}: the reference image is all zero, so PSNR, SSIM and NRMSE are undefined",
                    ex.name);
     // The preview's columns: the reference (with its size), each method (PSNR / SSIM), the error.
-    std::string size;
-    for (int64_t n : ref.sizes()) size += (size.empty() ? "" : "x") + std::to_string(n);
-    std::vector<SheetColumn> columns{{"reference", size + " px", ref}};
+    std::vector<SheetColumn> columns{
+        {"reference", fmt::format("{} px", fmt::join(ref.sizes(), "x")), ref}};
     for (size_t m = 0; m < methods.size(); ++m) {
       const at::Tensor out = recon.run(methods[m], ex, lambdas[m]).cpu().select(0, 0);
       MELRECON_CHECK(at::isfinite(out).all().item<bool>(), "{}: {} gave a non-finite image",

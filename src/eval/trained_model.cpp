@@ -38,6 +38,11 @@ TrainedModel load_trained_model(const std::string& path, c10::Device device) {
   return t;
 }
 
+void check_data_kind(const TrainedModel& trained, io::DataKind kind, const std::string& data) {
+  MELRECON_CHECK(trained.kind == kind, "{}: the model was trained on {} data, {} is {} data",
+                 trained.source, core::choice_name(trained.kind), data, core::choice_name(kind));
+}
+
 void save_trained_model(const std::string& path, TrainedModel& trained, int64_t step) {
   torch::nn::Module& module = trained.model->module();
   torch::optim::Adam fresh(module.parameters(), torch::optim::AdamOptions(trained.config.optim.lr));

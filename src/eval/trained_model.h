@@ -21,6 +21,9 @@ struct TrainedModel {
 // Errors name the path: not a run folder or checkpoint, weights that do not fit.
 TrainedModel load_trained_model(const std::string& path, c10::Device device);
 
+// An error naming the model's file when `data` holds data of another kind than it was trained on.
+void check_data_kind(const TrainedModel& trained, io::DataKind kind, const std::string& data);
+
 // Writes `trained` as a checkpoint that load_trained_model (so `melrecon recon --model`, `eval`)
 // reads: its weights, configuration and data kind, at optimiser step `step` with a fresh
 // optimiser state (a network trained outside `melrecon train`).

@@ -1,5 +1,6 @@
 // The run folder as training writes it: config.json (the effective configuration, written once
-// the data opened, so a mistyped path leaves no half-made run), log.jsonl, tensorboard/ and
+// the data, the network and a resumed checkpoint opened, so a mistake in any of them leaves no
+// half-made run), log.jsonl, tensorboard/ and
 // checkpoint.pt, each written atomically or line by line. In a data-parallel group every
 // process holds one, but only rank 0's writes; the others' writes do nothing, so the training
 // loop never asks which process it is.

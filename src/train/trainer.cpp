@@ -64,13 +64,6 @@ TrainSummary train_model(const TrainConfig& config, const TrainOptions& options)
   folder.check_start(config, options.resume());
   // Resuming a run stopped before its first checkpoint starts it from step 0: nothing is lost.
   const bool from_checkpoint = options.resume() && folder.has_checkpoint();
-  if (from_checkpoint) {
-    const int64_t done = read_checkpoint_state(folder.checkpoint_path()).step;
-    MELRECON_CHECK(done < config.optim.steps,
-                   "{}: already trained {} steps, so optim.steps {} leaves nothing to resume; give "
-                   "more steps (--steps) to continue training",
-                   options.run_dir(), done, config.optim.steps);
-  }
 
   use_threads(group, config.run.threads);
   const c10::Device device = process_device(group, config.run.device);
@@ -78,8 +71,6 @@ TrainSummary train_model(const TrainConfig& config, const TrainOptions& options)
 
   TrainingData data = open_training_data(config.data);
   const io::DataKind kind = data.kind();
-  folder.create(config);
-  NewRunGuard guard(folder, !options.resume());
 
   at::manual_seed(config.run.seed);  // weight initialisation
   const Network network = build_network(config.model, kind);
@@ -95,6 +86,10 @@ TrainSummary train_model(const TrainConfig& config, const TrainOptions& options)
   TrainerState state;
   if (from_checkpoint) {
     state = load_checkpoint(folder.checkpoint_path(), model.module(), optimizer);
+    MELRECON_CHECK(state.step < config.optim.steps,
+                   "{}: already trained {} steps, so optim.steps {} leaves nothing to resume; give "
+                   "more steps (--steps) to continue training",
+                   options.run_dir(), state.step, config.optim.steps);
     if (folder.writes() && state.world_size != parallel.ranks()) {
       std::fprintf(
           stderr,
@@ -109,6 +104,10 @@ TrainSummary train_model(const TrainConfig& config, const TrainOptions& options)
   } else {
     state.order = epoch_order(static_cast<int64_t>(data.train_examples.size()), config.run.seed, 0);
   }
+  // Written once the data, the network and the checkpoint opened: a mistake in any of them
+  // leaves the folder as it was.
+  folder.create(config);
+  NewRunGuard guard(folder, !options.resume());
   state.world_size = parallel.ranks();
   state.config_json = to_json(config).dump();
   state.data_kind = core::choice_name(kind);

@@ -36,10 +36,13 @@ int main(int argc, char** argv) {
     // is required".
     if (argc > 1) {
       const std::string first = argv[1];
+      // Known: a command, or one of the options CLI11 holds (--help, --version).
+      bool found = false;
+      for (const CLI::Option* option : app.get_options())
+        found = found || option->check_name(first);
       std::string known;
-      bool found = first == "-h" || first == "--help" || first == "--version";
       for (const CLI::App* command : app.get_subcommands([](CLI::App*) { return true; })) {
-        found = found || command->get_name() == first;
+        found = found || command->check_name(first);
         known += (known.empty() ? "" : ", ") + command->get_name();
       }
       if (!found) {

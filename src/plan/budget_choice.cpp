@@ -1,8 +1,8 @@
 #include "plan/budget_choice.h"
-#include "core/device_choice.h"
 
 #include <algorithm>
 
+#include "core/device_choice.h"
 #include "core/error.h"
 #include "data/example_source.h"
 

@@ -1,5 +1,4 @@
 #include "train/data_parallel.h"
-#include "core/device_choice.h"
 
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
@@ -8,6 +7,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "core/device_choice.h"
 #include "dist/group.h"
 
 namespace melrecon::train {

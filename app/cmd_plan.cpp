@@ -73,6 +73,11 @@ void run_plan(const PlanArgs& a) {
   plan::PlanRequest r;
   r.kind = core::parse_choice<io::DataKind>(a.kind);
   r.shape = parse_shape(a.shape);
+  if (static_cast<int64_t>(r.shape.size()) != io::spatial_rank(r.kind)) {
+    throw core::UsageError(fmt::format("--shape {}: {} data needs {} sizes ({}), found {}", a.shape,
+                                       a.kind, io::spatial_rank(r.kind),
+                                       io::spatial_axis_names(r.kind), r.shape.size()));
+  }
   r.coils = a.coils;
   r.candidates = candidates(a, applicable_strategies(a, config, r.kind), config.model);
   r.budget_bytes = a.budget.empty() ? 0 : plan::parse_bytes(a.budget);

@@ -3,7 +3,9 @@
 
 #include <algorithm>
 #include <array>
+#include <filesystem>
 #include <iostream>
+#include <system_error>
 #include <vector>
 
 #include "app/commands.h"
@@ -41,22 +43,34 @@ void run_recon(const ReconArgs& a) {
       at::isfinite(image).all().item<bool>(),
       "{}: the reconstruction of {} is not finite (k-space max {:g}, coil maps max {:g})", a.model,
       a.data.kspace, c.kspace.abs().max().item<double>(), c.maps.abs().max().item<double>());
-  io::write_bart(a.out, image, io::Role::image, c.kind);
+  // All outputs or none: when one cannot be written, those already written are removed.
+  std::vector<std::string> written;
+  try {
+    io::write_bart(a.out, image, io::Role::image, c.kind);
+    written = {io::cfl_base_name(a.out) + ".cfl", io::cfl_base_name(a.out) + ".hdr"};
+    if (!a.nifti.empty()) {
+      std::array<double, 3> spacing{};
+      if (!a.voxel_mm.empty()) std::copy(a.voxel_mm.begin(), a.voxel_mm.end(), spacing.begin());
+      io::write_image_nifti(a.nifti, image, c.kind, a.nifti_complex, spacing);
+      written.push_back(a.nifti);
+    }
+    if (!a.png.empty()) {
+      // first slice of a 2D stack, the middle slice of a volume or the middle frame of a series
+      const at::Tensor x = image.select(0, 0);
+      io::write_png_preview(a.png, x.dim() == 2 ? x : x.select(0, x.size(0) / 2));
+    }
+  } catch (...) {
+    std::error_code ignored;
+    for (const std::string& file : written) std::filesystem::remove(file, ignored);
+    throw;
+  }
   std::cout << core::choice_name(trained.config.model.arch) << " (" << trained.config.model.unrolls
             << " unrolls): " << a.data.kspace << " -> " << a.out << "\n";
   if (!a.nifti.empty()) {
-    std::array<double, 3> spacing{};
-    if (!a.voxel_mm.empty()) std::copy(a.voxel_mm.begin(), a.voxel_mm.end(), spacing.begin());
-    io::write_image_nifti(a.nifti, image, c.kind, a.nifti_complex, spacing);
     std::cout << (a.nifti_complex ? "complex (real, imaginary)" : "magnitude") << " NIfTI -> "
               << a.nifti << "\n";
   }
-  if (!a.png.empty()) {
-    // first slice of a 2D stack, the middle slice of a volume or the middle frame of a series
-    const at::Tensor x = image.select(0, 0);
-    io::write_png_preview(a.png, x.dim() == 2 ? x : x.select(0, x.size(0) / 2));
-    std::cout << "preview -> " << a.png << "\n";
-  }
+  if (!a.png.empty()) std::cout << "preview -> " << a.png << "\n";
 }
 
 }  // namespace

@@ -30,10 +30,10 @@ SourceIndex dataset_index(const std::string& dir) {
   for (const auto& name : info.cases) {
     const std::string kspace = (std::filesystem::path(dir) / name / "kspace").string();
     const auto dims = io::read_cfl_dims(kspace);
-    // A 3D or cine axis where dataset.json says otherwise (a single-slice 3D case looks 2D).
+    // The axes must be what dataset.json says: 2D files under a 3D or cine kind would be read
+    // as single-slice volumes (or one-frame series) and fail later on an unrelated check.
     const io::DataKind seen = io::infer_kind(dims, kspace + ".hdr");
-    MELRECON_CHECK(seen == io::DataKind::image2d || seen == info.kind,
-                   "{}/dataset.json: kind '{}', but {}.hdr holds {} data", dir,
+    MELRECON_CHECK(seen == info.kind, "{}/dataset.json: kind '{}', but {}.hdr holds {} data", dir,
                    core::choice_name(info.kind), kspace, core::choice_name(seen));
     index.case_sizes.push_back(dims[13] * dims[15]);  // SLICE or BATCH (at most one is > 1)
     if (index.spatial_shape.empty()) index.spatial_shape = spatial_shape_of(dims, info.kind);

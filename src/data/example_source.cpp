@@ -1,15 +1,14 @@
 #include "data/example_source.h"
 
-#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <memory>
-#include <system_error>
 
 #include "core/config.h"
 #include "core/error.h"
 #include "data/dataset_examples.h"
 #include "data/example_backend.h"
+#include "io/folder_listing.h"
 
 #if MELRECON_HAVE_HDF5
 #include "data/fastmri_examples.h"
@@ -18,21 +17,6 @@
 namespace melrecon::data {
 namespace fs = std::filesystem;
 namespace {
-
-// The .h5 files directly in `dir`, sorted by name.
-std::vector<std::string> h5_files_in(const fs::path& dir) {
-  std::error_code error;
-  fs::directory_iterator it(dir, error);
-  MELRECON_CHECK(!error, "{}: cannot list the folder ({})", dir.string(), error.message());
-  std::vector<std::string> files;
-  for (const auto& entry : it) {
-    if (entry.is_regular_file() && entry.path().extension() == ".h5") {
-      files.push_back(entry.path().string());
-    }
-  }
-  std::sort(files.begin(), files.end());
-  return files;
-}
 
 std::unique_ptr<ExampleBackend> fastmri_backend(const std::vector<std::string>& files,
                                                 int64_t cache_bytes) {
@@ -53,7 +37,7 @@ std::unique_ptr<ExampleBackend> open_backend(const std::string& path, int64_t ca
     return fastmri_backend({path}, cache_bytes);
   }
   if (fs::is_directory(p) && !fs::exists(p / "dataset.json")) {
-    const std::vector<std::string> files = h5_files_in(p);
+    const std::vector<std::string> files = io::files_in(path, ".h5");
     MELRECON_CHECK(!files.empty(),
                    "{}: neither a melrecon dataset (no dataset.json) nor a folder of fastMRI files "
                    "(no .h5 files)",

@@ -58,6 +58,13 @@ void check_maps_fit(at::IntArrayRef maps, at::IntArrayRef kspace, DataKind kind,
                  kind == DataKind::cine ? "; cine maps may have 1 frame" : "");
 }
 
+int64_t spatial_rank(DataKind kind) { return kind == DataKind::image2d ? 2 : 3; }
+
+const char* spatial_axis_names(DataKind kind) {
+  if (kind == DataKind::image2d) return "Y,X";
+  return kind == DataKind::cine ? "T,Y,X" : "Z,Y,X";
+}
+
 DataKind infer_kind(const std::vector<int64_t>& dims, const std::string& file) {
   MELRECON_CHECK(!(dims[kPhs2] > 1 && dims[kTime] > 1),
                  "{}: both PHS2 ({}) and TIME ({}) are > 1; 3D+time data is not supported", file,

@@ -36,6 +36,10 @@ constexpr core::Choices<Role, 4> choices(Role) {
             {Role::mask, "mask"}}}};
 }
 
+// The spatial axes *S of each kind: 2 (Y, X) or 3 (Z, Y, X / T, Y, X), and their names.
+int64_t spatial_rank(DataKind kind);
+const char* spatial_axis_names(DataKind kind);
+
 // 2D if PHS2 and TIME are 1, 3D if PHS2 > 1, cine if TIME > 1 (both > 1: an error).
 DataKind infer_kind(const std::vector<int64_t>& bart_dims, const std::string& file);
 

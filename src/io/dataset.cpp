@@ -85,7 +85,7 @@ DatasetInfo read_dataset_info(const std::string& dir) {
     core::fail("{}: {}", file, e.what());
   }
   MELRECON_CHECK(!info.cases.empty(), "{}: lists no cases", file);
-  const int64_t rank = info.kind == DataKind::image2d ? 2 : 3;
+  const int64_t rank = spatial_rank(info.kind);
   std::vector<bool> seen(rank, false);
   for (int64_t axis : info.fft_axes) {
     MELRECON_CHECK(axis >= 0 && axis < rank && !seen[axis],

@@ -50,6 +50,7 @@ std::string last_error() {
 
 Handle open_file(const std::string& path) {
   silence_hdf5();
+  MELRECON_CHECK(!std::filesystem::is_directory(path), "{}: is a folder, not an HDF5 file", path);
   MELRECON_CHECK(std::filesystem::is_regular_file(path), "{}: cannot open (no such file)", path);
   const htri_t is_hdf5 = H5Fis_hdf5(path.c_str());
   MELRECON_CHECK(is_hdf5 != 0, "{}: not an HDF5 file", path);

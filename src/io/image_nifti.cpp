@@ -9,7 +9,7 @@
 namespace melrecon::io {
 
 at::Tensor nifti_volume(const at::Tensor& image, DataKind kind, bool complex_parts) {
-  const int64_t spatial = kind == DataKind::image2d ? 2 : 3;
+  const int64_t spatial = spatial_rank(kind);
   MELRECON_CHECK(image.dim() == spatial + 1, "an image of {} data is [B, {}], not {}",
                  core::choice_name(kind), kind == DataKind::image2d ? "Y, X" : "Z|T, Y, X",
                  core::shape_string(image.sizes()));

@@ -87,10 +87,8 @@ std::optional<SourceImage> load_if_given(const SimulateOptions& o) {
 
 void validate(const SimulateOptions& o) {
   const char* kind = core::choice_name(o.kind());
-  const size_t rank = o.kind() == io::DataKind::image2d ? 2 : 3;
-  const char* names = o.kind() == io::DataKind::image2d ? "Y,X"
-                      : o.kind() == io::DataKind::cine  ? "T,Y,X"
-                                                        : "Z,Y,X";
+  const auto rank = static_cast<size_t>(io::spatial_rank(o.kind()));
+  const char* names = io::spatial_axis_names(o.kind());
   if (o.shape().size() != rank) {
     usage("simulate {}: shape needs {} sizes ({}), found {}", kind, rank, names,
           core::shape_string(o.shape()));

@@ -152,6 +152,16 @@ TEST(BadInputCli, CommandLineMistakesAreNamedBeforeAnyWork) {
                 .exit_code,
             2);
   EXPECT_FALSE(std::filesystem::exists(d + "/x.cfl")) << "an output was left behind";
+  // A write that fails after others (/dev/full: ENOSPC, as on a full disk) leaves none behind.
+  if (std::filesystem::exists("/dev/full")) {
+    const auto full = run_melrecon("recon --model " + d + "/run " + k + " " + s + " " + d +
+                                   "/x --nifti " + d + "/x.nii --png /dev/full");
+    EXPECT_EQ(full.exit_code, 1) << full.output;
+    EXPECT_NE(full.output.find("/dev/full"), std::string::npos) << full.output;
+    for (const char* left : {"/x.cfl", "/x.hdr", "/x.nii"}) {
+      EXPECT_FALSE(std::filesystem::exists(d + left)) << left << " was left behind";
+    }
+  }
   EXPECT_NE(run_melrecon("mask --kind 2d-lines --shape 32,32 \"\"").exit_code, 0);
   // A dataset that lists a case twice.
   io::DatasetInfo info = io::read_dataset_info(d + "/data");
@@ -160,6 +170,29 @@ TEST(BadInputCli, CommandLineMistakesAreNamedBeforeAnyWork) {
   expect_one_line_error(
       run_melrecon("train --data " + d + "/data --run " + d + "/run2" + kTinyTrain), 1,
       d + "/data/dataset.json", "listed more than once");
+}
+
+TEST(BadInputCli, MessagesNameTheOptionOrFileAtFault) {
+  const std::string d = simulated("bad_input_messages", "2d", "24,20");
+  // A shape of the wrong rank for the kind names --shape and the axes.
+  expect_one_line_error(run_melrecon("plan --kind 3d --shape 24,20 --coils 2"), 2, "--shape 24,20",
+                        "Z,Y,X");
+  // A type error in the configuration file is its own, even when --set overrides the key.
+  std::ofstream(d + "/config.json") << R"({"model": {"unrolls": "five"}})";
+  expect_one_line_error(run_melrecon("train --data " + d + "/data --run " + d + "/run --config " +
+                                     d + "/config.json --set model.unrolls=2"),
+                        1, d + "/config.json", "model.unrolls");
+  EXPECT_FALSE(std::filesystem::exists(d + "/run"));
+  // convert takes folders of .h5 files; one without any is named.
+  std::filesystem::create_directories(d + "/empty");
+  expect_one_line_error(run_melrecon("convert " + d + "/empty " + d + "/out"), 1, d + "/empty",
+                        "without .h5 files");
+  // dataset.json's kind against the files' axes: named as such, not as a mask error.
+  io::DatasetInfo info = io::read_dataset_info(d + "/data");
+  info.kind = io::DataKind::volume3d;
+  io::write_dataset_info(d + "/data", info);
+  expect_one_line_error(run_melrecon("eval --data " + d + "/data --methods zero-filled"), 1,
+                        d + "/data/dataset.json", "kind '3d'");
 }
 
 TEST(BadInputCli, DataLargerThanMemoryIsNamed) {

@@ -47,6 +47,7 @@ void for_each_field(TrainConfig& c, F&& f) {
   f("data", "val", c.data.val, kAny);
   f("data", "val_fraction", c.data.val_fraction, below(0, 1));
   f("data", "val_examples", c.data.val_examples, in(0, 1e6));
+  f("data", "slab", c.data.slab, in(0, 16384));
   f("sampling", "source", c.sampling.source, kAny);
   f("sampling", "pattern", c.sampling.pattern, kAny);
   f("sampling", "accel", c.sampling.accel, in(1, 1000));
@@ -195,6 +196,11 @@ void validate(TrainConfig c, const Origins& origins, const std::string& fallback
     MELRECON_CHECK(c.model.conv != nn::ConvKind::conv2p1d,
                    "{}: model.net unet has no '2+1d' convolutions", origin("model.conv"));
   }
+  // A slab in hybrid space needs the readout fully sampled; a 2D Poisson-disc mask is not.
+  MELRECON_CHECK(c.data.slab == 0 || c.sampling.pattern != sampling::MaskKind::poisson2d,
+                 "{}: 'data.slab' needs the readout fully sampled, 'sampling.pattern' 2d-poisson "
+                 "undersamples it",
+                 origin("data.slab"));
   MELRECON_CHECK(c.model.precision != nn::Precision::float16 || c.run.device.rfind("cuda", 0) == 0,
                  "{}: 'model.precision' float16 needs run.device cuda (bfloat16 runs on the CPU)",
                  origin("model.precision"));
@@ -294,6 +300,8 @@ TrainConfig load_config(const std::string& file, const std::vector<std::string>&
       core::fail("{}: not valid JSON ({})", file, e.what());
     }
     merge_known(j, from_file, file, origins);
+    // The file's own types are checked before overrides, which would otherwise hide its errors.
+    read_typed(j, origins, file);
   }
   for (const std::string& o : overrides) {
     const auto eq = o.find('=');

@@ -8,9 +8,16 @@
 #include "core/random.h"
 #include "train/learning_rate.h"
 #include "train/prepared_example.h"
+#include "train/readout_slab.h"
 #include "train/step_examples.h"
 
 namespace melrecon::train {
+namespace {
+
+// A seed stream of its own for slab offsets, apart from the masks'.
+constexpr uint64_t kSlabStream = 0x51ab;
+
+}  // namespace
 
 TrainingStep::TrainingStep(const TrainConfig& config, TrainingData& data,
                            const DataParallel& parallel, c10::Device device)
@@ -38,9 +45,17 @@ TakenStep TrainingStep::take(TrainerState& state, unrolled::UnrolledModel& model
     const uint64_t mask_seed = core::derive_seed(
         core::derive_seed(seed, config_.sampling.vary_per_epoch ? d.epoch + 1 : 0),
         static_cast<uint64_t>(d.index));
+    data::LoadedExample loaded = data_.train->load(data_.train_examples[d.index]);
+    mri::SenseOptions sense = sense_;
+    if (config_.data.slab > 0) {
+      // The slab's offset varies with the example and the epoch, as its mask does.
+      SlabExample s = readout_slab(loaded, config_.data.slab, sense_.fft_axes(),
+                                   core::derive_seed(mask_seed, kSlabStream));
+      loaded = std::move(s.example);
+      sense.fft_axes(s.fft_axes);
+    }
     PreparedExample ex =
-        prepare_example(data_.train->load(data_.train_examples[d.index]), config_.sampling,
-                        data_.kind(), sense_, mask_seed, device_);
+        prepare_example(loaded, config_.sampling, data_.kind(), sense, mask_seed, device_);
     taken.examples += (taken.examples.empty() ? "" : ",") + ex.name;
     return ex;
   };

@@ -2,6 +2,8 @@
 
 #include <ATen/ATen.h>
 
+#include <cmath>
+
 #include "core/error.h"
 
 namespace melrecon::sim {
@@ -12,9 +14,15 @@ at::Tensor object_support(const at::Tensor& image) {
 }
 
 double object_rms(const at::Tensor& image) {
-  const at::Tensor inside = image.abs().masked_select(object_support(image));
+  const at::Tensor inside =
+      image.abs().masked_select(object_support(image)).to(at::kDouble).contiguous();
   MELRECON_CHECK(inside.numel() > 0, "SNR: the reference image is empty (all zero)");
-  return inside.pow(2).mean().sqrt().item<double>();
+  // Summed in one fixed order: a parallel sum's rounding depends on the thread count, and the
+  // noise level, hence the dataset, would differ between machines.
+  const double* v = inside.const_data_ptr<double>();
+  double sum = 0.0;
+  for (int64_t i = 0; i < inside.numel(); ++i) sum += v[i] * v[i];
+  return std::sqrt(sum / static_cast<double>(inside.numel()));
 }
 
 double noise_sigma(const at::Tensor& image, double snr) {

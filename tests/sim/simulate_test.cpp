@@ -3,9 +3,11 @@
 #include "sim/simulate.h"
 
 #include <ATen/ATen.h>
+#include <ATen/Parallel.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <set>
 
 #include "core/config.h"
 #include "core/error.h"
@@ -96,6 +98,23 @@ TEST(Simulate, SeedsAndCasesGiveDistinctReproducibleData) {
   EXPECT_FALSE(at::equal(a.data.reference, simulate_case(o, 1).data.reference));
   EXPECT_FALSE(
       at::equal(a.data.reference, simulate_case(SimulateOptions(o).seed(11), 0).data.reference));
+}
+
+TEST(Simulate, TheNoiseLevelIsTheSameWithAnyThreadCount) {
+  // The noise level sums the object's energy; summed in parallel, its rounding (and so every
+  // k-space sample of a dataset) would follow the machine's thread count.
+  at::manual_seed(0);
+  const int threads = at::get_num_threads();
+  for (int64_t size = 40000; size < 400000; size = size * 5 / 4) {
+    const at::Tensor object = at::rand({size});
+    std::vector<double> rms;
+    for (int t : {1, 2, 3, 4}) {
+      at::set_num_threads(t);
+      rms.push_back(object_rms(object));
+    }
+    EXPECT_EQ(std::set<double>(rms.begin(), rms.end()).size(), 1u) << size << " values";
+  }
+  at::set_num_threads(threads);
 }
 
 TEST(Simulate, WritesADatasetTheIoLayerReads) {

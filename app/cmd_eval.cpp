@@ -95,7 +95,8 @@ void add_eval_command(CLI::App& app) {
       "2004, window 11, sigma 1.5) and NRMSE on magnitudes normalised by the reference maximum; "
       "mean ± std over the examples for the model and the baselines (zero-filled, CG-SENSE, "
       "compressed sensing with bart pics when bart is installed: cs-wavelet, and cs-temporal-tv "
-      "for cine; their lambda chosen on the first example of --tune-data, else of the test "
+      "for cine (cs-temporal-tv-wavelet, adding spatial wavelets, when named); their lambda chosen "
+      "on the first example of --tune-data, else of the test "
       "data)");
   cmd->add_option("--data", a->options.data(),
                   "Test data: dataset folder, fastMRI .h5 file or folder of them")
@@ -106,7 +107,7 @@ void add_eval_command(CLI::App& app) {
                   "the first test example, which favours the baselines)");
   cmd->add_option("--methods", a->methods,
                   "Subset of the baselines and the model (by its architecture's name), comma "
-                  "separated (default: all available)")
+                  "separated (default: all available but cs-temporal-tv-wavelet)")
       ->delimiter(',')
       ->check(names_of<eval::Baseline>(core::choice_names<train::Arch>()));
   cmd->add_option("--accel", a->accel, "Acceleration R (default: the model's training value)")

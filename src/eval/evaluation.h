@@ -19,13 +19,14 @@
 namespace melrecon::eval {
 
 // The reconstructions the trained model is compared against.
-enum class Baseline { zero_filled, cg_sense, cs_wavelet, cs_temporal_tv };
-constexpr core::Choices<Baseline, 4> choices(Baseline) {
+enum class Baseline { zero_filled, cg_sense, cs_wavelet, cs_temporal_tv, cs_temporal_tv_wavelet };
+constexpr core::Choices<Baseline, 5> choices(Baseline) {
   return {"baseline",
           {{{Baseline::zero_filled, "zero-filled"},
             {Baseline::cg_sense, "cg-sense"},
             {Baseline::cs_wavelet, "cs-wavelet"},
-            {Baseline::cs_temporal_tv, "cs-temporal-tv"}}}};
+            {Baseline::cs_temporal_tv, "cs-temporal-tv"},
+            {Baseline::cs_temporal_tv_wavelet, "cs-temporal-tv-wavelet"}}}};
 }
 
 struct EvalOptions {
@@ -34,7 +35,7 @@ struct EvalOptions {
   // empty: the first test example.
   TORCH_ARG(std::string, tune_data);
   // Unset: every baseline that applies (the cs-* ones when bart is installed, cs-temporal-tv to
-  // cine data). The model's row, named after its
+  // cine data) except cs-temporal-tv-wavelet, run only when named. The model's row, named after its
   // architecture, comes last when a model is given and `with_model`.
   TORCH_ARG(std::optional<std::vector<Baseline>>, baselines);
   TORCH_ARG(bool, with_model) = true;

@@ -15,15 +15,20 @@ bool bart_available() { return std::system("bart version > /dev/null 2>&1") == 0
 namespace {
 
 // BART's dimension bits: READ 1, PHS1 2, PHS2 4, TIME 1024.
-std::string regulariser(io::DataKind kind, CsPrior prior, double lambda) {
+std::string regulariser(io::DataKind kind, CsPrior prior, double lambda, double wavelet) {
+  const auto spatial_wavelet = [&](double weight) {
+    return fmt::format("W:{}:0:{}", kind == io::DataKind::volume3d ? 7 : 3, weight);
+  };
+  MELRECON_CHECK(prior == CsPrior::wavelet || kind == io::DataKind::cine,
+                 "bart pics: a temporal total-variation prior needs cine data, found {}",
+                 core::choice_name(kind));
   switch (prior) {
     case CsPrior::wavelet:
-      return fmt::format("W:{}:0:{}", kind == io::DataKind::volume3d ? 7 : 3, lambda);
+      return spatial_wavelet(lambda);
     case CsPrior::temporal_tv:
-      MELRECON_CHECK(kind == io::DataKind::cine,
-                     "bart pics: a temporal total-variation prior needs cine data, found {}",
-                     core::choice_name(kind));
       return fmt::format("T:1024:0:{}", lambda);
+    case CsPrior::temporal_tv_wavelet:
+      return fmt::format("T:1024:0:{} -R {}", lambda, spatial_wavelet(wavelet));
   }
   core::fail_internal(__FILE__, __LINE__, "prior {} has no regulariser", static_cast<int>(prior));
 }
@@ -32,8 +37,8 @@ std::string regulariser(io::DataKind kind, CsPrior prior, double lambda) {
 
 at::Tensor bart_pics(const at::Tensor& kspace, const at::Tensor& maps, const at::Tensor& mask,
                      io::DataKind kind, CsPrior prior, double lambda, int64_t iters,
-                     const std::string& work_dir) {
-  const std::string r = regulariser(kind, prior, lambda);
+                     const std::string& work_dir, double wavelet) {
+  const std::string r = regulariser(kind, prior, lambda, wavelet);
   std::filesystem::create_directories(work_dir);
   const std::string k = work_dir + "/k", s = work_dir + "/s", m = work_dir + "/m",
                     x = work_dir + "/x";

@@ -50,6 +50,18 @@ TEST(Evaluation, TemporalTotalVariationBeatsCgSenseOnCine) {
   std::cout << report.table();
   EXPECT_GT(tv->psnr[0], cg->psnr[0] + 1.0) << report.table();
   EXPECT_GT(tv->ssim[0], cg->ssim[0]) << report.table();
+  // Temporal TV with spatial wavelets: only when named; temporal TV's λ plus a wavelet weight.
+  EXPECT_EQ(report.find("cs-temporal-tv-wavelet"), nullptr);
+  const EvalReport both =
+      evaluate(cine_options(cine_dataset("eval_cine", false))
+                   .baselines(std::vector<Baseline>{Baseline::cs_temporal_tv,
+                                                    Baseline::cs_temporal_tv_wavelet}),
+               nullptr);
+  const MethodScores* combined = both.find("cs-temporal-tv-wavelet");
+  ASSERT_TRUE(combined) << both.table();
+  EXPECT_EQ(combined->setting.rfind(tv->setting + ", wavelet=", 0), 0u) << both.table();
+  EXPECT_NE(combined->psnr[0], tv->psnr[0]) << both.table();
+  EXPECT_GT(combined->psnr[0], cg->psnr[0] + 1.0) << both.table();
 }
 
 TEST(Evaluation, StoredMasksAreTheSameForEverySeed) {

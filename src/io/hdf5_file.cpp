@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "core/error.h"
+#include "io/isolated_read.h"
 
 namespace melrecon::io::h5 {
 namespace {
@@ -92,13 +93,18 @@ std::string read_string(hid_t dataset, const std::string& what) {
   const Handle space(H5Dget_space(dataset), H5Sclose);
   MELRECON_CHECK(H5Sget_simple_extent_npoints(space.get()) == 1, "{}: expected one string", what);
   if (H5Tis_variable_str(type.get()) > 0) {
-    const Handle memory = string_memory_type(type.get(), H5T_VARIABLE);
-    char* text = nullptr;
-    MELRECON_CHECK(H5Dread(dataset, memory.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, &text) >= 0,
-                   "{}: cannot read ({})", what, last_error());
-    std::string result = text != nullptr ? text : "";
-    H5free_memory(text);
-    return result;
+    // Read in a child process: a damaged global heap can crash HDF5 itself (io/isolated_read.h).
+    return read_isolated(
+        [&] {
+          const Handle memory = string_memory_type(type.get(), H5T_VARIABLE);
+          char* text = nullptr;
+          MELRECON_CHECK(H5Dread(dataset, memory.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, &text) >= 0,
+                         "{}: cannot read ({})", what, last_error());
+          std::string result = text != nullptr ? text : "";
+          H5free_memory(text);
+          return result;
+        },
+        what);
   }
   const size_t size = H5Tget_size(type.get());
   std::string buffer(size, '\0');

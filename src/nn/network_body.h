@@ -16,9 +16,10 @@
 
 namespace melrecon::nn {
 
-// How 3D kernels run: `automatic` is LibTorch's native conv3d (with LibTorch 2.x as fast per
-// FLOP on the CPU as conv2d, and faster than the depth-major node); `depth_major` trades some
-// speed for memory (it keeps its input and one bit per output, not the ReLU's output).
+// How 3D kernels run: LibTorch's `native` conv3d, or the `depth_major` node (it keeps its input
+// and one bit per output, not the ReLU's output). `automatic` runs natively here; training
+// replaces it by the faster of the two on the CPU (train/conv3d_choice.h), as neither is faster
+// at every width.
 enum class Conv3dPath { automatic, native, depth_major };
 constexpr core::Choices<Conv3dPath, 3> choices(Conv3dPath) {
   return {"3D convolution path",

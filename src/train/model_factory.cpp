@@ -4,9 +4,6 @@
 
 namespace melrecon::train {
 
-namespace {
-
-// R_w: the CNN or U-Net both architectures use (MoDL's denoiser D = I + R_w, VarNet's R_k).
 nn::DenoiserOptions regulariser_options(const ModelConfig& m, io::DataKind kind) {
   const bool volume = kind != io::DataKind::image2d;
   const bool slice_wise = volume && m.dims == NetDims::slice_wise;
@@ -46,8 +43,6 @@ nn::DenoiserOptions regulariser_options(const ModelConfig& m, io::DataKind kind)
   }
   return denoiser;
 }
-
-}  // namespace
 
 modl::ModlOptions modl_options(const ModelConfig& m, io::DataKind kind) {
   return modl::ModlOptions()

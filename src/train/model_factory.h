@@ -13,8 +13,10 @@
 
 namespace melrecon::train {
 
+// R_w: the CNN or U-Net both architectures use (MoDL's denoiser D = I + R_w, VarNet's R_k).
 // conv "auto": 2d for 2D data, 3d for volumes and cine; dims "2d" on 3D/cine data applies a 2D
 // CNN slice by slice (frame by frame).
+nn::DenoiserOptions regulariser_options(const ModelConfig& model, io::DataKind kind);
 modl::ModlOptions modl_options(const ModelConfig& model, io::DataKind kind);
 varnet::VarNetOptions varnet_options(const ModelConfig& model, io::DataKind kind);
 

@@ -8,10 +8,12 @@
 #include <chrono>
 #include <cmath>
 #include <exception>
+#include <filesystem>
 
 #include "core/error.h"
 #include "core/memory_meter.h"
 #include "core/random.h"
+#include "train/conv3d_choice.h"
 #include "train/data_parallel.h"
 #include "train/learning_rate.h"
 #include "train/loss_scaler.h"
@@ -56,11 +58,17 @@ TrainConfig load_run_config(const std::string& run_dir) {
   return load_config(RunFolder::config_path(run_dir), {});
 }
 
-TrainSummary train_model(const TrainConfig& config, const TrainOptions& options) {
+TrainSummary train_model(const TrainConfig& requested, const TrainOptions& options) {
   const auto started = std::chrono::steady_clock::now();
   dist::Group* const group = options.group();
   // Rank 0 alone writes the run folder (config, log, checkpoints) and validates.
   RunFolder folder(options.run_dir(), !group || group->rank() == 0, options.on_log());
+  TrainConfig config = requested;
+  // A resumed run computes as its first session did: model.conv3d auto is what that one chose.
+  if (options.resume() && config.model.conv3d == nn::Conv3dPath::automatic &&
+      std::filesystem::exists(RunFolder::config_path(options.run_dir()))) {
+    config.model.conv3d = load_run_config(options.run_dir()).model.conv3d;
+  }
   folder.check_start(config, options.resume());
   // Resuming a run stopped before its first checkpoint starts it from step 0: nothing is lost.
   const bool from_checkpoint = options.resume() && folder.has_checkpoint();
@@ -71,6 +79,11 @@ TrainSummary train_model(const TrainConfig& config, const TrainOptions& options)
 
   TrainingData data = open_training_data(config.data);
   const io::DataKind kind = data.kind();
+  // Timed in one process only: ranks that chose differently would not compute alike.
+  if (!group || group->size() == 1) {
+    choose_conv3d_path(config.model, kind, data.example_shape(config.data.slab), device,
+                       folder.writes());
+  }
 
   at::manual_seed(config.run.seed);  // weight initialisation
   const Network network = build_network(config.model, kind);

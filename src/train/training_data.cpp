@@ -1,5 +1,7 @@
 #include "train/training_data.h"
 
+#include <algorithm>
+
 #include <numeric>
 
 #include "core/choices.h"
@@ -31,6 +33,12 @@ TrainingData open_training_data(const DataConfig& config) {
     d.val_examples.resize(config.val_examples);
   }
   return d;
+}
+
+std::vector<int64_t> TrainingData::example_shape(int64_t slab) const {
+  std::vector<int64_t> shape = train->spatial_shape();
+  if (slab > 0 && !shape.empty()) shape.back() = std::min(shape.back(), slab);
+  return shape;
 }
 
 }  // namespace melrecon::train

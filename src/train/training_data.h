@@ -19,6 +19,8 @@ struct TrainingData {
 
   io::DataKind kind() const { return train->kind(); }
   data::ExampleSource& val_source() { return separate_val ? *separate_val : *train; }
+  // *S of a training example: the first case's, its readout (last axis) cut to `slab` if > 0.
+  std::vector<int64_t> example_shape(int64_t slab) const;
 };
 
 // Errors name the path (unreadable data, no training examples, mismatched kinds).

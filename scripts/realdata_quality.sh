@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Image quality on the real-anatomy benchmark (scripts/realdata.sh, docs/data.md) at R = 8: per
+# kind, MoDL with MEL and (a) 2D+t / 3D convolutions, (b) a frame- / slice-wise 2D network, the
+# same budget each, trained on readout slabs (data.slab) of the training split and validated on
+# whole series / volumes of the validation split; then `melrecon eval` on the test split against
+# zero-filled, CG-SENSE and compressed sensing, their weights tuned on the validation split.
+# Output: $OUT/<kind>/{net3d,net2d}/ runs, results_<net>.md / .json, PNG sheets, logs.
+# Environment (defaults for the 2-core CPU; on a GPU e.g. DEVICE=cuda STEPS=3000 FEATURES=64):
+#   DATA (data/realdata)  OUT (runs/realdata)  KINDS ("cine 3d")  DEVICE (cpu)  STEPS (300)
+#   UNROLLS (5)  FEATURES (32)  CINE_SLAB (32)  SLAB_3D (16)  MAX_EXAMPLES (0: the whole test split)
+#   MELRECON: a prebuilt binary (e.g. a copy, so that a rebuild cannot disturb a long run)
+# On the CPU every (kind, network) pair trains in its own process with one thread.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ -z "${MELRECON:-}" ]; then scripts/setup.sh melrecon >/dev/null; fi
+B=${MELRECON:-build/app/melrecon}
+DATA=${DATA:-data/realdata}
+OUT=${OUT:-runs/realdata}
+DEVICE=${DEVICE:-cpu}
+STEPS=${STEPS:-300}
+KINDS=${KINDS:-cine 3d}
+[ -d "$DATA/cine/train" ] && [ -d "$DATA/brain3d/train" ] ||
+  { echo "realdata_quality: no benchmark in $DATA (run scripts/realdata.sh)" >&2; exit 1; }
+[ "$DEVICE" = cpu ] && export OMP_NUM_THREADS=1
+
+COMMON=(--steps "$STEPS" --strategy mel --device "$DEVICE"
+        --set model.unrolls="${UNROLLS:-5}" --set model.features="${FEATURES:-32}"
+        --set sampling.accel=8 --set run.val_every=100 --set data.val_examples=2
+        --set optim.warmup_steps=20 --set run.progress=false)
+
+train_and_eval() {  # kind data-folder net slab methods
+  local kind=$1 data=$2 net=$3 slab=$4 methods=$5 dir=$OUT/$1 dims=auto
+  [ "$net" = net2d ] && dims=2d
+  mkdir -p "$dir"
+  rm -rf "${dir:?}/$net"
+  /usr/bin/time -f "%e s, %M KiB" -o "$dir/$net.time" \
+    "$B" train --data "$data/train" --set data.val="\"$data/val\"" --run "$dir/$net" \
+    --dims "$dims" --set data.slab="$slab" "${COMMON[@]}" > "$dir/$net.log" 2>&1
+  "$B" eval --data "$data/test" --tune-data "$data/val" --model "$dir/$net" --methods "$methods" \
+    --device "$DEVICE" --max-examples "${MAX_EXAMPLES:-0}" --markdown "$dir/results_$net.md" \
+    --json "$dir/results_$net.json" --png "$dir/png_$net" > "$dir/eval_$net.log" 2>&1
+}
+
+for kind in $KINDS; do
+  case $kind in
+    cine)
+      train_and_eval cine "$DATA/cine" net3d "${CINE_SLAB:-32}" \
+        zero-filled,cg-sense,cs-wavelet,cs-temporal-tv,cs-temporal-tv-wavelet,modl &
+      train_and_eval cine "$DATA/cine" net2d "${CINE_SLAB:-32}" modl &
+      ;;
+    3d)
+      train_and_eval 3d "$DATA/brain3d" net3d "${SLAB_3D:-16}" zero-filled,cg-sense,cs-wavelet,modl &
+      train_and_eval 3d "$DATA/brain3d" net2d "${SLAB_3D:-16}" modl &
+      ;;
+    *) echo "realdata_quality: unknown kind '$kind' (cine or 3d)" >&2; exit 1 ;;
+  esac
+  wait
+done
+for kind in $KINDS; do
+  echo "== $kind (training: $(cat "$OUT/$kind/net3d.time"); 2D network: $(cat "$OUT/$kind/net2d.time"))"
+  cat "$OUT/$kind/results_net3d.md"
+  tail -n 1 "$OUT/$kind/results_net2d.md" | sed 's/| modl |/| modl (2D network) |/'
+done

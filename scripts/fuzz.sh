@@ -48,8 +48,13 @@ for t in $targets; do
       > "$log" 2>&1; then
     result=ok
   else
-    # The first frame that is neither the sanitizer's, libFuzzer's nor libc's.
-    frame=$(grep -E '^ +#[0-9]+ ' "$log" | grep -vE 'sanitizer|fuzzer::|__asan|__interceptor|libc\.so|libstdc\+\+|memmove|memcpy|malloc|abort|raise|pthread_kill' | head -1 || true)
+    # The first frame of the report that stopped the run (the last in the log: reports of
+    # contained child processes come before it) that is neither the sanitizer's, libFuzzer's
+    # nor libc's.
+    # (A timeout's stack follows its ALARM line, before the ERROR line that ends it.)
+    frame=$(awk '/ALARM: working/ || (/ERROR: / && !/libFuzzer: timeout/) {report = ""}
+                 {report = report $0 "\n"} END {printf "%s", report}' "$log" |
+      grep -E '^ +#[0-9]+ ' | grep -vE 'sanitizer|fuzzer::|__asan|__interceptor|libc\.so|libstdc\+\+|memmove|memcpy|malloc|abort|raise|pthread_kill' | head -1 || true)
     if echo "$frame" | grep -qE 'libhdf5|libismrmrd'; then
       result="in $(echo "$frame" | grep -oE 'lib(hdf5|ismrmrd)[^ /)+]*' | head -1 || true) (see $log)"
       library=$((library + 1))

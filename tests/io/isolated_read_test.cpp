@@ -1,5 +1,6 @@
 // A read in a child process returns its result whole (larger than a pipe's buffer), passes its
-// error on as one line, and turns a crash of the reader into an error naming what was read.
+// error on as one line, and turns a crash of the reader, or a reader that does not finish in
+// time, into an error naming what was read.
 #include "io/isolated_read.h"
 
 #include <gtest/gtest.h>
@@ -41,6 +42,19 @@ TEST(IsolatedRead, ACrashOfTheReaderIsAnErrorNamingWhatWasRead) {
             "file.h5: 'ismrmrd_header'");
       },
       "file.h5: 'ismrmrd_header'", "damaged, the reader crashed on it (Killed)");
+}
+
+TEST(IsolatedRead, AReaderThatDoesNotFinishIsStoppedAtTheLimit) {
+  test_support::expect_error<std::exception>(
+      [] {
+        read_isolated(
+            []() -> std::string {
+              ::sleep(60);  // as a reader looping on a damaged file
+              return "never";
+            },
+            "file.h5: 'ismrmrd_header'", 1);
+      },
+      "file.h5: 'ismrmrd_header'", "did not finish within 1 s");
 }
 
 }  // namespace

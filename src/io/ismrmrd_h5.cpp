@@ -1,6 +1,7 @@
 #include "io/ismrmrd_h5.h"
 
 #include <ATen/ATen.h>
+#include <fmt/format.h>
 #include <ismrmrd/dataset.h>
 
 #include <cstddef>
@@ -11,6 +12,7 @@
 #include "core/tensor_checks.h"
 #include "io/hdf5_file.h"
 #include "io/ismrmrd_layout.h"
+#include "io/isolated_read.h"
 
 namespace melrecon::io {
 namespace {
@@ -159,7 +161,14 @@ void add_acquisition(Accumulator& acc, ISMRMRD::Acquisition& acq, const IsmrmrdL
 
 IsmrmrdData read_ismrmrd(const std::string& path, const std::string& group) {
   check_structure(path, group);
-  check_acquisition_records(path, group);
+  // Following the records' heap references can crash HDF5 itself on a damaged file: checked in a
+  // child process first (io/isolated_read.h); libismrmrd then reads what was followed safely.
+  read_isolated(
+      [&] {
+        check_acquisition_records(path, group);
+        return std::string();
+      },
+      fmt::format("{}: '{}/data'", path, group));
   // libismrmrd prints its error stack to stderr by default; its errors reach us as exceptions.
   ISMRMRD::ismrmrd_set_error_handler(ignore_ismrmrd_error);
   IsmrmrdData out;

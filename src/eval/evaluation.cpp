@@ -153,9 +153,14 @@ class Reconstructor {
     };
     std::vector<Weights> candidates;
     for (double lambda : *grid) candidates.push_back({lambda, 0.0});
+    if (method.baseline == Baseline::cs_temporal_tv) {
+      temporal_tv_lambda_ = best_of(candidates).lambda;
+      return {*temporal_tv_lambda_, 0.0};
+    }
     if (method.baseline != Baseline::cs_temporal_tv_wavelet) return best_of(candidates);
-    const Method tv{Baseline::cs_temporal_tv, ""};
-    const double lambda = tune(tv, ex).lambda;
+    // Temporal TV's own tuning, done once when both rows are asked for (the same example).
+    const double lambda = temporal_tv_lambda_ ? *temporal_tv_lambda_
+                                              : tune({Baseline::cs_temporal_tv, ""}, ex).lambda;
     candidates.clear();
     for (double fraction : kWaveletFractions) candidates.push_back({lambda, fraction * lambda});
     return best_of(candidates);
@@ -166,6 +171,7 @@ class Reconstructor {
   unrolled::UnrolledModel* model_;
   io::DataKind kind_;
   std::string work_dir_;
+  mutable std::optional<double> temporal_tv_lambda_;  // tuned on the one tuning example
 };
 
 // The baselines asked for (all that apply by default): the cs-* ones need bart, temporal total

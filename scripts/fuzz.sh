@@ -8,12 +8,14 @@
 # build-fuzz/fuzz/fuzz_<target> <that file>; then make it a regression test). A crash or a huge
 # allocation whose stack starts inside the HDF5 or ISMRMRD libraries is reported as theirs
 # (their readers have no defence against every corrupt file) and does not fail the run.
-# Usage: scripts/fuzz.sh            a fixed number of executions per target with a fixed seed,
-#                                   the same on every machine (CI)
+# Usage: scripts/fuzz.sh            a fixed number of executions per target (FUZZ_RUNS, 20000)
+#                                   with a fixed seed (CI), each target stopped after FUZZ_SECONDS
+#                                   (30) if not done by then: the HDF5 readers fork a child per
+#                                   read (io/isolated_read) and run a few dozen inputs a second
 #        scripts/fuzz.sh SECONDS    SECONDS per target with a random seed (by hand: 600 and more)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-budget=(-runs="${FUZZ_RUNS:-20000}" -seed=1)
+budget=(-runs="${FUZZ_RUNS:-20000}" -max_total_time="${FUZZ_SECONDS:-30}" -seed=1)
 [ $# -gt 0 ] && budget=(-max_total_time="$1")
 scripts/setup.sh melrecon >/dev/null  # the Debian packages, .venv, and the tool that makes seeds
 PYTHON=${MELRECON_PYTHON:-$PWD/.venv/bin/python}

@@ -161,22 +161,29 @@ void add_acquisition(Accumulator& acc, ISMRMRD::Acquisition& acq, const IsmrmrdL
 
 IsmrmrdData read_ismrmrd(const std::string& path, const std::string& group) {
   check_structure(path, group);
-  // Following the records' heap references can crash HDF5 itself on a damaged file: checked in a
-  // child process first (io/isolated_read.h); libismrmrd then reads what was followed safely.
-  read_isolated(
-      [&] {
-        check_acquisition_records(path, group);
-        return std::string();
-      },
-      fmt::format("{}: '{}/data'", path, group));
   // libismrmrd prints its error stack to stderr by default; its errors reach us as exceptions.
   ISMRMRD::ismrmrd_set_error_handler(ignore_ismrmrd_error);
+  // Following the header's and the records' heap references can crash HDF5 itself on a damaged
+  // file: both are read in a child process first (io/isolated_read.h); libismrmrd then reads the
+  // records that were followed safely.
   IsmrmrdData out;
+  out.header_xml = read_isolated(
+      [&] {
+        check_acquisition_records(path, group);
+        std::string xml;
+        try {
+          ISMRMRD::Dataset(path.c_str(), group.c_str(), false).readHeader(xml);
+        } catch (const std::exception& e) {
+          core::fail("{}: cannot read the header of the ISMRMRD dataset '{}' ({})", path, group,
+                     core::first_line(e.what()));
+        }
+        return xml;
+      },
+      fmt::format("{}: '{}/xml' and '{}/data'", path, group, group));
   std::unique_ptr<ISMRMRD::Dataset> dataset;
   uint32_t total = 0;
   try {
     dataset = std::make_unique<ISMRMRD::Dataset>(path.c_str(), group.c_str(), false);
-    dataset->readHeader(out.header_xml);
     total = dataset->getNumberOfAcquisitions();
   } catch (const std::exception& e) {
     core::fail("{}: cannot read the ISMRMRD dataset '{}' ({})", path, group,

@@ -1,5 +1,6 @@
 #include "train/checkpoint.h"
 
+#include <fmt/ranges.h>
 #include <torch/serialize/input-archive.h>
 #include <torch/serialize/output-archive.h>
 
@@ -89,11 +90,24 @@ void load_module(torch::serialize::InputArchive& archive, torch::nn::Module& mod
                  const std::string& path) {
   torch::serialize::InputArchive weights;
   MELRECON_CHECK(archive.try_read("model", weights), "{}: checkpoint has no model weights", path);
+  // LibTorch's load replaces a tensor of another shape instead of refusing it.
+  std::vector<std::pair<std::string, std::vector<int64_t>>> shapes;
+  for (const auto& item : model.named_parameters()) {
+    shapes.emplace_back(item.key(), item.value().sizes().vec());
+  }
   try {
     model.load(weights);
   } catch (const c10::Error& e) {
     core::fail("{}: weights do not fit this model (different configuration?): {}", path,
                std::string(e.what_without_backtrace()).substr(0, 160));
+  }
+  const auto loaded = model.named_parameters();
+  for (const auto& [name, shape] : shapes) {
+    MELRECON_CHECK(loaded[name].sizes().vec() == shape,
+                   "{}: weights do not fit this model (different configuration?): '{}' is {} "
+                   "there, {} here",
+                   path, name, fmt::format("{}", loaded[name].sizes().vec()),
+                   fmt::format("{}", shape));
   }
   for (const auto& item : model.named_parameters()) {
     core::check_finite(item.value(), path + ": weight '" + item.key() + "'");

@@ -74,6 +74,7 @@ void for_each_field(TrainConfig& c, F&& f) {
   f("model", "conv3d", c.model.conv3d, kAny);
   f("model", "step_size", c.model.step_size, above(0, 100));
   f("model", "varnet_start", c.model.varnet_start, kAny);
+  f("model", "init", c.model.init, kAny);
   f("optim", "strategy", c.optim.strategy, kAny);
   f("optim", "steps", c.optim.steps, in(1, kMaxSteps));
   f("optim", "lr", c.optim.lr, above(0, std::numeric_limits<double>::infinity()));

@@ -61,6 +61,7 @@ struct ModelConfig {
   double step_size = varnet::VarNetOptions().step_size();          // varnet: initial learned η_k
   // varnet: x_0 = Aᴴy, or cg-sense with λ and cg_iters above
   varnet::Initial varnet_start = varnet::VarNetOptions().initial();
+  std::string init;  // a run folder or checkpoint whose weights start a new run (empty: random)
 };
 
 struct OptimConfig {

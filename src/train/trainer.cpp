@@ -15,6 +15,7 @@
 #include "core/random.h"
 #include "train/conv3d_choice.h"
 #include "train/data_parallel.h"
+#include "train/initial_weights.h"
 #include "train/learning_rate.h"
 #include "train/loss_scaler.h"
 #include "train/model_factory.h"
@@ -88,6 +89,9 @@ TrainSummary train_model(const TrainConfig& requested, const TrainOptions& optio
   at::manual_seed(config.run.seed);  // weight initialisation
   const Network network = build_network(config.model, kind);
   unrolled::UnrolledModel& model = *network;
+  if (!from_checkpoint && !config.model.init.empty()) {
+    load_initial_weights(config.model.init, kind, model);
+  }
   DataParallel parallel(group, model.module().parameters());
   model.module().to(device);
   auto strategy = gradient_strategy(config.optim);

@@ -357,13 +357,16 @@ def make_brain3d(melrecon, build):
     return summary
 
 
-def make_cine(melrecon, build, dicom):
+def make_sources_cine(build, dicom):
     series, geometry = read_cine(dicom)
     used = sorted(p for partitions in SPLIT_CINE.values() for p in partitions)
     for p in used:
         cine_nifti(series[p], geometry["spacing"], build / "sources" / f"cine_p{p:02d}.nii.gz")
     log(f"  sources/cine_pNN.nii.gz  partitions {used}, "
         f"{SHAPE_CINE[0]} frames of {series[0].shape[1]}x{series[0].shape[2]}")
+
+
+def make_cine(melrecon, build):
     summary = {}
     for split, partitions in SPLIT_CINE.items():
         check(set(partitions) <= CINE_ALLOWED, f"cine {split}: partition outside the allowed set")
@@ -376,6 +379,21 @@ def make_cine(melrecon, build, dicom):
         note = f"partitions {partitions} of the Philips 3D bSSFP cine (sagittal, 1.85 mm)"
         summary[split] = assemble(build, f"cine/{split}", parts, note)
     return summary
+
+
+def source_names():
+    cine = sorted(p for partitions in SPLIT_CINE.values() for p in partitions)
+    return [f"{name}.nii.gz" for name, _, _ in sum(SPLIT_3D.values(), [])] + [
+        f"cine_p{p:02d}.nii.gz" for p in cine]
+
+
+def copy_sources(sources, build):
+    """The magnitude sources of an earlier run (<out>/sources), e.g. carried to a machine
+    without network access: everything after them is made by melrecon alone."""
+    for name in source_names():
+        check((sources / name).is_file(), f"{sources / name}: missing (sources of an earlier run)")
+        shutil.copyfile(sources / name, build / "sources" / name)
+    log(f"copied {len(source_names())} sources from {sources}")
 
 
 def replace_folder(build, out):
@@ -392,6 +410,9 @@ def main():
     parser.add_argument("--out", default=str(ROOT / "data/realdata"), help="output folder")
     parser.add_argument("--tarball", default=os.environ.get("REALDATA_TARBALL", ""),
                         help="local copy of the insighttoolkit5 orig tarball (else downloaded)")
+    parser.add_argument("--sources", default="",
+                        help="the sources/ folder of an earlier run: no tarball, no nibabel or "
+                             "pydicom needed (a machine without network access)")
     parser.add_argument("--cache", default=str(ROOT / "data/cache"),
                         help="where the downloaded tarball is kept")
     args = parser.parse_args()
@@ -399,25 +420,30 @@ def main():
     out = Path(args.out).resolve()
     try:
         check(os.access(melrecon, os.X_OK), f"{melrecon}: no melrecon binary (set MELRECON)")
-        if args.tarball:
-            tarball = Path(args.tarball)
-            verify_tarball(tarball)
-        else:
-            tarball = download_tarball(Path(args.cache))
+        if not args.sources:
+            if args.tarball:
+                tarball = Path(args.tarball)
+                verify_tarball(tarball)
+            else:
+                tarball = download_tarball(Path(args.cache))
         out.parent.mkdir(parents=True, exist_ok=True)
         build = Path(tempfile.mkdtemp(prefix=out.name + ".tmp.", dir=out.parent))
         try:
             (build / "sources").mkdir()
             (build / "work").mkdir()
-            with tempfile.TemporaryDirectory(dir=build) as work:
-                log(f"extracting {len(MEMBERS)} members of {tarball.name}")
-                files = extract_members(tarball, Path(work))
-                log("sources:")
-                make_sources_3d(files, build, Path(work))
-                log("simulating 3D brains")
-                brain = make_brain3d(melrecon, build)
-                log("simulating cine")
-                cine = make_cine(melrecon, build, files["cine_dicom"])
+            if args.sources:
+                copy_sources(Path(args.sources), build)
+            else:
+                with tempfile.TemporaryDirectory(dir=build) as work:
+                    log(f"extracting {len(MEMBERS)} members of {tarball.name}")
+                    files = extract_members(tarball, Path(work))
+                    log("sources:")
+                    make_sources_3d(files, build, Path(work))
+                    make_sources_cine(build, files["cine_dicom"])
+            log("simulating 3D brains")
+            brain = make_brain3d(melrecon, build)
+            log("simulating cine")
+            cine = make_cine(melrecon, build)
             (build / "work").rmdir()
             replace_folder(build, out)
         finally:

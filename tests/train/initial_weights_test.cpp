@@ -46,21 +46,22 @@ double largest_difference(const Network& a, const Network& b) {
   return largest;
 }
 
+// Each test in its own folder: CTest runs the tests of this file as parallel processes.
 class InitialWeights : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    dir_ = test_support::temp_dir("initial_weights");
+  void SetUp() override {
+    dir_ = test_support::temp_dir(std::string("initial_weights_") +
+                                  ::testing::UnitTest::GetInstance()->current_test_info()->name());
     sim::simulate_dataset(sim::SimulateOptions(io::DataKind::image2d, {16, 16}).cases(3).coils(2),
                           dir_ + "/data");
-    // One unroll, as MoDL's authors started.
-    // (another seed than the runs below: its initial weights are not theirs)
+    // One unroll, as MoDL's authors started (another seed than the runs below: its initial
+    // weights are not theirs).
     std::vector<std::string> keys = small_run(dir_ + "/data", 1);
     keys.push_back("run.seed=7");
     train_model(load_config("", keys), TrainOptions().run_dir(dir_ + "/one"));
   }
-  static std::string dir_;
+  std::string dir_;
 };
-std::string InitialWeights::dir_;
 
 TEST_F(InitialWeights, ANetworkWithMoreUnrollsTakesTheRunsWeights) {
   const Network source = trained(dir_ + "/one");

@@ -3,7 +3,6 @@
 #include <ATen/ATen.h>
 
 #include <cmath>
-#include <filesystem>
 
 #include "core/error.h"
 #include "mri/sense_op.h"
@@ -14,9 +13,7 @@
 namespace melrecon::eval {
 
 TrainedModel load_trained_model(const std::string& path, c10::Device device) {
-  const std::string file = std::filesystem::is_directory(path)
-                               ? (std::filesystem::path(path) / "checkpoint.pt").string()
-                               : path;
+  const std::string file = train::checkpoint_file(path);
   const train::TrainerState state = train::read_checkpoint_state(file);
   MELRECON_CHECK(!state.config_json.empty() && !state.data_kind.empty(),
                  "{}: checkpoint does not record its configuration", file);

@@ -109,7 +109,7 @@ void load_module(torch::serialize::InputArchive& archive, torch::nn::Module& mod
                    path, name, fmt::format("{}", loaded[name].sizes().vec()),
                    fmt::format("{}", shape));
   }
-  for (const auto& item : model.named_parameters()) {
+  for (const auto& item : loaded) {
     core::check_finite(item.value(), path + ": weight '" + item.key() + "'");
   }
 }
@@ -196,6 +196,12 @@ TrainerState load_checkpoint(const std::string& path, torch::nn::Module& model,
 TrainerState read_checkpoint_state(const std::string& path) {
   torch::serialize::InputArchive archive = open_archive(path);
   return read_state(archive, path);
+}
+
+std::string checkpoint_file(const std::string& run_or_file) {
+  return std::filesystem::is_directory(run_or_file)
+             ? (std::filesystem::path(run_or_file) / "checkpoint.pt").string()
+             : run_or_file;
 }
 
 void load_checkpoint_weights(const std::string& path, torch::nn::Module& model) {

@@ -38,6 +38,9 @@ TrainerState load_checkpoint(const std::string& path, torch::nn::Module& model,
 // The step, configuration and data kind without loading any weights.
 TrainerState read_checkpoint_state(const std::string& path);
 
+// `run_or_file`: a run folder (its checkpoint.pt) or a checkpoint file, as users name a model.
+std::string checkpoint_file(const std::string& run_or_file);
+
 // Weights only (for reconstruction).
 void load_checkpoint_weights(const std::string& path, torch::nn::Module& model);
 

@@ -9,9 +9,7 @@ namespace melrecon::train {
 
 void load_initial_weights(const std::string& source, io::DataKind kind,
                           unrolled::UnrolledModel& model) {
-  const std::string file = std::filesystem::is_directory(source)
-                               ? (std::filesystem::path(source) / "checkpoint.pt").string()
-                               : source;
+  const std::string file = checkpoint_file(source);
   MELRECON_CHECK(std::filesystem::is_regular_file(file),
                  "model.init: {}: no such checkpoint (a run folder or its checkpoint.pt)", file);
   const TrainerState state = read_checkpoint_state(file);

@@ -122,6 +122,33 @@ void check_acquisition_records(const std::string& path, const std::string& group
   }
 }
 
+void read_acquisition(ISMRMRD::Dataset& dataset, uint32_t i, ISMRMRD::Acquisition& acq,
+                      const std::string& path) {
+  try {
+    dataset.readAcquisition(i, acq);
+  } catch (const std::exception& e) {
+    core::fail("{}: cannot read acquisition {} ({})", path, i, core::first_line(e.what()));
+  }
+}
+
+// libismrmrd's reader of the group and its number of acquisitions.
+struct OpenDataset {
+  std::unique_ptr<ISMRMRD::Dataset> dataset;
+  uint32_t acquisitions = 0;
+};
+
+OpenDataset open_dataset(const std::string& path, const std::string& group) {
+  OpenDataset out;
+  try {
+    out.dataset = std::make_unique<ISMRMRD::Dataset>(path.c_str(), group.c_str(), false);
+    out.acquisitions = out.dataset->getNumberOfAcquisitions();
+  } catch (const std::exception& e) {
+    core::fail("{}: cannot read the ISMRMRD dataset '{}' ({})", path, group,
+               core::first_line(e.what()));
+  }
+  return out;
+}
+
 // Running sum of the samples placed at each position and how many lines added to it.
 struct Accumulator {
   at::Tensor sum;    // [B, C, lead, Y, X] complex64
@@ -164,42 +191,39 @@ IsmrmrdData read_ismrmrd(const std::string& path, const std::string& group) {
   // libismrmrd prints its error stack to stderr by default; its errors reach us as exceptions.
   ISMRMRD::ismrmrd_set_error_handler(ignore_ismrmrd_error);
   // Following the header's and the records' heap references can crash HDF5 itself on a damaged
-  // file: both are read in a child process first (io/isolated_read.h); libismrmrd then reads the
-  // records that were followed safely.
+  // file: the child process (io/isolated_read.h) checks the records, then reads the header and
+  // every record through libismrmrd exactly as the parent does below (its full record type takes
+  // other conversion paths through HDF5 than the check's), so the parent only repeats reads a
+  // child survived. The time limit grows with the file (a 3D series is gigabytes).
   IsmrmrdData out;
+  const auto megabytes = static_cast<int>(std::filesystem::file_size(path) >> 20);
   out.header_xml = read_isolated(
       [&] {
         check_acquisition_records(path, group);
+        const OpenDataset read = open_dataset(path, group);
         std::string xml;
         try {
-          ISMRMRD::Dataset(path.c_str(), group.c_str(), false).readHeader(xml);
+          read.dataset->readHeader(xml);
         } catch (const std::exception& e) {
           core::fail("{}: cannot read the header of the ISMRMRD dataset '{}' ({})", path, group,
                      core::first_line(e.what()));
         }
+        ISMRMRD::Acquisition acq;
+        for (uint32_t i = 0; i < read.acquisitions; ++i) {
+          read_acquisition(*read.dataset, i, acq, path);
+        }
         return xml;
       },
-      fmt::format("{}: '{}/xml' and '{}/data'", path, group, group));
-  std::unique_ptr<ISMRMRD::Dataset> dataset;
-  uint32_t total = 0;
-  try {
-    dataset = std::make_unique<ISMRMRD::Dataset>(path.c_str(), group.c_str(), false);
-    total = dataset->getNumberOfAcquisitions();
-  } catch (const std::exception& e) {
-    core::fail("{}: cannot read the ISMRMRD dataset '{}' ({})", path, group,
-               core::first_line(e.what()));
-  }
+      fmt::format("{}: '{}/xml' and '{}/data'", path, group, group), 15 + megabytes / 20);
+  const OpenDataset read = open_dataset(path, group);
+  const uint32_t total = read.acquisitions;
   const IsmrmrdLayout layout = layout_from_header(out.header_xml, path);
 
   Accumulator acc;
   int64_t used = 0;
   ISMRMRD::Acquisition acq;
   for (uint32_t i = 0; i < total; ++i) {
-    try {
-      dataset->readAcquisition(i, acq);
-    } catch (const std::exception& e) {
-      core::fail("{}: cannot read acquisition {} ({})", path, i, core::first_line(e.what()));
-    }
+    read_acquisition(*read.dataset, i, acq, path);
     if (skipped(acq.getHead())) continue;
     if (!acc.sum.defined()) {
       const int64_t coils = acq.active_channels();

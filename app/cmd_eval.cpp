@@ -8,6 +8,7 @@
 #include "app/choice_option.h"
 #include "app/commands.h"
 #include "app/finite_option.h"
+#include "app/shape_option.h"
 #include "core/device_choice.h"
 #include "core/error.h"
 #include "eval/evaluation.h"
@@ -23,6 +24,7 @@ struct EvalArgs {
   std::vector<std::string> methods;
   std::optional<double> accel;
   std::optional<int64_t> calib;
+  std::optional<std::vector<int64_t>> tile;
 };
 
 // --methods: baselines by name, the trained model by its architecture's name (which must be
@@ -52,8 +54,8 @@ void select_methods(const std::vector<std::string>& names, const eval::TrainedMo
 void run_eval(EvalArgs a) {
   std::optional<eval::TrainedModel> trained;
   if (!a.model.empty()) {
-    trained =
-        eval::load_trained_model(a.model, core::device_choice(a.options.device(), "--device"));
+    trained = eval::load_trained_model(a.model, core::device_choice(a.options.device(), "--device"),
+                                       a.tile);
     a.options.sampling(trained->config.sampling);  // test under the training's sampling
   }
   select_methods(a.methods, trained ? &*trained : nullptr, a.options);
@@ -101,7 +103,9 @@ void add_eval_command(CLI::App& app) {
   cmd->add_option("--data", a->options.data(),
                   "Test data: dataset folder, fastMRI .h5 file or folder of them")
       ->required();
-  cmd->add_option("--model", a->model, "Run folder or checkpoint (omit: baselines only)");
+  auto* model =
+      cmd->add_option("--model", a->model, "Run folder or checkpoint (omit: baselines only)");
+  add_tile_option(*cmd, a->tile)->needs(model);
   cmd->add_option("--tune-data", a->options.tune_data(),
                   "Validation data whose first example chooses the baselines' lambda (default: "
                   "the first test example, which favours the baselines)");

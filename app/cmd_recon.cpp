@@ -5,14 +5,17 @@
 #include <array>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <system_error>
 #include <vector>
 
 #include "app/commands.h"
 #include "app/finite_option.h"
 #include "app/options.h"
+#include "app/shape_option.h"
 #include "core/device_choice.h"
 #include "core/error.h"
+#include "core/memory_meter.h"
 #include "eval/trained_model.h"
 #include "io/cfl.h"
 #include "io/image_nifti.h"
@@ -26,6 +29,7 @@ struct ReconArgs {
   std::string model, out, png, nifti, device = "cpu";
   bool nifti_complex = false;
   std::vector<double> voxel_mm;
+  std::optional<std::vector<int64_t>> tile;
 };
 
 void run_recon(const ReconArgs& a) {
@@ -33,12 +37,17 @@ void run_recon(const ReconArgs& a) {
   check_output_folder(io::cfl_base_name(a.out) + ".cfl", "out");
   check_output_folder(a.png, "--png");
   check_output_folder(a.nifti, "--nifti");
+  const c10::Device device = core::device_choice(a.device, "--device");
+  if (device.is_cpu()) core::MemoryMeter::install();  // before anything it should count
   const io::Case c = io::load_case(a.data.files());
-  eval::TrainedModel trained =
-      eval::load_trained_model(a.model, core::device_choice(a.device, "--device"));
+  eval::TrainedModel trained = eval::load_trained_model(a.model, device, a.tile);
   eval::check_data_kind(trained, c.kind, a.data.kspace);
+  if (a.data.coil_chunk > 0) trained.config.model.coil_chunk = a.data.coil_chunk;
   const auto fft_axes = a.data.sense_options(c.kind).fft_axes();
+  // The reconstruction's own peak: the case as read, then everything the network adds to it.
+  const core::PeakScope reconstruction(device);
   const at::Tensor image = eval::apply_model(trained, c.kspace, c.maps, c.mask, fft_axes);
+  const int64_t peak = reconstruction.peak_increase();
   MELRECON_CHECK(
       at::isfinite(image).all().item<bool>(),
       "{}: the reconstruction of {} is not finite (k-space max {:g}, coil maps max {:g})", a.model,
@@ -65,7 +74,8 @@ void run_recon(const ReconArgs& a) {
     throw;
   }
   std::cout << core::choice_name(trained.config.model.arch) << " (" << trained.config.model.unrolls
-            << " unrolls): " << a.data.kspace << " -> " << a.out << "\n";
+            << " unrolls): " << a.data.kspace << " -> " << a.out
+            << fmt::format(" (peak memory {:.1f} MiB above the case as read)\n", peak / 1048576.0);
   if (!a.nifti.empty()) {
     std::cout << (a.nifti_complex ? "complex (real, imaginary)" : "magnitude") << " NIfTI -> "
               << a.nifti << "\n";
@@ -98,6 +108,7 @@ void add_recon_command(CLI::App& app) {
       ->check(finite_number())
       ->needs(nifti);
   cmd->add_option("--device", a->device, "cpu or cuda[:N]")->capture_default_str();
+  add_tile_option(*cmd, a->tile);
   cmd->callback([a] { run_recon(*a); });
 }
 

@@ -36,4 +36,11 @@ std::vector<int64_t> parse_shape(const std::string& text, const std::string& opt
   return sizes;
 }
 
+CLI::Option* add_tile_option(CLI::App& cmd, std::optional<std::vector<int64_t>>& tile) {
+  return cmd.add_option_function<std::string>(
+      "--tile", [&tile](const std::string& text) { tile = parse_shape(text, "--tile", 0); },
+      "Run the CNN in overlapping tiles of these sizes, one per image axis, 0 = uncut (e.g. "
+      "0,64,64): the same image in bounded memory (default: the trained model.tile)");
+}
+
 }  // namespace melrecon::app

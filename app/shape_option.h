@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,5 +19,9 @@ constexpr double kMaxVoxels = 1073741824.0;
 // below min_size or above kMaxAxisSize, more than kMaxVoxels voxels).
 std::vector<int64_t> parse_shape(const std::string& text, const std::string& option = "--shape",
                                  int64_t min_size = 1);
+
+// Adds `--tile` to a command that reconstructs with a trained model: the CNN's tiles, one size per
+// image axis (0: uncut), in place of the trained model's model.tile; unset: the trained tiling.
+CLI::Option* add_tile_option(CLI::App& cmd, std::optional<std::vector<int64_t>>& tile);
 
 }  // namespace melrecon::app

@@ -3,7 +3,9 @@
 // network.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "io/bart_layout.h"
 #include "train/model_factory.h"
@@ -18,8 +20,11 @@ struct TrainedModel {
   std::string source = "the model";  // where it was loaded from, for messages
 };
 
-// Errors name the path: not a run folder or checkpoint, weights that do not fit.
-TrainedModel load_trained_model(const std::string& path, c10::Device device);
+// Errors name the path: not a run folder or checkpoint, weights that do not fit. `tile`, when
+// given, replaces the trained CNN's tiling (model.tile; empty: untiled) for reconstruction: the
+// weights and the image do not depend on it, the memory of a whole volume does.
+TrainedModel load_trained_model(const std::string& path, c10::Device device,
+                                const std::optional<std::vector<int64_t>>& tile = std::nullopt);
 
 // An error naming the model's file when `data` holds data of another kind than it was trained on.
 void check_data_kind(const TrainedModel& trained, io::DataKind kind, const std::string& data);

@@ -124,6 +124,26 @@ TEST(Trainer, TilesCoilChunksAndOffloadTrainTheSameNetwork) {
   for (const auto& w : weights_of(dir + "/bf16")) EXPECT_EQ(w.scalar_type(), at::kFloat);
 }
 
+// Reconstruction may tile a CNN trained untiled (recon/eval --tile): the loaded network is tiled,
+// and its image equals the untiled network's to float32 round-off.
+TEST(Trainer, TrainedModelReconstructsTheSameImageInTiles) {
+  const std::string dir = tiny_dataset("trainer_recon_tiles");
+  train_model(tiny_config(dir + "/data"), TrainOptions().run_dir(dir + "/run"));
+  eval::TrainedModel whole = eval::load_trained_model(dir + "/run", c10::kCPU);
+  eval::TrainedModel tiled =
+      eval::load_trained_model(dir + "/run", c10::kCPU, std::vector<int64_t>{8, 0});
+  EXPECT_TRUE(whole.config.model.tile.empty());
+  EXPECT_EQ(tiled.config.model.tile, (std::vector<int64_t>{8, 0}));
+  const io::CaseData c = io::read_case(dir + "/data", "case_0000", io::DataKind::image2d);
+  const at::Tensor mask = (at::arange(20) % 3 == 0).to(at::kFloat).expand({1, 1, 24, 20});
+  const at::Tensor a = eval::apply_model(whole, c.kspace, c.maps, mask, {});
+  const at::Tensor b = eval::apply_model(tiled, c.kspace, c.maps, mask, {});
+  EXPECT_LT(test_support::relative_error(b, a), 1e-5);
+  test_support::expect_error<core::Error>(
+      [&] { eval::load_trained_model(dir + "/run", c10::kCPU, std::vector<int64_t>{8}); },
+      "checkpoint.pt", "needs 2 sizes");
+}
+
 TEST(Trainer, RefusesToOverwriteOrResumeWithAnotherModel) {
   const std::string dir = tiny_dataset("trainer_refuse");
   const TrainConfig config = tiny_config(dir + "/data");

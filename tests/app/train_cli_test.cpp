@@ -120,6 +120,17 @@ TEST(TrainCli, VarNetTrainsReconstructsEvaluatesAndPlans) {
                          "/data/case_0000/maps " + d + "/y --nifti-complex")
                 .exit_code,
             2);
+  // In CNN tiles and one coil at a time: the same image (to float32 round-off).
+  r = run_melrecon("recon --model " + d + "/run " + d + "/data/case_0000/kspace " + d +
+                   "/data/case_0000/maps " + d + "/tiled --tile 8,0 --coil-chunk 1");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("peak memory"), std::string::npos) << r.output;
+  const at::Tensor tiled = io::read_bart(d + "/tiled", io::Role::image, io::DataKind::image2d);
+  EXPECT_LT(test_support::relative_error(tiled, x), 1e-5);
+  r = run_melrecon("recon --model " + d + "/run " + d + "/data/case_0000/kspace " + d +
+                   "/data/case_0000/maps " + d + "/z --tile 8");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("needs 2 sizes"), std::string::npos) << r.output;
   r = run_melrecon("eval --data " + d + "/data --model " + d +
                    "/run --methods zero-filled,varnet --max-examples 1 --png " + d + "/png");
   ASSERT_EQ(r.exit_code, 0) << r.output;

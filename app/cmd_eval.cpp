@@ -55,7 +55,7 @@ void run_eval(EvalArgs a) {
   std::optional<eval::TrainedModel> trained;
   if (!a.model.empty()) {
     trained = eval::load_trained_model(a.model, core::device_choice(a.options.device(), "--device"),
-                                       a.tile);
+                                       eval::ReconSettings{a.tile, std::nullopt});
     a.options.sampling(trained->config.sampling);  // test under the training's sampling
   }
   select_methods(a.methods, trained ? &*trained : nullptr, a.options);

@@ -40,9 +40,11 @@ void run_recon(const ReconArgs& a) {
   const c10::Device device = core::device_choice(a.device, "--device");
   if (device.is_cpu()) core::MemoryMeter::install();  // before anything it should count
   const io::Case c = io::load_case(a.data.files());
-  eval::TrainedModel trained = eval::load_trained_model(a.model, device, a.tile);
+  eval::ReconSettings settings;
+  settings.tile = a.tile;
+  if (a.data.coil_chunk > 0) settings.coil_chunk = a.data.coil_chunk;  // 0: the model's own
+  eval::TrainedModel trained = eval::load_trained_model(a.model, device, settings);
   eval::check_data_kind(trained, c.kind, a.data.kspace);
-  if (a.data.coil_chunk > 0) trained.config.model.coil_chunk = a.data.coil_chunk;
   const auto fft_axes = a.data.sense_options(c.kind).fft_axes();
   // The reconstruction's own peak: the case as read, then everything the network adds to it.
   const core::PeakScope reconstruction(device);

@@ -13,7 +13,7 @@
 namespace melrecon::eval {
 
 TrainedModel load_trained_model(const std::string& path, c10::Device device,
-                                const std::optional<std::vector<int64_t>>& tile) {
+                                const ReconSettings& settings) {
   const std::string file = train::checkpoint_file(path);
   const train::TrainerState state = train::read_checkpoint_state(file);
   MELRECON_CHECK(!state.config_json.empty() && !state.data_kind.empty(),
@@ -27,17 +27,17 @@ TrainedModel load_trained_model(const std::string& path, c10::Device device,
   const auto kind = choices(io::DataKind{}).find(state.data_kind);
   MELRECON_CHECK(kind, "{}: recorded data kind '{}' is not one of {}", file, state.data_kind,
                  choices(io::DataKind{}).listing());
-  TrainedModel t{train::from_json(config_json, file), *kind, nullptr, path};
-  if (tile) {
-    MELRECON_CHECK(tile->empty() || t.config.model.net != train::NetKind::unet,
-                   "{}: the model is a U-Net, which cannot be tiled", file);
-    const size_t axes = t.kind == io::DataKind::image2d ? 2 : 3;
-    MELRECON_CHECK(tile->empty() || tile->size() == axes,
-                   "{}: a tiling of {} data needs {} sizes (one per image axis), found {}", file,
-                   core::choice_name(t.kind), axes, tile->size());
-    t.config.model.tile = *tile;
+  // The settings go through the configuration's own checks, which then name them.
+  std::string origin = file;
+  if (settings.tile) config_json["model"]["tile"] = *settings.tile;
+  if (settings.coil_chunk) config_json["model"]["coil_chunk"] = *settings.coil_chunk;
+  if (settings.tile || settings.coil_chunk) origin += " with the reconstruction's settings";
+  TrainedModel t{train::from_json(config_json, origin), *kind, nullptr, path};
+  try {
+    t.model = train::build_network(t.config.model, t.kind);
+  } catch (const core::Error& e) {
+    core::fail("{}: {}", origin, e.what());
   }
-  t.model = train::build_network(t.config.model, t.kind);
   train::load_checkpoint_weights(file, t.model->module());
   t.model->module().to(device);
   t.model->update_normalisation();

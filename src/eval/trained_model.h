@@ -20,11 +20,17 @@ struct TrainedModel {
   std::string source = "the model";  // where it was loaded from, for messages
 };
 
-// Errors name the path: not a run folder or checkpoint, weights that do not fit. `tile`, when
-// given, replaces the trained CNN's tiling (model.tile; empty: untiled) for reconstruction: the
-// weights and the image do not depend on it, the memory of a whole volume does.
+// How to reconstruct where the trained weights do not depend on it, in place of the trained
+// settings: the memory of a whole volume does.
+struct ReconSettings {
+  std::optional<std::vector<int64_t>> tile;  // CNN tiles (model.tile; empty: untiled)
+  std::optional<int64_t> coil_chunk;         // coils per data-consistency chunk (model.coil_chunk)
+};
+
+// Errors name the path: not a run folder or checkpoint, weights that do not fit, settings that do
+// not fit the model.
 TrainedModel load_trained_model(const std::string& path, c10::Device device,
-                                const std::optional<std::vector<int64_t>>& tile = std::nullopt);
+                                const ReconSettings& settings = {});
 
 // An error naming the model's file when `data` holds data of another kind than it was trained on.
 void check_data_kind(const TrainedModel& trained, io::DataKind kind, const std::string& data);

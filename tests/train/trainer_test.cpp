@@ -124,24 +124,31 @@ TEST(Trainer, TilesCoilChunksAndOffloadTrainTheSameNetwork) {
   for (const auto& w : weights_of(dir + "/bf16")) EXPECT_EQ(w.scalar_type(), at::kFloat);
 }
 
-// Reconstruction may tile a CNN trained untiled (recon/eval --tile): the loaded network is tiled,
-// and its image equals the untiled network's to float32 round-off.
-TEST(Trainer, TrainedModelReconstructsTheSameImageInTiles) {
+// Reconstruction may tile a CNN trained untiled and chunk its coils (recon/eval --tile, recon
+// --coil-chunk): the network built is tiled and chunked, and its image equals the plain network's
+// to float32 round-off.
+TEST(Trainer, TrainedModelReconstructsTheSameImageInTilesAndCoilChunks) {
   const std::string dir = tiny_dataset("trainer_recon_tiles");
   train_model(tiny_config(dir + "/data"), TrainOptions().run_dir(dir + "/run"));
   eval::TrainedModel whole = eval::load_trained_model(dir + "/run", c10::kCPU);
-  eval::TrainedModel tiled =
-      eval::load_trained_model(dir + "/run", c10::kCPU, std::vector<int64_t>{8, 0});
-  EXPECT_TRUE(whole.config.model.tile.empty());
-  EXPECT_EQ(tiled.config.model.tile, (std::vector<int64_t>{8, 0}));
+  eval::TrainedModel tiled = eval::load_trained_model(
+      dir + "/run", c10::kCPU, eval::ReconSettings{std::vector<int64_t>{8, 0}, 1});
+  const auto& plain_net = dynamic_cast<modl::ModlImpl&>(whole.model->module());
+  auto& tiled_net = dynamic_cast<modl::ModlImpl&>(tiled.model->module());
+  EXPECT_EQ(plain_net.options().coil_chunk(), 0);
+  EXPECT_EQ(tiled_net.options().coil_chunk(), 1);
+  EXPECT_EQ(tiled_net.denoiser(0)->tile_dims().size(), 1u);
   const io::CaseData c = io::read_case(dir + "/data", "case_0000", io::DataKind::image2d);
   const at::Tensor mask = (at::arange(20) % 3 == 0).to(at::kFloat).expand({1, 1, 24, 20});
   const at::Tensor a = eval::apply_model(whole, c.kspace, c.maps, mask, {});
   const at::Tensor b = eval::apply_model(tiled, c.kspace, c.maps, mask, {});
   EXPECT_LT(test_support::relative_error(b, a), 1e-5);
   test_support::expect_error<core::Error>(
-      [&] { eval::load_trained_model(dir + "/run", c10::kCPU, std::vector<int64_t>{8}); },
-      "checkpoint.pt", "needs 2 sizes");
+      [&] {
+        eval::load_trained_model(dir + "/run", c10::kCPU,
+                                 eval::ReconSettings{std::vector<int64_t>{8}, std::nullopt});
+      },
+      "checkpoint.pt with the reconstruction's settings", "needs 2 sizes");
 }
 
 TEST(Trainer, RefusesToOverwriteOrResumeWithAnotherModel) {

@@ -25,6 +25,7 @@ struct EvalArgs {
   std::optional<double> accel;
   std::optional<int64_t> calib;
   std::optional<std::vector<int64_t>> tile;
+  std::optional<int64_t> coil_chunk;
 };
 
 // --methods: baselines by name, the trained model by its architecture's name (which must be
@@ -55,7 +56,7 @@ void run_eval(EvalArgs a) {
   std::optional<eval::TrainedModel> trained;
   if (!a.model.empty()) {
     trained = eval::load_trained_model(a.model, core::device_choice(a.options.device(), "--device"),
-                                       eval::ReconSettings{a.tile, std::nullopt});
+                                       eval::ReconSettings{a.tile, a.coil_chunk});
     a.options.sampling(trained->config.sampling);  // test under the training's sampling
   }
   select_methods(a.methods, trained ? &*trained : nullptr, a.options);
@@ -106,6 +107,11 @@ void add_eval_command(CLI::App& app) {
   auto* model =
       cmd->add_option("--model", a->model, "Run folder or checkpoint (omit: baselines only)");
   add_tile_option(*cmd, a->tile)->needs(model);
+  cmd->add_option("--coil-chunk", a->coil_chunk,
+                  "Coils processed at once by the model's data consistency, in place of its "
+                  "model.coil_chunk; lowers memory")
+      ->check(CLI::PositiveNumber)
+      ->needs(model);
   cmd->add_option("--tune-data", a->options.tune_data(),
                   "Validation data whose first example chooses the baselines' lambda (default: "
                   "the first test example, which favours the baselines)");

@@ -107,11 +107,17 @@ void bind_models(py::module_& m) {
         "initialised from run.seed as `melrecon train` initialises it.");
   m.def(
       "load_model",
-      [](const Path& path, const std::string& device) {
-        return eval::load_trained_model(path.string(), c10::Device(device));
+      [](const Path& path, const std::string& device,
+         const std::optional<std::vector<int64_t>>& tile,
+         const std::optional<int64_t>& coil_chunk) {
+        return eval::load_trained_model(path.string(), c10::Device(device),
+                                        eval::ReconSettings{tile, coil_chunk});
       },
-      py::arg("path"), py::arg("device") = "cpu", Release(),
-      "A trained network from a run folder (its checkpoint.pt) or a checkpoint file.");
+      py::arg("path"), py::arg("device") = "cpu", py::arg("tile") = py::none(),
+      py::arg("coil_chunk") = py::none(), Release(),
+      "A trained network from a run folder (its checkpoint.pt) or a checkpoint file; `tile` "
+      "(CNN tiles per image axis, 0: uncut) and `coil_chunk` replace the trained model.tile and "
+      "model.coil_chunk for reconstruction, as `melrecon recon --tile --coil-chunk`.");
   m.def("reconstruct", &train::reconstruct, py::arg("network"), py::arg("problem"), Release(),
         "x_N without a graph, as validation and `recon` compute it.");
 }

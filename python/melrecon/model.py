@@ -92,6 +92,11 @@ def build_model(config=None, kind="2d"):
     return Model(_core.build_model(config or {}, kind))
 
 
-def load_model(path, device="cpu"):
-    """A trained network from a run folder or a checkpoint file."""
-    return Model(_core.load_model(str(path), device))
+def load_model(path, device="cpu", tile=None, coil_chunk=None):
+    """A trained network from a run folder or a checkpoint file.
+
+    `tile` (CNN tiles per image axis, 0: uncut) and `coil_chunk` replace the trained
+    model.tile and model.coil_chunk for reconstruction (`melrecon recon --tile --coil-chunk`):
+    the same image in less memory.
+    """
+    return Model(_core.load_model(str(path), device, tile, coil_chunk))

@@ -78,6 +78,11 @@ def test_checkpoint_from_cpp_reconstructs_like_the_command_line(demo_data, tmp_p
     assert r.returncode == 0, r.stdout
     cli = melrecon.read_cfl(str(tmp_path / "x"), role="image", kind="2d")
     assert torch.equal(cli, image)
+    # In CNN tiles and coil chunks (recon --tile --coil-chunk): the same image.
+    tiled = melrecon.load_model(tmp_path / "run", tile=[16, 0], coil_chunk=1)
+    assert tiled.config["model"]["tile"] == [16, 0] and tiled.config["model"]["coil_chunk"] == 1
+    assert torch.allclose(tiled.reconstruct(case["kspace"], case["maps"]), image, rtol=1e-4,
+                          atol=1e-5 * image.abs().max().item())
 
 
 def test_model_saved_from_python_is_read_by_the_command_line(demo_data, tmp_path):

@@ -94,6 +94,10 @@ void add_recon_command(CLI::App& app) {
       "Reconstruct one case (2D slices, a 3D volume or a cine series) with a trained model");
   cmd->add_option("--model", a->model, "Run folder or checkpoint file")->required();
   add_case_options(*cmd, a->data);
+  cmd->get_option("--coil-chunk")
+      ->description(
+          "Coils processed at once by the model's data consistency, in place of its "
+          "model.coil_chunk (0: the model's); lowers memory");
   cmd->add_option("out", a->out, "Output image (BART .cfl/.hdr name)")->required();
   cmd->add_option("--png", a->png, "Also write a magnitude preview PNG (mid slice / frame)");
   auto* nifti =

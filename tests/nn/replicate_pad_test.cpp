@@ -10,6 +10,17 @@
 namespace melrecon::nn {
 namespace {
 
+TEST(ReplicatePad, CopiesTheEdgeSlices) {
+  // Each padded position holds the slice at its index clamped into the tensor.
+  const at::Tensor x = at::randn({2, 5, 4}, at::kDouble);
+  for (int64_t dim : {0, 1, 2}) {
+    SCOPED_TRACE(::testing::Message() << "dim " << dim);
+    const at::Tensor index = at::arange(-2, x.size(dim) + 2).clamp(0, x.size(dim) - 1);
+    EXPECT_TRUE(at::equal(replicate_pad(x, dim, 2), x.index_select(dim, index)));
+  }
+  EXPECT_TRUE(at::equal(replicate_pad(x, 1, 0), x));
+}
+
 TEST(ReplicatePad, AdjointMatchesTheInnerProduct) {
   // ⟨pad(x), g⟩ = ⟨x, padᴴ(g)⟩ along each axis, in float64
   for (int64_t dim : {0, 1, 2}) {

@@ -27,12 +27,16 @@ TrainedModel load_trained_model(const std::string& path, c10::Device device,
   const auto kind = choices(io::DataKind{}).find(state.data_kind);
   MELRECON_CHECK(kind, "{}: recorded data kind '{}' is not one of {}", file, state.data_kind,
                  choices(io::DataKind{}).listing());
+  TrainedModel t{train::from_json(config_json, file), *kind, nullptr, path};
   // The settings go through the configuration's own checks, which then name them.
   std::string origin = file;
-  if (settings.tile) config_json["model"]["tile"] = *settings.tile;
-  if (settings.coil_chunk) config_json["model"]["coil_chunk"] = *settings.coil_chunk;
-  if (settings.tile || settings.coil_chunk) origin += " with the reconstruction's settings";
-  TrainedModel t{train::from_json(config_json, origin), *kind, nullptr, path};
+  if (settings.tile || settings.coil_chunk) {
+    nlohmann::json changed = train::to_json(t.config);
+    if (settings.tile) changed["model"]["tile"] = *settings.tile;
+    if (settings.coil_chunk) changed["model"]["coil_chunk"] = *settings.coil_chunk;
+    origin += " with the reconstruction's settings";
+    t.config = train::from_json(changed, origin);
+  }
   try {
     t.model = train::build_network(t.config.model, t.kind);
   } catch (const core::Error& e) {

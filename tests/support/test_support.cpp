@@ -62,7 +62,12 @@ void expect_adjoint(const TensorMap& forward, const TensorMap& adjoint, at::IntA
   };
   const at::Tensor ax = forward(x);
   ASSERT_EQ(ax.sizes(), y.sizes()) << "forward(x) does not have the shape of y";
-  const c10::complex<double> lhs = inner(ax, y), rhs = inner(x, adjoint(y));
+  const at::Tensor aty = adjoint(y);
+  // A zero map (or adjoint) would satisfy <A x, y> = <x, A^H y> = 0 trivially.
+  ASSERT_GT(ax.abs().max().item<double>(), 0.0) << "forward(x) is zero";
+  ASSERT_GT(aty.abs().max().item<double>(), 0.0) << "adjoint(y) is zero";
+  const c10::complex<double> lhs = inner(ax, y), rhs = inner(x, aty);
+  ASSERT_GT(std::abs(lhs), 0.0) << "<A x, y> is zero: the test cannot tell the adjoint";
   EXPECT_LE(std::abs(lhs - rhs), tol * std::abs(lhs))
       << "<A x, y> = " << lhs << ", <x, A^H y> = " << rhs;
 }

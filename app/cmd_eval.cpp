@@ -107,9 +107,7 @@ void add_eval_command(CLI::App& app) {
   auto* model =
       cmd->add_option("--model", a->model, "Run folder or checkpoint (omit: baselines only)");
   add_tile_option(*cmd, a->tile)->needs(model);
-  cmd->add_option("--coil-chunk", a->coil_chunk,
-                  "Coils processed at once by the model's data consistency, in place of its "
-                  "model.coil_chunk; lowers memory")
+  cmd->add_option("--coil-chunk", a->coil_chunk, kModelCoilChunkHelp)
       ->check(CLI::PositiveNumber)
       ->needs(model);
   cmd->add_option("--tune-data", a->options.tune_data(),

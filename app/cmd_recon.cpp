@@ -95,9 +95,7 @@ void add_recon_command(CLI::App& app) {
   cmd->add_option("--model", a->model, "Run folder or checkpoint file")->required();
   add_case_options(*cmd, a->data);
   cmd->get_option("--coil-chunk")
-      ->description(
-          "Coils processed at once by the model's data consistency, in place of its "
-          "model.coil_chunk (0: the model's); lowers memory");
+      ->description(std::string(kModelCoilChunkHelp) + " (0: the model's)");
   cmd->add_option("out", a->out, "Output image (BART .cfl/.hdr name)")->required();
   cmd->add_option("--png", a->png, "Also write a magnitude preview PNG (mid slice / frame)");
   auto* nifti =

@@ -24,4 +24,9 @@ std::vector<int64_t> parse_shape(const std::string& text, const std::string& opt
 // image axis (0: uncut), in place of the trained model's model.tile; unset: the trained tiling.
 CLI::Option* add_tile_option(CLI::App& cmd, std::optional<std::vector<int64_t>>& tile);
 
+// The help of `--coil-chunk` where it replaces a trained model's model.coil_chunk (recon, eval).
+constexpr const char* kModelCoilChunkHelp =
+    "Coils processed at once by the model's data consistency, in place of its model.coil_chunk; "
+    "lowers memory";
+
 }  // namespace melrecon::app

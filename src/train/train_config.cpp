@@ -48,6 +48,7 @@ void for_each_field(TrainConfig& c, F&& f) {
   f("data", "val_fraction", c.data.val_fraction, below(0, 1));
   f("data", "val_examples", c.data.val_examples, in(0, 1e6));
   f("data", "slab", c.data.slab, in(0, 16384));
+  f("data", "flip", c.data.flip, kAny);
   f("sampling", "source", c.sampling.source, kAny);
   f("sampling", "pattern", c.sampling.pattern, kAny);
   f("sampling", "accel", c.sampling.accel, in(1, 1000));

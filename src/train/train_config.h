@@ -24,7 +24,8 @@ struct DataConfig {
   std::string val;            // optional separate validation set
   double val_fraction = 0.2;  // without `val`: this fraction of the cases (at least 1) validates
   int64_t val_examples = 4;   // validation examples evaluated each time (0: all)
-  int64_t slab = 0;  // readout positions per training example (0: all; train/readout_slab.h)
+  int64_t slab = 0;   // readout positions per training example (0: all; train/readout_slab.h)
+  bool flip = false;  // mirror training examples at random along their axes (train/random_flips.h)
 };
 
 struct SamplingConfig {

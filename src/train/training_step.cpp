@@ -8,14 +8,16 @@
 #include "core/random.h"
 #include "train/learning_rate.h"
 #include "train/prepared_example.h"
+#include "train/random_flips.h"
 #include "train/readout_slab.h"
 #include "train/step_examples.h"
 
 namespace melrecon::train {
 namespace {
 
-// A seed stream of its own for slab offsets, apart from the masks'.
+// Seed streams of their own for slab offsets and flips, apart from the masks'.
 constexpr uint64_t kSlabStream = 0x51ab;
+constexpr uint64_t kFlipStream = 0xf11b;
 
 }  // namespace
 
@@ -54,6 +56,7 @@ TakenStep TrainingStep::take(TrainerState& state, unrolled::UnrolledModel& model
       loaded = std::move(s.example);
       sense.fft_axes(s.fft_axes);
     }
+    if (config_.data.flip) loaded = random_flips(loaded, core::derive_seed(mask_seed, kFlipStream));
     PreparedExample ex =
         prepare_example(loaded, config_.sampling, data_.kind(), sense, mask_seed, device_);
     taken.examples += (taken.examples.empty() ? "" : ",") + ex.name;

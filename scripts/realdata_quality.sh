@@ -7,7 +7,8 @@
 # Output: $OUT/<kind>/{net3d,net2d}/ runs, results_<net>.md / .json, PNG sheets, logs.
 # Environment (defaults for the 2-core CPU; on a GPU e.g. DEVICE=cuda STEPS=3000 FEATURES=64):
 #   DATA (data/realdata)  OUT (runs/realdata)  KINDS ("cine 3d")  DEVICE (cpu)  STEPS (300)
-#   UNROLLS (5)  FEATURES (32)  CINE_SLAB (32)  SLAB_3D (16)  MAX_EXAMPLES (0: the whole test split)
+#   UNROLLS (5)  FEATURES (32)  NET (cnn, or unet)  FLIP (false: data.flip augmentation)
+#   CINE_SLAB (32)  SLAB_3D (16)  MAX_EXAMPLES (0: the whole test split)
 #   MELRECON: a prebuilt binary (e.g. a copy, so that a rebuild cannot disturb a long run)
 # On the CPU every (kind, network) pair trains in its own process with one thread.
 set -euo pipefail
@@ -25,6 +26,7 @@ KINDS=${KINDS:-cine 3d}
 
 COMMON=(--steps "$STEPS" --strategy mel --device "$DEVICE"
         --set model.unrolls="${UNROLLS:-5}" --set model.features="${FEATURES:-32}"
+        --set model.net="\"${NET:-cnn}\"" --set data.flip="${FLIP:-false}"
         --set sampling.accel=8 --set run.val_every=100 --set data.val_examples=2
         --set optim.warmup_steps=20 --set run.progress=false)
 

@@ -3,9 +3,9 @@
 #include <ATen/ATen.h>
 
 #include <algorithm>
-#include <random>
 
 #include "core/error.h"
+#include "core/random.h"
 #include "mri/fft.h"
 
 namespace melrecon::train {
@@ -17,8 +17,7 @@ SlabExample readout_slab(const data::LoadedExample& example, int64_t slab,
   MELRECON_CHECK(slab >= 1 && slab <= size,
                  "{}: 'data.slab' is {}, but the example has {} readout positions", example.name,
                  slab, size);
-  std::mt19937_64 rng(seed);
-  const int64_t offset = std::uniform_int_distribution<int64_t>(0, size - slab)(rng);
+  const int64_t offset = core::Rng(seed).below(size - slab + 1);
   const auto crop = [&](const at::Tensor& t) {
     return t.defined() && t.size(-1) > 1 ? t.narrow(-1, offset, slab).contiguous() : t;
   };

@@ -56,7 +56,13 @@ TakenStep TrainingStep::take(TrainerState& state, unrolled::UnrolledModel& model
       loaded = std::move(s.example);
       sense.fft_axes(s.fft_axes);
     }
-    if (config_.data.flip) loaded = random_flips(loaded, core::derive_seed(mask_seed, kFlipStream));
+    if (config_.data.flip) {
+      // New flips every epoch, whether or not the masks are.
+      const uint64_t flip_seed =
+          core::derive_seed(core::derive_seed(core::derive_seed(seed, kFlipStream), d.epoch + 1),
+                            static_cast<uint64_t>(d.index));
+      loaded = random_flips(loaded, sense.fft_axes(), flip_seed);
+    }
     PreparedExample ex =
         prepare_example(loaded, config_.sampling, data_.kind(), sense, mask_seed, device_);
     taken.examples += (taken.examples.empty() ? "" : ",") + ex.name;

@@ -1,7 +1,8 @@
 // data.flip: the mirror about the centre index commutes with the centred FFT (even and odd
 // sizes), so a flipped example is an exact acquisition of the flipped object with the flipped
-// coils; the seed picks every combination of axes; a run with flips resumes bit for bit and
-// trains differently from one without.
+// coils, for 3D volumes, cine series (maps broadcast over frames, time plainly reversed) and
+// readout slabs in hybrid space (plainly reversed, no seam); the seed picks every combination of
+// axes. (Training with flips: trainer_test.cpp.)
 #include "train/random_flips.h"
 
 #include <ATen/ATen.h>
@@ -10,10 +11,8 @@
 #include <set>
 
 #include "mri/fft.h"
-#include "sim/simulate.h"
 #include "support/test_support.h"
-#include "train/checkpoint.h"
-#include "train/trainer.h"
+#include "train/readout_slab.h"
 
 namespace melrecon::train {
 namespace {
@@ -33,72 +32,86 @@ TEST(RandomFlips, TheMirrorCommutesWithTheCentredFft) {
   EXPECT_TRUE(at::equal(mirror_about_centre(row, -3), row));
 }
 
-// The flipped axes of `flipped` against `original` as bits (Z, Y, X), or -1 when no
-// combination of mirrors explains it.
-int flip_pattern(const at::Tensor& flipped, const at::Tensor& original) {
+// `t` mirrored along the axes of *S (3 axes, the last dims) set in `bits`: about the centre along
+// FFT axes, plainly reversed along the others.
+at::Tensor mirrored(const at::Tensor& t, int bits, const std::vector<int64_t>& fft_axes) {
+  at::Tensor out = t;
+  for (int64_t a = 0; a < 3 && out.defined(); ++a) {
+    if ((bits & (1 << a)) == 0 || out.size(a - 3) == 1) continue;
+    const bool fft = std::find(fft_axes.begin(), fft_axes.end(), a) != fft_axes.end();
+    out = fft ? mirror_about_centre(out, a - 3) : out.flip(a - 3);
+  }
+  return out;
+}
+
+// The axes `flipped` was mirrored along, as bits (axis 0 = bit 0), or -1 if none explain it.
+int flip_pattern(const at::Tensor& flipped, const at::Tensor& original,
+                 const std::vector<int64_t>& fft_axes) {
   for (int bits = 0; bits < 8; ++bits) {
-    at::Tensor t = original;
-    for (int a = 0; a < 3; ++a) {
-      if (bits & (1 << a)) t = mirror_about_centre(t, a - 3);
-    }
-    if (at::equal(t, flipped)) return bits;
+    if (at::equal(mirrored(original, bits, fft_axes), flipped)) return bits;
   }
   return -1;
 }
 
-TEST(RandomFlips, AFlippedExampleIsAnExactAcquisitionOfTheFlippedObject) {
+// For 64 seeds: the parts are mirrored along the same axes, k-space is still the FFT (over
+// `fft_axes`) of maps times reference, the same seed gives the same flips, and every one of the
+// 8 combinations occurs.
+void expect_exact_flips(const data::LoadedExample& e, const std::vector<int64_t>& fft_axes) {
+  std::vector<int64_t> dims;
+  for (int64_t a : fft_axes) dims.push_back(a - 3);
+  std::set<int> patterns;
+  for (uint64_t seed = 0; seed < 64; ++seed) {
+    SCOPED_TRACE(::testing::Message() << "seed " << seed);
+    const data::LoadedExample f = random_flips(e, fft_axes, seed);
+    const int bits = flip_pattern(f.reference, e.reference, fft_axes);
+    ASSERT_GE(bits, 0);
+    patterns.insert(bits);
+    EXPECT_TRUE(at::equal(f.maps, mirrored(e.maps, bits, fft_axes)));
+    EXPECT_TRUE(at::equal(f.mask, mirrored(e.mask, bits, fft_axes)));
+    EXPECT_LT(
+        test_support::relative_error(f.kspace, mri::fftc(f.maps * f.reference.unsqueeze(1), dims)),
+        1e-13);
+    EXPECT_TRUE(at::equal(random_flips(e, fft_axes, seed).kspace, f.kspace));
+  }
+  EXPECT_EQ(patterns.size(), 8u);
+}
+
+TEST(RandomFlips, AFlippedVolumeIsAnExactAcquisitionOfTheFlippedObject) {
   data::LoadedExample e;
   e.reference = test_support::random_complex({1, 4, 6, 5}, 1);
   e.maps = test_support::random_complex({1, 3, 4, 6, 5}, 2);
   e.kspace = mri::fftc(e.maps * e.reference.unsqueeze(1), {-3, -2, -1});
-  e.mask = (at::rand({1, 1, 4, 6, 1}, at::kDouble) > 0.5).to(at::kDouble);
-  e.name = "example";
-  std::set<int> patterns;
-  for (uint64_t seed = 0; seed < 64; ++seed) {
-    const data::LoadedExample f = random_flips(e, seed);
-    const int bits = flip_pattern(f.reference, e.reference);
-    ASSERT_GE(bits, 0) << "seed " << seed;
-    patterns.insert(bits);
-    EXPECT_LT(test_support::relative_error(
-                  f.kspace, mri::fftc(f.maps * f.reference.unsqueeze(1), {-3, -2, -1})),
-              1e-13)
-        << "seed " << seed;
-    EXPECT_EQ(flip_pattern(f.maps, e.maps), bits) << "seed " << seed;
-    // The mask (broadcast along X) is mirrored along the same axes.
-    at::Tensor mask = e.mask;
-    for (int a = 0; a < 3; ++a) {
-      if (bits & (1 << a)) mask = mirror_about_centre(mask, a - 3);
-    }
-    EXPECT_TRUE(at::equal(f.mask, mask)) << "seed " << seed;
-    EXPECT_TRUE(at::equal(random_flips(e, seed).kspace, f.kspace)) << "seed " << seed;
-  }
-  EXPECT_EQ(patterns.size(), 8u);  // every combination of the three axes, none flipped included
+  e.mask =
+      (at::rand({1, 1, 4, 6, 1}, at::make_generator<at::CPUGeneratorImpl>(3), at::kDouble) > 0.5)
+          .to(at::kDouble);
+  expect_exact_flips(e, {0, 1, 2});
 }
 
-TEST(RandomFlips, ARunWithFlipsResumesBitIdenticalAndTrainsOtherwise) {
-  const std::string dir = test_support::temp_dir("random_flips_train");
-  sim::simulate_dataset(
-      sim::SimulateOptions(io::DataKind::image2d, {24, 20}).cases(3).coils(4).seed(3),
-      dir + "/data");
-  const auto config = [&](bool flip) {
-    return load_config(
-        "",
-        {"data.train=\"" + dir + "/data\"", std::string("data.flip=") + (flip ? "true" : "false"),
-         "model.unrolls=2", "model.cg_iters=4", "model.features=4", "model.layers=3",
-         "optim.steps=6", "run.checkpoint_every=2", "run.val_every=3", "run.progress=false",
-         "sampling.accel=3", "sampling.calib=4"});
-  };
-  train_model(config(true), TrainOptions().run_dir(dir + "/straight"));
-  train_model(config(true), TrainOptions().run_dir(dir + "/interrupted").stop_after_steps(3));
-  train_model(config(true), TrainOptions().run_dir(dir + "/interrupted").resume(true));
-  train_model(config(false), TrainOptions().run_dir(dir + "/plain"));
-  const auto cmp = [&](const std::string& a, const std::string& b) {
-    return test_support::run_command("cmp -s " + dir + "/" + a + "/checkpoint.pt " + dir + "/" + b +
-                                     "/checkpoint.pt")
-        .exit_code;
-  };
-  EXPECT_EQ(cmp("straight", "interrupted"), 0);
-  EXPECT_NE(cmp("straight", "plain"), 0);
+TEST(RandomFlips, AFlippedCineSeriesIsReversedInTimeWithMapsSharedByItsFrames) {
+  data::LoadedExample e;
+  e.reference = test_support::random_complex({1, 6, 4, 5}, 1);  // T, Y, X
+  e.maps = test_support::random_complex({1, 3, 1, 4, 5}, 2);    // one set for every frame
+  e.kspace = mri::fftc(e.maps * e.reference.unsqueeze(1), {-2, -1});
+  e.mask =
+      (at::rand({1, 1, 6, 4, 1}, at::make_generator<at::CPUGeneratorImpl>(3), at::kDouble) > 0.5)
+          .to(at::kDouble);
+  expect_exact_flips(e, {1, 2});
+}
+
+TEST(RandomFlips, AReadoutSlabIsReversedWithoutASeam) {
+  // Even slab in hybrid space: its readout is an image axis, so the mirror is a plain reversal
+  // (a centred one would put the slab's first position next to its last).
+  data::LoadedExample full;
+  full.reference = test_support::random_complex({1, 4, 6, 10}, 1);
+  full.maps = test_support::random_complex({1, 3, 4, 6, 10}, 2);
+  full.kspace = mri::fftc(full.maps * full.reference.unsqueeze(1), {-3, -2, -1});
+  full.mask =
+      (at::rand({1, 1, 4, 6, 1}, at::make_generator<at::CPUGeneratorImpl>(3), at::kDouble) > 0.5)
+          .to(at::kDouble);
+  full.name = "example";
+  const SlabExample s = readout_slab(full, 4, {0, 1, 2}, 7);
+  ASSERT_EQ(s.fft_axes, (std::vector<int64_t>{0, 1}));
+  expect_exact_flips(s.example, s.fft_axes);
 }
 
 }  // namespace

@@ -80,6 +80,25 @@ TEST(Trainer, ResumedRunEndsBitIdenticalToAnUninterruptedOne) {
   EXPECT_EQ(read_checkpoint_state(dir + "/straight/checkpoint.pt").step, 6);
 }
 
+TEST(Trainer, ARunWithFlipsResumesBitIdenticalAndLearnsOtherWeights) {
+  const std::string dir = tiny_dataset("trainer_flips");
+  TrainConfig config = tiny_config(dir + "/data");
+  train_model(config, TrainOptions().run_dir(dir + "/plain"));
+  config.data.flip = true;
+  train_model(config, TrainOptions().run_dir(dir + "/straight"));
+  train_model(config, TrainOptions().run_dir(dir + "/interrupted").stop_after_steps(3));
+  train_model(config, TrainOptions().run_dir(dir + "/interrupted").resume(true));
+  EXPECT_EQ(test_support::run_command("cmp " + dir + "/straight/checkpoint.pt " + dir +
+                                      "/interrupted/checkpoint.pt")
+                .exit_code,
+            0);
+  const auto flipped = weights_of(dir + "/straight"), plain = weights_of(dir + "/plain");
+  ASSERT_EQ(flipped.size(), plain.size());
+  bool differ = false;
+  for (size_t i = 0; i < flipped.size(); ++i) differ = differ || !at::equal(flipped[i], plain[i]);
+  EXPECT_TRUE(differ) << "data.flip changed nothing";
+}
+
 TEST(Trainer, EveryEpochTrainsOnEachExampleOnce) {
   const std::string dir = tiny_dataset("trainer_epochs");
   std::map<int64_t, std::vector<std::string>> by_epoch;

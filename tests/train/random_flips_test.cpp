@@ -76,39 +76,36 @@ void expect_exact_flips(const data::LoadedExample& e, const std::vector<int64_t>
   EXPECT_EQ(patterns.size(), 8u);
 }
 
-TEST(RandomFlips, AFlippedVolumeIsAnExactAcquisitionOfTheFlippedObject) {
+// A noiseless example: random image [1, *S] and maps [1, 3, *maps_S], k-space their FFT over
+// `fft_dims`, and a random mask [1, 1, *mask_S].
+data::LoadedExample random_example(at::IntArrayRef image, at::IntArrayRef maps,
+                                   at::IntArrayRef mask, at::IntArrayRef fft_dims) {
   data::LoadedExample e;
-  e.reference = test_support::random_complex({1, 4, 6, 5}, 1);
-  e.maps = test_support::random_complex({1, 3, 4, 6, 5}, 2);
-  e.kspace = mri::fftc(e.maps * e.reference.unsqueeze(1), {-3, -2, -1});
-  e.mask =
-      (at::rand({1, 1, 4, 6, 1}, at::make_generator<at::CPUGeneratorImpl>(3), at::kDouble) > 0.5)
-          .to(at::kDouble);
-  expect_exact_flips(e, {0, 1, 2});
+  e.reference = test_support::random_complex(image, 1);
+  e.maps = test_support::random_complex(maps, 2);
+  e.kspace = mri::fftc(e.maps * e.reference.unsqueeze(1), fft_dims);
+  e.mask = (at::rand(mask, at::make_generator<at::CPUGeneratorImpl>(3), at::kDouble) > 0.5)
+               .to(at::kDouble);
+  e.name = "example";
+  return e;
+}
+
+TEST(RandomFlips, AFlippedVolumeIsAnExactAcquisitionOfTheFlippedObject) {
+  expect_exact_flips(random_example({1, 4, 6, 5}, {1, 3, 4, 6, 5}, {1, 1, 4, 6, 1}, {-3, -2, -1}),
+                     {0, 1, 2});
 }
 
 TEST(RandomFlips, AFlippedCineSeriesIsReversedInTimeWithMapsSharedByItsFrames) {
-  data::LoadedExample e;
-  e.reference = test_support::random_complex({1, 6, 4, 5}, 1);  // T, Y, X
-  e.maps = test_support::random_complex({1, 3, 1, 4, 5}, 2);    // one set for every frame
-  e.kspace = mri::fftc(e.maps * e.reference.unsqueeze(1), {-2, -1});
-  e.mask =
-      (at::rand({1, 1, 6, 4, 1}, at::make_generator<at::CPUGeneratorImpl>(3), at::kDouble) > 0.5)
-          .to(at::kDouble);
-  expect_exact_flips(e, {1, 2});
+  // T, Y, X; one set of maps for every frame.
+  expect_exact_flips(random_example({1, 6, 4, 5}, {1, 3, 1, 4, 5}, {1, 1, 6, 4, 1}, {-2, -1}),
+                     {1, 2});
 }
 
 TEST(RandomFlips, AReadoutSlabIsReversedWithoutASeam) {
   // Even slab in hybrid space: its readout is an image axis, so the mirror is a plain reversal
   // (a centred one would put the slab's first position next to its last).
-  data::LoadedExample full;
-  full.reference = test_support::random_complex({1, 4, 6, 10}, 1);
-  full.maps = test_support::random_complex({1, 3, 4, 6, 10}, 2);
-  full.kspace = mri::fftc(full.maps * full.reference.unsqueeze(1), {-3, -2, -1});
-  full.mask =
-      (at::rand({1, 1, 4, 6, 1}, at::make_generator<at::CPUGeneratorImpl>(3), at::kDouble) > 0.5)
-          .to(at::kDouble);
-  full.name = "example";
+  const data::LoadedExample full =
+      random_example({1, 4, 6, 10}, {1, 3, 4, 6, 10}, {1, 1, 4, 6, 1}, {-3, -2, -1});
   const SlabExample s = readout_slab(full, 4, {0, 1, 2}, 7);
   ASSERT_EQ(s.fft_axes, (std::vector<int64_t>{0, 1}));
   expect_exact_flips(s.example, s.fft_axes);

@@ -3,9 +3,9 @@
 #   1. simulate a small 2D+time cardiac cine training set and a held-out test set
 #      (beating-heart phantom, 8 Biot-Savart coils, SNR 30);
 #   2. train MoDL (3D convolutions over t,y,x; 4 unrolls) with memory-efficient learning at R = 6;
-#   3. evaluate on the held-out series: zero-filled, CG-SENSE, bart pics -l1 (when installed)
-#      and MoDL, print the table and write PNG comparisons
-#      (reference | zero-filled | CG-SENSE | [bart] | MoDL | 5x MoDL error).
+#   3. evaluate on the held-out series: zero-filled, CG-SENSE, compressed sensing with bart
+#      (cs-wavelet and cs-temporal-tv, when bart is installed) and MoDL, print the table and
+#      write PNG comparisons (reference | baselines | MoDL | 5x MoDL error).
 # Everything lands in runs/demo/ (OUT=... to change). Set-up runs first if needed.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -11,6 +11,7 @@
 #include "recon/bart_pics.h"
 #include "sampling/masks.h"
 #include "sim/simulate.h"
+#include "support/expect_error.h"
 #include "support/test_support.h"
 
 namespace melrecon::eval {
@@ -112,7 +113,8 @@ TEST(Evaluation, TemporalTotalVariationNeedsFrames) {
                            .data(dir + "/data")
                            .sampling(sampling)
                            .baselines(std::vector<Baseline>{Baseline::cs_temporal_tv});
-  EXPECT_THROW(evaluate(options, nullptr), core::UsageError);
+  test_support::expect_error<core::UsageError>([&] { evaluate(options, nullptr); },
+                                               "cs-temporal-tv", "needs cine data");
 }
 
 }  // namespace

@@ -34,6 +34,10 @@ TEST(CoilChunk, ModlOutputAndGradientsEqualTheUnchunkedModel) {
     const ModlProblem problem = test_support::small_problem(g, 1);
     const Outputs reference = run(g, problem, 0);
     for (int64_t chunk : {1, 2}) {
+      // The model's data consistency does run chunked (equal outputs alone would not show it).
+      const Modl model =
+          test_support::small_model(test_support::small_modl_options(g, 3).coil_chunk(chunk), 2);
+      EXPECT_EQ(model->dc_operator(problem).options().coil_chunk(), chunk) << g.name;
       const Outputs chunked = run(g, problem, chunk);
       EXPECT_LT(test_support::relative_error(chunked.image, reference.image), 1e-12) << g.name;
       for (size_t i = 0; i < reference.grads.size(); ++i) {

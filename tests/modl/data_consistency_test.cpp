@@ -80,6 +80,15 @@ TEST_F(DcFixture, KnownSolutionGivesTheSameValueAndGradients) {
   EXPECT_TRUE(at::equal(rhs2.grad(), rhs.grad()));
   EXPECT_TRUE(at::equal(lam2.grad(), lam.grad()));
   EXPECT_NE(lam.grad().item<double>(), 0.0);
+  // It returns the solution it is given, without solving again: a different "solution" comes
+  // back as it is, and the backward (which uses it) gives another λ gradient.
+  at::Tensor lam3 = at::full({}, 0.07, at::kDouble).requires_grad_(true);
+  const at::Tensor other = x.detach() * 1.5;
+  const at::Tensor x3 =
+      data_consistency_known(problem.op, rhs0.clone().requires_grad_(true), lam3, eight, other);
+  EXPECT_TRUE(at::equal(x3, other));
+  loss(x3).backward();
+  EXPECT_NE(lam3.grad().item<double>(), lam.grad().item<double>());
 }
 
 // What the implicit backward is. Training runs a fixed number of CG iterations forward

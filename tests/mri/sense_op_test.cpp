@@ -24,6 +24,7 @@ struct Geometry {
   std::vector<int64_t> kspace_shape;  // [B, C, *S]
   std::vector<int64_t> mask_shape;
   std::vector<int64_t> fft_axes;
+  bool weighted_mask = false;  // complex k-space weights instead of 0/1 (|M|² differs from M)
 };
 
 // 2D; 3D full FFT; 3D with the readout (first axis) already transformed, so a 2D FFT per
@@ -33,6 +34,7 @@ const std::vector<Geometry> kGeometries = {
     {"3d", {1, 3, 6, 8, 10}, {1, 1, 6, 8, 1}, {}},
     {"3d_per_slice", {2, 3, 5, 8, 6}, {1, 1, 1, 8, 6}, {1, 2}},
     {"cine", {1, 3, 5, 8, 6}, {1, 1, 5, 8, 6}, {1, 2}},
+    {"2d_weighted", {2, 4, 12, 10}, {1, 1, 12, 10}, {}, true},
 };
 
 void PrintTo(const Geometry& g, std::ostream* os) { *os << g.name; }
@@ -41,8 +43,9 @@ class SenseOpGeometry : public ::testing::TestWithParam<Geometry> {};
 
 SenseOp make_op(const Geometry& g, int64_t coil_chunk = 0) {
   const at::Tensor maps = random_complex(g.kspace_shape, 11);
-  return SenseOp(maps, random_mask(g.mask_shape, 12),
-                 SenseOptions().fft_axes(g.fft_axes).coil_chunk(coil_chunk));
+  const at::Tensor mask =
+      g.weighted_mask ? random_complex(g.mask_shape, 12) : random_mask(g.mask_shape, 12);
+  return SenseOp(maps, mask, SenseOptions().fft_axes(g.fft_axes).coil_chunk(coil_chunk));
 }
 
 std::vector<int64_t> image_shape(const Geometry& g) {

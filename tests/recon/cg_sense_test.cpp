@@ -34,6 +34,10 @@ at::Tensor solve(const at::Tensor& maps, const at::Tensor& mask, const at::Tenso
 TEST(CgSense, DataAndMapsScaledFarFromOneGiveTheScaledImage) {
   const Problem p = problem();
   const at::Tensor x = solve(p.maps, p.mask, p.kspace, 0.01);
+  // x solves (AᴴA + λI) x = Aᴴy (not zeros, which the scalings below would also pass).
+  const mri::SenseOp op(p.maps, p.mask);
+  ASSERT_GT(x.abs().max().item<double>(), 0.0);
+  EXPECT_LT(test_support::relative_error(op.normal(x) + 0.01 * x, op.adjoint(p.kspace)), 1e-4);
   // The image is linear in the data.
   const at::Tensor big_data = solve(p.maps, p.mask, p.kspace * 1e20, 0.01);
   ASSERT_TRUE(at::isfinite(big_data).all().item<bool>());

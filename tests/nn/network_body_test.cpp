@@ -2,6 +2,10 @@
 #include <gtest/gtest.h>
 #include <torch/autograd.h>
 
+#include <set>
+#include <string>
+#include <vector>
+
 #include "core/error.h"
 #include "nn/conv_layer.h"
 #include "nn/network_body.h"
@@ -12,8 +16,22 @@
 namespace melrecon::nn {
 namespace {
 
+// Whether the autograd graph behind `y` holds a node whose name contains `name`.
+bool graph_has(const at::Tensor& y, const std::string& name) {
+  std::vector<torch::autograd::Node*> todo{y.grad_fn().get()};
+  std::set<torch::autograd::Node*> seen;
+  while (!todo.empty()) {
+    torch::autograd::Node* node = todo.back();
+    todo.pop_back();
+    if (node == nullptr || !seen.insert(node).second) continue;
+    if (node->name().find(name) != std::string::npos) return true;
+    for (const auto& edge : node->next_edges()) todo.push_back(edge.function.get());
+  }
+  return false;
+}
+
 // model.conv3d: the native conv3d and the depth-major node are the same function, for the CNN's
-// 3D and (2+1)D kernels and the U-Net, with either padding.
+// 3D and (2+1)D kernels and the U-Net, with either padding (and each path does run).
 TEST(Conv3dPath, NativeAndDepthMajorAgree) {
   auto grads_of = [](ResidualNet& net, const at::Tensor& x) {
     const at::Tensor xg = x.clone().requires_grad_(true);
@@ -49,6 +67,8 @@ TEST(Conv3dPath, NativeAndDepthMajorAgree) {
         }
         pair.back()->to(at::kDouble);
       }
+      EXPECT_FALSE(graph_has(pair[0]->forward(x.clone().requires_grad_(true)), "DepthMajor"));
+      EXPECT_TRUE(graph_has(pair[1]->forward(x.clone().requires_grad_(true)), "DepthMajor"));
       const auto native = grads_of(*pair[0], x), depth_major = grads_of(*pair[1], x);
       ASSERT_EQ(native.size(), depth_major.size());
       for (size_t i = 0; i < native.size(); ++i) {

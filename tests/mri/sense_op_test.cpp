@@ -1,7 +1,6 @@
 #include "mri/sense_op.h"
 
 #include <ATen/ATen.h>
-#include <ATen/CPUGeneratorImpl.h>
 #include <gtest/gtest.h>
 
 #include "core/error.h"
@@ -12,12 +11,8 @@ namespace melrecon::mri {
 namespace {
 
 using test_support::random_complex;
+using test_support::random_mask;
 using test_support::relative_error;
-
-at::Tensor random_mask(at::IntArrayRef shape, uint64_t seed) {
-  at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(seed);
-  return (at::rand(shape, gen, at::kDouble) > 0.5).to(at::kDouble);
-}
 
 struct Geometry {
   const char* name;

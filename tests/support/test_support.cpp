@@ -49,6 +49,11 @@ at::Tensor random_complex(at::IntArrayRef shape, uint64_t seed, c10::ScalarType 
   return at::randn(shape, gen, at::TensorOptions().dtype(dtype));
 }
 
+at::Tensor random_mask(at::IntArrayRef shape, uint64_t seed) {
+  at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(seed);
+  return (at::rand(shape, gen, at::kDouble) > 0.5).to(at::kDouble);
+}
+
 void expect_adjoint(const TensorMap& forward, const TensorMap& adjoint, at::IntArrayRef x_shape,
                     at::IntArrayRef y_shape, double tol, c10::ScalarType dtype, uint64_t seed) {
   const auto random = [&](at::IntArrayRef shape, uint64_t s) {

@@ -33,6 +33,9 @@ double relative_error(const at::Tensor& a, const at::Tensor& b);
 at::Tensor random_complex(at::IntArrayRef shape, uint64_t seed,
                           c10::ScalarType dtype = c10::kComplexDouble);
 
+// Seeded random 0/1 sampling mask (float64), each entry 1 with probability 1/2.
+at::Tensor random_mask(at::IntArrayRef shape, uint64_t seed);
+
 using TensorMap = std::function<at::Tensor(const at::Tensor&)>;
 
 // The adjoint test: ⟨forward(x), y⟩ = ⟨x, adjoint(y)⟩ within a relative tolerance, for seeded

@@ -84,8 +84,7 @@ data::LoadedExample random_example(at::IntArrayRef image, at::IntArrayRef maps,
   e.reference = test_support::random_complex(image, 1);
   e.maps = test_support::random_complex(maps, 2);
   e.kspace = mri::fftc(e.maps * e.reference.unsqueeze(1), fft_dims);
-  e.mask = (at::rand(mask, at::make_generator<at::CPUGeneratorImpl>(3), at::kDouble) > 0.5)
-               .to(at::kDouble);
+  e.mask = test_support::random_mask(mask, 3);
   e.name = "example";
   return e;
 }

@@ -27,7 +27,7 @@ data::LoadedExample random_example(int64_t x) {
   e.kspace = at::randn({1, 3, 6, 8, x}, c);
   e.maps = at::randn({1, 3, 6, 8, x}, c);
   e.reference = at::randn({1, 6, 8, x}, c);
-  e.mask = (at::rand({1, 1, 6, 8, 1}, at::kDouble) > 0.5).to(at::kDouble);
+  e.mask = test_support::random_mask({1, 1, 6, 8, 1}, 6);
   e.name = "example";
   return e;
 }
@@ -85,7 +85,7 @@ TEST(ReadoutSlab, MasksAlongTheReadoutAndOversizedSlabsAreRefused) {
         readout_slab(full, 9, {0, 1, 2}, 0);
       },
       "example", "8 readout positions");
-  full.mask = (at::rand({1, 1, 6, 8, 8}, at::kDouble) > 0.5).to(at::kDouble);
+  full.mask = test_support::random_mask({1, 1, 6, 8, 8}, 7);
   test_support::expect_error<std::exception>(
       [&] {
         readout_slab(full, 4, {0, 1, 2}, 0);

@@ -15,6 +15,10 @@ ConvLayerImpl::ConvLayerImpl(ConvLayerOptions options) : options_(std::move(opti
   MELRECON_CHECK(k.size() == 2 || k.size() == 3, "conv layer: kernel must have 2 or 3 sizes");
   for (int64_t s : k)
     MELRECON_CHECK(s % 2 == 1, "conv layer: kernel sizes must be odd, found {}", s);
+  MELRECON_CHECK(options_.depth_dilation() >= 1,
+                 "conv layer: depth dilation must be >= 1, found {}", options_.depth_dilation());
+  MELRECON_CHECK(options_.depth_dilation() == 1 || k.size() == 3,
+                 "conv layer: a depth dilation needs a 3D kernel");
   std::vector<int64_t> shape{options_.out(), options_.in()};
   shape.insert(shape.end(), k.begin(), k.end());
   for (int64_t s : k) taps_ *= s;
@@ -67,14 +71,16 @@ at::Tensor ConvLayerImpl::forward_layer(const at::Tensor& x, bool depth_major, b
   }
   MELRECON_CHECK(options_.kernel().size() == 3, "conv layer: depth-major input needs a 3D kernel");
   const auto [w, b] = parameters_as(x.scalar_type());
-  return conv3d_depth_major(x, w, b, options_.replicate_padding(), relu);
+  return conv3d_depth_major(x, w, b, options_.replicate_padding(), relu, /*chunk_slices=*/0,
+                            options_.depth_dilation());
 }
 
 at::Tensor ConvLayerImpl::forward(const at::Tensor& x) {
   const auto& k = options_.kernel();
   const auto [w, b] = parameters_as(x.scalar_type());
-  std::vector<int64_t> padding;
-  for (int64_t s : k) padding.push_back(s / 2);
+  std::vector<int64_t> padding, dilation(k.size(), 1);
+  dilation[0] = options_.depth_dilation();
+  for (size_t d = 0; d < k.size(); ++d) padding.push_back(dilation[d] * (k[d] / 2));
   at::Tensor input = x;
   if (options_.replicate_padding()) {
     for (size_t d = 0; d < k.size(); ++d) input = replicate_pad(input, 2 + d, padding[d]);
@@ -88,10 +94,10 @@ at::Tensor ConvLayerImpl::forward(const at::Tensor& x) {
                       (input.scalar_type() == at::kFloat || input.scalar_type() == at::kBFloat16);
   if (onednn) {
     const std::vector<int64_t> ones(k.size(), 1);
-    return at::mkldnn_convolution(input, w, b, padding, ones, ones, 1);
+    return at::mkldnn_convolution(input, w, b, padding, ones, dilation, 1);
   }
   if (k.size() == 2) return torch::conv2d(input, w, b, 1, padding);
-  return torch::conv3d(input, w, b, 1, padding);
+  return torch::conv3d(input, w, b, 1, padding, dilation);
 }
 
 }  // namespace melrecon::nn

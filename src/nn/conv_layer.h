@@ -23,6 +23,9 @@ struct ConvLayerOptions {
   TORCH_ARG(int64_t, in);
   TORCH_ARG(int64_t, out);
   TORCH_ARG(std::vector<int64_t>, kernel);  // 2 or 3 odd sizes, e.g. {3, 3} or {1, 3, 3}
+  // Spacing of the taps along the first of 3 kernel axes (Z|T): a kernel of 3 with dilation d
+  // reads slices −d, 0, +d, reaching further in time or depth at the same cost.
+  TORCH_ARG(int64_t, depth_dilation) = 1;
   TORCH_ARG(bool, replicate_padding) = false;
   TORCH_ARG(double, lipschitz) = 0.0;  // 0: unconstrained
   TORCH_ARG(bool, bias) = true;

@@ -80,7 +80,7 @@ at::Tensor as_slices(const at::Tensor& t) {
 // The forward, one chunk of output slices at a time: each tap's 2D convolution of the input
 // slices the chunk reads, added in place. Only chunk-sized temporaries besides the output.
 at::Tensor forward_chunked(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias,
-                           bool replicate, int64_t chunk) {
+                           bool replicate, int64_t chunk, int64_t dilation) {
   const InPlane plane{weight.size(3) / 2, weight.size(4) / 2, replicate};
   const int64_t b = x.size(0), z = x.size(1), h = x.size(3), w = x.size(4);
   const int64_t f = weight.size(0), kz = weight.size(2);
@@ -94,7 +94,7 @@ at::Tensor forward_chunked(const at::Tensor& x, const at::Tensor& weight, const 
     const int64_t n = std::min(chunk, z - o0);
     for (int64_t dz = 0; dz < kz; ++dz) {
       const at::Tensor tap = weight.select(2, dz);
-      for (const TapRun& r : tap_runs(o0, o0 + n, dz - kz / 2, z, plane.replicate)) {
+      for (const TapRun& r : tap_runs(o0, o0 + n, (dz - kz / 2) * dilation, z, plane.replicate)) {
         const at::Tensor input = x.narrow(1, r.in_begin, r.edge ? 1 : r.count);
         const at::Tensor term = plane.conv(as_slices(input), tap);
         out.narrow(1, r.out_begin, r.count).add_(term.view({b, input.size(1), f, h, w}));
@@ -106,13 +106,15 @@ at::Tensor forward_chunked(const at::Tensor& x, const at::Tensor& weight, const 
 
 struct DepthMajorConv : public torch::autograd::Function<DepthMajorConv> {
   static at::Tensor forward(AutogradContext* ctx, const at::Tensor& x, const at::Tensor& weight,
-                            const at::Tensor& bias, bool replicate, bool relu, int64_t chunk) {
-    at::Tensor out = forward_chunked(x, weight, bias, replicate, chunk);
+                            const at::Tensor& bias, bool replicate, bool relu, int64_t chunk,
+                            int64_t dilation) {
+    at::Tensor out = forward_chunked(x, weight, bias, replicate, chunk, dilation);
     if (relu) out.relu_();
     ctx->save_for_backward({x, weight, relu ? pack_positive(out) : at::Tensor()});
     ctx->saved_data["replicate"] = replicate;
     ctx->saved_data["has_bias"] = bias.defined();
     ctx->saved_data["chunk"] = chunk;
+    ctx->saved_data["dilation"] = dilation;
     return out;
   }
 
@@ -135,6 +137,7 @@ struct DepthMajorConv : public torch::autograd::Function<DepthMajorConv> {
     for (int64_t dz = 0; dz < kz; ++dz) taps.push_back(weight.select(2, dz).contiguous());
 
     const int64_t chunk = ctx->saved_data["chunk"].toInt();
+    const int64_t dilation = ctx->saved_data["dilation"].toInt();
     for (int64_t o0 = 0; o0 < z; o0 += chunk) {
       const int64_t n = std::min(chunk, z - o0);
       at::Tensor g = grad.narrow(1, o0, n);  // [B, n, F, Y, X]
@@ -143,7 +146,7 @@ struct DepthMajorConv : public torch::autograd::Function<DepthMajorConv> {
       }
       if (want_b) grad_b.add_(g.sum({0, 1, 3, 4}, false, accumulate));
       for (int64_t dz = 0; dz < kz; ++dz) {
-        for (const TapRun& r : tap_runs(o0, o0 + n, dz - kz / 2, z, plane.replicate)) {
+        for (const TapRun& r : tap_runs(o0, o0 + n, (dz - kz / 2) * dilation, z, plane.replicate)) {
           at::Tensor g_run = g.narrow(1, r.out_begin - o0, r.count);
           // Outputs reading one edge slice: their gradients sum (the convolution is linear).
           if (r.edge) g_run = g_run.sum(1, /*keepdim=*/true);
@@ -161,6 +164,7 @@ struct DepthMajorConv : public torch::autograd::Function<DepthMajorConv> {
             want_b ? grad_b.to(weight.scalar_type()) : grad_b,
             at::Tensor(),
             at::Tensor(),
+            at::Tensor(),
             at::Tensor()};
   }
 };
@@ -168,7 +172,8 @@ struct DepthMajorConv : public torch::autograd::Function<DepthMajorConv> {
 }  // namespace
 
 at::Tensor conv3d_depth_major(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias,
-                              bool replicate_padding, bool relu, int64_t chunk_slices) {
+                              bool replicate_padding, bool relu, int64_t chunk_slices,
+                              int64_t depth_dilation) {
   if (chunk_slices <= 0) {
     // The widest per-slice tensor of a chunk: its output, or its input gradient.
     const int64_t widest =
@@ -179,10 +184,12 @@ at::Tensor conv3d_depth_major(const at::Tensor& x, const at::Tensor& weight, con
       at::GradMode::is_enabled() &&
       (x.requires_grad() || weight.requires_grad() || (bias.defined() && bias.requires_grad()));
   if (!recorded) {  // e.g. MEL's forward: no node, so no ReLU mask to pack
-    at::Tensor out = forward_chunked(x, weight, bias, replicate_padding, chunk_slices);
+    at::Tensor out =
+        forward_chunked(x, weight, bias, replicate_padding, chunk_slices, depth_dilation);
     return relu ? out.relu_() : out;
   }
-  return DepthMajorConv::apply(x, weight, bias, replicate_padding, relu, chunk_slices);
+  return DepthMajorConv::apply(x, weight, bias, replicate_padding, relu, chunk_slices,
+                               depth_dilation);
 }
 
 }  // namespace melrecon::nn

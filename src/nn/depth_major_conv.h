@@ -23,7 +23,9 @@ namespace melrecon::nn {
 // x [B, Z, C, Y, X], weight [F, C, kz, ky, kx] (odd sizes), bias [F] or undefined; stride 1,
 // "same" output size with zero or replicate padding; relu(conv) when `relu`. Returns
 // [B, Z, F, Y, X]. chunk_slices: output slices per chunk (0: chosen from the sizes).
+// depth_dilation: the spacing of the depth taps (conv3d's dilation {d, 1, 1}).
 at::Tensor conv3d_depth_major(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias,
-                              bool replicate_padding, bool relu = false, int64_t chunk_slices = 0);
+                              bool replicate_padding, bool relu = false, int64_t chunk_slices = 0,
+                              int64_t depth_dilation = 1);
 
 }  // namespace melrecon::nn

@@ -1,5 +1,6 @@
 #include "nn/residual_cnn.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/error.h"
@@ -11,15 +12,25 @@ ResidualCnnImpl::ResidualCnnImpl(ResidualCnnOptions options) : options_(options)
   MELRECON_CHECK(options_.num_layers() >= 2, "CNN: need at least 2 layers, found {}",
                  options_.num_layers());
   MELRECON_CHECK(options_.features() >= 1, "CNN: features must be >= 1");
+  const std::vector<int64_t>& dilation = options_.depth_dilation();
+  MELRECON_CHECK(dilation.empty() || static_cast<int64_t>(dilation.size()) == options_.num_layers(),
+                 "CNN: {} depth dilations for {} layers (one per layer)", dilation.size(),
+                 options_.num_layers());
+  MELRECON_CHECK(
+      options_.kind() != ConvKind::conv2d ||
+          std::all_of(dilation.begin(), dilation.end(), [](int64_t d) { return d == 1; }),
+      "CNN: depth dilations need 3D or (2+1)D convolutions, the kind is 2d");
   const int64_t k = options_.kernel_size();
   convs_per_layer_ = options_.kind() == ConvKind::conv2p1d ? 2 : 1;
   const int64_t total = options_.num_layers() * convs_per_layer_;
   // Each convolution gets an equal share of the network's Lipschitz budget.
   const double per_conv =
       options_.lipschitz() > 0 ? std::pow(options_.lipschitz(), 1.0 / total) : 0.0;
-  auto conv = [&](int64_t in, int64_t out, std::vector<int64_t> kernel) {
+  auto conv = [&](int64_t in, int64_t out, std::vector<int64_t> kernel, int64_t layer) {
+    const int64_t d = dilation.empty() || kernel.size() < 3 ? 1 : dilation[layer];
     return ConvLayer(ConvLayerOptions(in, out, std::move(kernel))
                          .replicate_padding(options_.replicate_padding())
+                         .depth_dilation(d)
                          .lipschitz(per_conv));
   };
   convs_ = register_module("convs", torch::nn::ModuleList());
@@ -28,14 +39,14 @@ ResidualCnnImpl::ResidualCnnImpl(ResidualCnnOptions options) : options_(options)
     const int64_t out = l + 1 == options_.num_layers() ? options_.channels() : options_.features();
     switch (options_.kind()) {
       case ConvKind::conv2d:
-        convs_->push_back(conv(in, out, {k, k}));
+        convs_->push_back(conv(in, out, {k, k}, l));
         break;
       case ConvKind::conv3d:
-        convs_->push_back(conv(in, out, {k, k, k}));
+        convs_->push_back(conv(in, out, {k, k, k}, l));
         break;
       case ConvKind::conv2p1d:
-        convs_->push_back(conv(in, options_.features(), {1, k, k}));
-        convs_->push_back(conv(options_.features(), out, {k, 1, 1}));
+        convs_->push_back(conv(in, options_.features(), {1, k, k}, l));
+        convs_->push_back(conv(options_.features(), out, {k, 1, 1}, l));
         break;
     }
   }
@@ -59,8 +70,10 @@ at::Tensor ResidualCnnImpl::forward(const at::Tensor& x) {
 std::vector<int64_t> ResidualCnnImpl::receptive_radius() const {
   std::vector<int64_t> radius(spatial_rank(), 0);
   for (const auto& m : *convs_) {
-    const auto& kernel = m->as<ConvLayer>()->options().kernel();
-    for (size_t a = 0; a < kernel.size(); ++a) radius[a] += kernel[a] / 2;
+    const ConvLayerOptions& o = m->as<ConvLayer>()->options();
+    const auto& kernel = o.kernel();
+    for (size_t a = 0; a < kernel.size(); ++a)
+      radius[a] += (a == 0 ? o.depth_dilation() : 1) * (kernel[a] / 2);
   }
   return radius;
 }

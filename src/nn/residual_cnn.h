@@ -39,6 +39,9 @@ struct ResidualCnnOptions {
   TORCH_ARG(int64_t, kernel_size) = 3;
   TORCH_ARG(int64_t, channels) = 2;  // real and imaginary part
   TORCH_ARG(bool, replicate_padding) = false;
+  // Per layer, the spacing of the kernels' Z|T taps (3D and (2+1)D kinds); empty: all 1. Growing
+  // dilations (1, 2, 4, ...) let one pass see a whole cardiac cycle.
+  TORCH_ARG(std::vector<int64_t>, depth_dilation);
   TORCH_ARG(double, lipschitz) = 0.0;  // 0: unconstrained; < 1 makes D_w = I + R_w invertible
   // Unset: the input's dtype. float16 needs a CUDA device (no CPU half convolutions).
   TORCH_ARG(std::optional<c10::ScalarType>, compute_dtype);
@@ -55,8 +58,8 @@ class ResidualCnnImpl : public ResidualNet {
   const ResidualCnnOptions& options() const { return options_; }
   int64_t spatial_rank() const override { return options_.kind() == ConvKind::conv2d ? 2 : 3; }
   // Per spatial axis, how far an output depends on inputs: Σ over the convolutions of
-  // kernel/2 (layers × kernel/2 for 2D and 3D; per axis for (2+1)D, whose spatial and
-  // temporal kernels differ).
+  // dilation · kernel/2 (layers × kernel/2 for undilated 2D and 3D; per axis for (2+1)D, whose
+  // spatial and temporal kernels differ).
   std::vector<int64_t> receptive_radius() const;
 
  private:

@@ -1,5 +1,7 @@
 #include "train/model_factory.h"
 
+#include <algorithm>
+
 #include "core/error.h"
 
 namespace melrecon::train {
@@ -18,6 +20,11 @@ nn::DenoiserOptions regulariser_options(const ModelConfig& m, io::DataKind kind)
   MELRECON_CHECK(!volume || slice_wise || conv != nn::ConvKind::conv2d,
                  "model.conv '2d' on {} data: set model.dims to '2d' for a slice-wise 2D network",
                  core::choice_name(kind));
+  MELRECON_CHECK(
+      conv != nn::ConvKind::conv2d || std::all_of(m.depth_dilation.begin(), m.depth_dilation.end(),
+                                                  [](int64_t d) { return d == 1; }),
+      "model.depth_dilation needs 3D or (2+1)D convolutions (3D or cine data, not "
+      "slice-wise), this network's are 2D");
   const size_t image_axes = volume ? 3 : 2;
   MELRECON_CHECK(m.tile.empty() || m.tile.size() == image_axes,
                  "model.tile needs {} sizes for {} data (one per image axis), found {}", image_axes,
@@ -30,6 +37,7 @@ nn::DenoiserOptions regulariser_options(const ModelConfig& m, io::DataKind kind)
                                               .num_layers(m.layers)
                                               .features(m.features)
                                               .replicate_padding(m.padding == Padding::replicate)
+                                              .depth_dilation(m.depth_dilation)
                                               .lipschitz(m.lipschitz)
                                               .compute_dtype(nn::compute_dtype_of(m.precision))
                                               .conv3d_path(m.conv3d));

@@ -51,6 +51,7 @@ struct ModelConfig {
   // cnn: features of every layer; unet: of the first level
   int64_t features = nn::ResidualCnnOptions().features();
   int64_t unet_levels = nn::UNetOptions().levels();  // unet: poolings by 2
+  std::vector<int64_t> depth_dilation;  // cnn: per layer, spacing of the Z|T taps; empty: all 1
   Padding padding = Padding::zeros;
   // > 0: contractive CNN (needed by mel-invertible)
   double lipschitz = nn::ResidualCnnOptions().lipschitz();

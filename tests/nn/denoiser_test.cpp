@@ -5,6 +5,7 @@
 
 #include "core/error.h"
 #include "nn/conv_layer.h"
+#include "support/expect_error.h"
 
 #include <torch/autograd.h>
 #include "support/test_support.h"
@@ -45,6 +46,32 @@ TEST(ResidualCnn, ReplicatePaddingDiffersOnlyNearTheBorder) {
   EXPECT_LT(relative_error(a.narrow(1, 2, 8).narrow(2, 2, 8), b.narrow(1, 2, 8).narrow(2, 2, 8)),
             1e-14);
   EXPECT_GT(relative_error(a, b), 1e-6);
+}
+
+// The CPU's float32 convolution (oneDNN) with depth dilation 2 against conv3d in float64.
+TEST(ConvLayer, DepthDilationSpacesTheDepthTaps) {
+  at::manual_seed(6);
+  ConvLayer layer(ConvLayerOptions(2, 3, {3, 3, 3}).depth_dilation(2));
+  const at::Tensor x = at::randn({1, 2, 7, 6, 5});
+  const at::Tensor w = layer->weight.to(at::kDouble), b = layer->bias.to(at::kDouble);
+  const at::Tensor reference = at::conv3d(x.to(at::kDouble), w, b, 1, {2, 1, 1}, {2, 1, 1});
+  EXPECT_LT(relative_error(layer->forward(x).to(at::kDouble), reference), 1e-6);
+  EXPECT_GT(relative_error(reference, at::conv3d(x.to(at::kDouble), w, b, 1, 1)), 0.1);
+  EXPECT_THROW(ConvLayer(ConvLayerOptions(2, 3, {3, 3}).depth_dilation(2)), core::Error);
+  EXPECT_THROW(ConvLayer(ConvLayerOptions(2, 3, {3, 3, 3}).depth_dilation(0)), core::Error);
+}
+
+TEST(ResidualCnn, DepthDilationsNeedOnePerLayerAndADepthAxis) {
+  test_support::expect_error<core::Error>(
+      [] {
+        ResidualCnn(ResidualCnnOptions().kind(ConvKind::conv3d).depth_dilation({1, 2}));
+      },
+      "CNN", "2 depth dilations for 5 layers");
+  test_support::expect_error<core::Error>(
+      [] {
+        ResidualCnn(ResidualCnnOptions().kind(ConvKind::conv2d).depth_dilation({1, 2, 1, 1, 1}));
+      },
+      "CNN", "need 3D or (2+1)D convolutions");
 }
 
 TEST(Denoiser, SliceWiseEqualsThe2dNetworkOnEachSlice) {

@@ -15,36 +15,40 @@ TEST(DepthMajorConv, EqualsConv3dWithGradients) {
   // a depth of 17, walked in uneven chunks of 3 slices (the last one 2) and in one chunk.
   const std::vector<std::pair<int64_t, int64_t>> batch_depths{{1, 5}, {2, 5}, {1, 2}, {2, 17}};
   const std::vector<std::vector<int64_t>> kernels{{3, 3, 3}, {1, 3, 3}, {3, 1, 1}, {5, 3, 3}};
-  for (bool replicate : {false, true}) {
-    for (bool relu : {false, true}) {
-      for (const auto& [batch, depth] : batch_depths) {
-        for (const std::vector<int64_t>& kernel : kernels) {
-          SCOPED_TRACE(::testing::Message()
-                       << "replicate " << replicate << " relu " << relu << " batch " << batch
-                       << " depth " << depth << " kz " << kernel[0]);
-          const at::Tensor x = at::randn({batch, 3, depth, 7, 6}, at::kDouble).requires_grad_(true);
-          const at::Tensor w =
-              at::randn({4, 3, kernel[0], kernel[1], kernel[2]}, at::kDouble).requires_grad_(true);
-          const at::Tensor b = at::randn({4}, at::kDouble).requires_grad_(true);
-          at::Tensor input = x;
-          std::vector<int64_t> padding{kernel[0] / 2, kernel[1] / 2, kernel[2] / 2};
-          if (replicate) {
-            input = at::replication_pad3d(
-                x, {padding[2], padding[2], padding[1], padding[1], padding[0], padding[0]});
-            padding = {0, 0, 0};
+  // Depth dilations 1 and 3 (taps −3, 0, +3: some outside the volume, at depth 2 all but one).
+  for (int64_t dilation : {1, 3}) {
+    for (bool replicate : {false, true}) {
+      for (bool relu : {false, true}) {
+        for (const auto& [batch, depth] : batch_depths) {
+          for (const std::vector<int64_t>& kernel : kernels) {
+            SCOPED_TRACE(::testing::Message() << "dilation " << dilation << " replicate "
+                                              << replicate << " relu " << relu << " batch " << batch
+                                              << " depth " << depth << " kz " << kernel[0]);
+            const at::Tensor x =
+                at::randn({batch, 3, depth, 7, 6}, at::kDouble).requires_grad_(true);
+            const at::Tensor w = at::randn({4, 3, kernel[0], kernel[1], kernel[2]}, at::kDouble)
+                                     .requires_grad_(true);
+            const at::Tensor b = at::randn({4}, at::kDouble).requires_grad_(true);
+            at::Tensor input = x;
+            std::vector<int64_t> padding{dilation * (kernel[0] / 2), kernel[1] / 2, kernel[2] / 2};
+            if (replicate) {
+              input = at::replication_pad3d(
+                  x, {padding[2], padding[2], padding[1], padding[1], padding[0], padding[0]});
+              padding = {0, 0, 0};
+            }
+            at::Tensor reference = at::conv3d(input, w, b, 1, padding, {dilation, 1, 1});
+            if (relu) reference = at::relu(reference);
+            const int64_t chunk = depth == 17 ? 3 : 1;
+            const at::Tensor out = conv3d_depth_major(x.movedim(1, 2).contiguous(), w, b, replicate,
+                                                      relu, chunk, dilation)
+                                       .movedim(2, 1);
+            EXPECT_LT(test_support::relative_error(out, reference), 1e-13);
+            const at::Tensor g = at::randn_like(reference);
+            const auto ref_grads = torch::autograd::grad({reference}, {x, w, b}, {g});
+            const auto grads = torch::autograd::grad({out}, {x, w, b}, {g});
+            for (int i = 0; i < 3; ++i)
+              EXPECT_LT(test_support::relative_error(grads[i], ref_grads[i]), 1e-12);
           }
-          at::Tensor reference = at::conv3d(input, w, b, 1, padding);
-          if (relu) reference = at::relu(reference);
-          const int64_t chunk = depth == 17 ? 3 : 1;
-          const at::Tensor out =
-              conv3d_depth_major(x.movedim(1, 2).contiguous(), w, b, replicate, relu, chunk)
-                  .movedim(2, 1);
-          EXPECT_LT(test_support::relative_error(out, reference), 1e-13);
-          const at::Tensor g = at::randn_like(reference);
-          const auto ref_grads = torch::autograd::grad({reference}, {x, w, b}, {g});
-          const auto grads = torch::autograd::grad({out}, {x, w, b}, {g});
-          for (int i = 0; i < 3; ++i)
-            EXPECT_LT(test_support::relative_error(grads[i], ref_grads[i]), 1e-12);
         }
       }
     }

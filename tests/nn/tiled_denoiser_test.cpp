@@ -22,6 +22,7 @@ struct TileCase {
   std::vector<int64_t> image_shape;  // [B, *S]
   std::vector<int64_t> tile;
   bool slice_wise = false;
+  std::vector<int64_t> depth_dilation = {};  // per layer; empty: 1
 };
 
 std::vector<TileCase> tile_cases() {
@@ -32,6 +33,9 @@ std::vector<TileCase> tile_cases() {
       {"3d_uneven", ConvKind::conv3d, {1, 7, 13, 11}, {3, 5, 4}},
       {"3d_single_tile", ConvKind::conv3d, {1, 4, 6, 5}, {4, 32, 32}},
       {"2p1d_uneven", ConvKind::conv2p1d, {1, 9, 12, 10}, {4, 5, 0}},
+      // Halos of 1 + 2 + 3 slices along the depth: tiles of 3 read two tiles beyond their own.
+      {"3d_dilated", ConvKind::conv3d, {1, 11, 9, 8}, {3, 4, 0}, false, {1, 2, 3}},
+      {"2p1d_dilated", ConvKind::conv2p1d, {1, 10, 8, 9}, {4, 0, 5}, false, {3, 1, 2}},
       {"slice_wise", ConvKind::conv2d, {2, 5, 12, 10}, {2, 5, 4}, true},
   };
 }
@@ -39,8 +43,12 @@ std::vector<TileCase> tile_cases() {
 Denoiser make(const TileCase& c, bool replicate, std::vector<int64_t> tile, c10::ScalarType dtype) {
   at::manual_seed(11);
   Denoiser d(DenoiserOptions()
-                 .cnn(ResidualCnnOptions().kind(c.kind).num_layers(3).features(5).replicate_padding(
-                     replicate))
+                 .cnn(ResidualCnnOptions()
+                          .kind(c.kind)
+                          .num_layers(3)
+                          .features(5)
+                          .depth_dilation(c.depth_dilation)
+                          .replicate_padding(replicate))
                  .slice_wise(c.slice_wise)
                  .tile(std::move(tile)));
   d->to(dtype);
@@ -89,6 +97,12 @@ TEST(TiledDenoiser, HaloIsTheReceptiveFieldRadiusPerAxis) {
   for (const TileDim& t : d->tile_dims()) EXPECT_EQ(t.halo, 3);
   ResidualCnn cnn(ResidualCnnOptions().kind(ConvKind::conv3d).num_layers(5).kernel_size(5));
   EXPECT_EQ(cnn->receptive_radius(), (std::vector<int64_t>{10, 10, 10}));
+  // Depth dilations widen the halo along Z|T alone: 1 + 2 + 4 + 8 + 1 slices.
+  ResidualCnn dilated(ResidualCnnOptions().kind(ConvKind::conv3d).depth_dilation({1, 2, 4, 8, 1}));
+  EXPECT_EQ(dilated->receptive_radius(), (std::vector<int64_t>{16, 5, 5}));
+  ResidualCnn dilated_2p1(
+      ResidualCnnOptions().kind(ConvKind::conv2p1d).num_layers(2).depth_dilation({3, 5}));
+  EXPECT_EQ(dilated_2p1->receptive_radius(), (std::vector<int64_t>{8, 2, 2}));
 }
 
 TEST(TiledDenoiser, CutsIntoTheExpectedNumberOfTiles) {

@@ -41,6 +41,21 @@ TEST(ModelFactory, UNetReplacesTheCnn) {
   EXPECT_EQ(params["cnn.convs.6.weight"].sizes(), (std::vector<int64_t>{64, 32, 3, 3, 3}));
 }
 
+TEST(ModelFactory, DepthDilationReachesTheCnnAndNeedsADepthAxis) {
+  ModelConfig m;
+  m.depth_dilation = {1, 2, 4, 8, 1};
+  const nn::Denoiser d(modl_options(m, io::DataKind::cine).denoiser());
+  EXPECT_EQ(d->named_parameters()["cnn.convs.3.weight"].size(2), 3);
+  EXPECT_EQ(modl_options(m, io::DataKind::cine).denoiser().cnn().depth_dilation(),
+            m.depth_dilation);
+  for (const auto& [kind, dims] : {std::pair{io::DataKind::image2d, NetDims::automatic},
+                                   std::pair{io::DataKind::cine, NetDims::slice_wise}}) {
+    m.dims = dims;
+    test_support::expect_error<core::Error>([&] { modl_options(m, kind); }, "model.depth_dilation",
+                                            "this network's are 2D");
+  }
+}
+
 TEST(ModelFactory, TileListMustFitTheData) {
   ModelConfig m;
   m.tile = {32, 32, 32};

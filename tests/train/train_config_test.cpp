@@ -142,6 +142,20 @@ TEST(TrainConfig, UNetKeys) {
   refused({"model.net=unet", "model.tile=[0, 32, 32]"}, "not supported with model.net unet");
   refused({"model.net=unet", "model.lipschitz=0.9"}, "needs model.net cnn");
   refused({"model.net=unet", "model.conv=2+1d"}, "no '2+1d' convolutions");
+  refused({"model.net=unet", "model.depth_dilation=[1, 2, 4, 2, 1]"}, "needs model.net cnn");
+}
+
+TEST(TrainConfig, DepthDilationHasOneValuePerLayer) {
+  EXPECT_EQ(
+      load_config("", {"model.depth_dilation=[1, 2, 4]", "model.layers=3"}).model.depth_dilation,
+      (std::vector<int64_t>{1, 2, 4}));
+  EXPECT_TRUE(load_config("", {}).model.depth_dilation.empty());
+  test_support::expect_error<core::Error>([] { load_config("", {"model.depth_dilation=[1, 2]"}); },
+                                          "model.depth_dilation",
+                                          "has 2 values, expected one per layer (5)");
+  test_support::expect_error<core::Error>(
+      [] { load_config("", {"model.depth_dilation=[1, 0, 1, 1, 1]"}); }, "model.depth_dilation",
+      "holds 0, expected each in [1, 1024]");
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include "app/choice_option.h"
 #include "app/commands.h"
 #include "app/finite_option.h"
+#include "app/options.h"
 #include "app/shape_option.h"
 #include "core/device_choice.h"
 #include "core/error.h"
@@ -53,6 +54,7 @@ void select_methods(const std::vector<std::string>& names, const eval::TrainedMo
 }
 
 void run_eval(EvalArgs a) {
+  check_png_output(a.options.png_dir(), "--png");
   std::optional<eval::TrainedModel> trained;
   if (!a.model.empty()) {
     trained = eval::load_trained_model(a.model, core::device_choice(a.options.device(), "--device"),

@@ -36,6 +36,7 @@ void run_recon(const ReconArgs& a) {
   check_output_apart(a.out, {a.data.kspace, a.data.maps, a.data.mask});
   check_output_folder(io::cfl_base_name(a.out) + ".cfl", "out");
   check_output_folder(a.png, "--png");
+  check_png_output(a.png, "--png");
   check_output_folder(a.nifti, "--nifti");
   const c10::Device device = core::device_choice(a.device, "--device");
   if (device.is_cpu()) core::MemoryMeter::install();  // before anything it should count

@@ -6,6 +6,7 @@
 #include "core/error.h"
 #include "io/cfl.h"
 #include "io/dataset.h"
+#include "io/png.h"
 
 namespace melrecon::app {
 
@@ -31,6 +32,13 @@ void check_output_folder(const std::string& path, const std::string& option) {
     throw core::UsageError(option + " " + path + ": its folder " + folder.string() +
                            " does not exist (or is not a folder)");
   }
+}
+
+void check_png_output(const std::string& path, const std::string& option) {
+  if (path.empty() || io::png_supported()) return;
+  throw core::UsageError(option + " " + path +
+                         ": this melrecon was built without libpng; install libpng-dev and "
+                         "rebuild for PNG output");
 }
 
 io::CaseFiles CaseArgs::files() const {

@@ -34,4 +34,8 @@ void check_output_apart(const std::string& out, const std::vector<std::string>& 
 // writing its other outputs. Empty paths pass (the output was not asked for).
 void check_output_folder(const std::string& path, const std::string& option);
 
+// A usage error, before any work, when a PNG output is asked of a build without libpng (empty
+// paths pass): the command would otherwise fail, or skip the pictures, after all its work.
+void check_png_output(const std::string& path, const std::string& option);
+
 }  // namespace melrecon::app

@@ -319,7 +319,7 @@ EvalReport evaluate(const EvalOptions& options, TrainedModel* trained) {
                                      report.methods[m].ssim.back()),
                          out});
     }
-    if (!options.png_dir().empty() && io::png_supported()) {
+    if (!options.png_dir().empty()) {
       columns.push_back({"error x5", columns.back().title, columns.back().image - ref, 5.0});
       std::string name = ex.name;  // "case_0003[0]" -> "case_0003_0"
       std::replace(name.begin(), name.end(), '[', '_');

@@ -131,15 +131,24 @@ TEST(TrainCli, VarNetTrainsReconstructsEvaluatesAndPlans) {
                    "/data/case_0000/maps " + d + "/z --tile 8");
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_NE(r.output.find("needs 2 sizes"), std::string::npos) << r.output;
-  r = run_melrecon("eval --data " + d + "/data --model " + d +
-                   "/run --methods zero-filled,varnet --max-examples 1 --png " + d + "/png");
-  ASSERT_EQ(r.exit_code, 0) << r.output;
-  EXPECT_NE(r.output.find("| varnet"), std::string::npos) << r.output;
-  if (io::png_supported()) {  // reference, two methods, the error: 24 x 20 enlarged 11 times
+  const std::string evaluate = "eval --data " + d + "/data --model " + d +
+                               "/run --methods zero-filled,varnet --max-examples 1";
+  r = run_melrecon(evaluate + " --png " + d + "/png");
+  if (io::png_supported()) {
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    // Reference, two methods, the error: 24 x 20 enlarged 11 times.
     const at::Tensor sheet = io::read_png(d + "/png/0000_case_0000_0.png");
     EXPECT_GE(sheet.size(0), 24 * 11);
     EXPECT_GE(sheet.size(1), 4 * 20 * 11);
+  } else {  // refused before any work, naming the option
+    EXPECT_EQ(r.exit_code, 2) << r.output;
+    EXPECT_NE(r.output.find("--png " + d + "/png: this melrecon was built without libpng"),
+              std::string::npos)
+        << r.output;
+    r = run_melrecon(evaluate);
+    ASSERT_EQ(r.exit_code, 0) << r.output;
   }
+  EXPECT_NE(r.output.find("| varnet"), std::string::npos) << r.output;
   r = run_melrecon("eval --data " + d + "/data --model " + d + "/run --methods modl");
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_NE(r.output.find("but the model is varnet"), std::string::npos) << r.output;

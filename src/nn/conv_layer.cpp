@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "core/error.h"
+#include "nn/cyclic_pad.h"
 #include "nn/depth_major_conv.h"
 #include "nn/replicate_pad.h"
 
@@ -19,6 +20,8 @@ ConvLayerImpl::ConvLayerImpl(ConvLayerOptions options) : options_(std::move(opti
                  "conv layer: depth dilation must be >= 1, found {}", options_.depth_dilation());
   MELRECON_CHECK(options_.depth_dilation() == 1 || k.size() == 3,
                  "conv layer: a depth dilation needs a 3D kernel");
+  MELRECON_CHECK(!options_.cyclic_depth() || k.size() == 3,
+                 "conv layer: cyclic depth padding needs a 3D kernel");
   std::vector<int64_t> shape{options_.out(), options_.in()};
   shape.insert(shape.end(), k.begin(), k.end());
   for (int64_t s : k) taps_ *= s;
@@ -72,7 +75,7 @@ at::Tensor ConvLayerImpl::forward_layer(const at::Tensor& x, bool depth_major, b
   MELRECON_CHECK(options_.kernel().size() == 3, "conv layer: depth-major input needs a 3D kernel");
   const auto [w, b] = parameters_as(x.scalar_type());
   return conv3d_depth_major(x, w, b, options_.replicate_padding(), relu, /*chunk_slices=*/0,
-                            options_.depth_dilation());
+                            options_.depth_dilation(), options_.cyclic_depth());
 }
 
 at::Tensor ConvLayerImpl::forward(const at::Tensor& x) {
@@ -82,6 +85,10 @@ at::Tensor ConvLayerImpl::forward(const at::Tensor& x) {
   dilation[0] = options_.depth_dilation();
   for (size_t d = 0; d < k.size(); ++d) padding.push_back(dilation[d] * (k[d] / 2));
   at::Tensor input = x;
+  if (options_.cyclic_depth()) {
+    input = cyclic_pad(input, 2, padding[0]);
+    padding[0] = 0;
+  }
   if (options_.replicate_padding()) {
     for (size_t d = 0; d < k.size(); ++d) input = replicate_pad(input, 2 + d, padding[d]);
     std::fill(padding.begin(), padding.end(), 0);

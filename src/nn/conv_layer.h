@@ -26,6 +26,9 @@ struct ConvLayerOptions {
   // Spacing of the taps along the first of 3 kernel axes (Z|T): a kernel of 3 with dilation d
   // reads slices −d, 0, +d, reaching further in time or depth at the same cost.
   TORCH_ARG(int64_t, depth_dilation) = 1;
+  // Pad that first axis cyclically (its last slice neighbours its first, as a cardiac cycle's
+  // frames do) instead of by zeros or edge copies; the in-plane axes keep their padding.
+  TORCH_ARG(bool, cyclic_depth) = false;
   TORCH_ARG(bool, replicate_padding) = false;
   TORCH_ARG(double, lipschitz) = 0.0;  // 0: unconstrained
   TORCH_ARG(bool, bias) = true;

@@ -18,6 +18,8 @@ DenoiserImpl::DenoiserImpl(DenoiserOptions options) : options_(options) {
     MELRECON_CHECK(tile.empty(), "denoiser: the U-Net cannot be tiled (unset the tile sizes)");
     MELRECON_CHECK(options_.cnn().lipschitz() <= 0,
                    "denoiser: the U-Net has no Lipschitz bound (needed by mel-invertible)");
+    MELRECON_CHECK(!options_.cnn().cyclic_depth() && options_.cnn().depth_dilation().empty(),
+                   "denoiser: the U-Net has no depth dilations or cyclic depth padding");
     UNetOptions unet = *options_.unet();
     unet.spatial_rank(kind == ConvKind::conv2d ? 2 : 3);
     net_ = register_module("cnn", std::make_shared<UNetImpl>(unet));
@@ -32,6 +34,10 @@ DenoiserImpl::DenoiserImpl(DenoiserOptions options) : options_(options) {
   for (size_t a = 0; a < tile.size(); ++a) {
     MELRECON_CHECK(tile[a] >= 0, "denoiser: tile sizes must be >= 0, found {}", tile[a]);
     if (tile[a] == 0) continue;
+    // A tile's halo at the series' ends would need the slices of the other end.
+    MELRECON_CHECK(
+        a != 0 || !options_.cnn().cyclic_depth(),
+        "denoiser: with cyclic depth padding the Z|T axis cannot be tiled (tile 0 there)");
     if (options_.slice_wise()) {
       // The CNN sees [B·Z, 2, Y, X]: image axis 0 is the batch of slices, the others shift by 1.
       tile_dims_.push_back(a == 0 ? TileDim{0, tile[a], 0}

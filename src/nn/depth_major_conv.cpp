@@ -22,13 +22,29 @@ struct TapRun {
   bool edge;
 };
 
+// How a tap reads beyond the volume's depth: nothing (zeros), the edge slice (replicate), or
+// around it (cyclic).
+enum class DepthPad { zeros, replicate, cyclic };
+
+DepthPad depth_pad(bool replicate, bool cyclic) {
+  return cyclic ? DepthPad::cyclic : replicate ? DepthPad::replicate : DepthPad::zeros;
+}
+
 // The runs of outputs [o0, o1) for a tap shifted by s: output o reads input o + s. Outside the
-// volume zero padding reads nothing and replicate padding reads the edge slice.
-std::vector<TapRun> tap_runs(int64_t o0, int64_t o1, int64_t s, int64_t z, bool replicate) {
+// volume zero padding reads nothing, replicate padding reads the edge slice, and cyclic padding
+// reads (o + s) mod z: two runs, split where the shifted index wraps.
+std::vector<TapRun> tap_runs(int64_t o0, int64_t o1, int64_t s, int64_t z, DepthPad pad) {
   std::vector<TapRun> runs;
+  if (pad == DepthPad::cyclic) {
+    const int64_t shift = ((s % z) + z) % z, wrap = z - shift;  // o ≥ wrap reads o + shift − z
+    if (std::min(o1, wrap) > o0) runs.push_back({o0, std::min(o1, wrap) - o0, o0 + shift, false});
+    const int64_t b = std::max(o0, wrap);
+    if (o1 > b) runs.push_back({b, o1 - b, b + shift - z, false});
+    return runs;
+  }
   const int64_t a = std::max(o0, -s), b = std::min(o1, z - s);
   if (b > a) runs.push_back({a, b - a, a + s, false});
-  if (!replicate) return runs;
+  if (pad != DepthPad::replicate) return runs;
   const int64_t low_end = std::min(o1, -s);
   if (low_end > o0) runs.push_back({o0, low_end - o0, 0, true});
   const int64_t high_begin = std::max(o0, z - s);
@@ -80,10 +96,11 @@ at::Tensor as_slices(const at::Tensor& t) {
 // The forward, one chunk of output slices at a time: each tap's 2D convolution of the input
 // slices the chunk reads, added in place. Only chunk-sized temporaries besides the output.
 at::Tensor forward_chunked(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias,
-                           bool replicate, int64_t chunk, int64_t dilation) {
+                           bool replicate, int64_t chunk, int64_t dilation, bool cyclic) {
   const InPlane plane{weight.size(3) / 2, weight.size(4) / 2, replicate};
   const int64_t b = x.size(0), z = x.size(1), h = x.size(3), w = x.size(4);
   const int64_t f = weight.size(0), kz = weight.size(2);
+  const DepthPad pad = depth_pad(replicate, cyclic);
   at::Tensor out = at::empty({b, z, f, h, w}, x.options());
   if (bias.defined()) {
     out.copy_(bias.view({1, 1, f, 1, 1}).expand_as(out));
@@ -94,7 +111,7 @@ at::Tensor forward_chunked(const at::Tensor& x, const at::Tensor& weight, const 
     const int64_t n = std::min(chunk, z - o0);
     for (int64_t dz = 0; dz < kz; ++dz) {
       const at::Tensor tap = weight.select(2, dz);
-      for (const TapRun& r : tap_runs(o0, o0 + n, (dz - kz / 2) * dilation, z, plane.replicate)) {
+      for (const TapRun& r : tap_runs(o0, o0 + n, (dz - kz / 2) * dilation, z, pad)) {
         const at::Tensor input = x.narrow(1, r.in_begin, r.edge ? 1 : r.count);
         const at::Tensor term = plane.conv(as_slices(input), tap);
         out.narrow(1, r.out_begin, r.count).add_(term.view({b, input.size(1), f, h, w}));
@@ -107,14 +124,15 @@ at::Tensor forward_chunked(const at::Tensor& x, const at::Tensor& weight, const 
 struct DepthMajorConv : public torch::autograd::Function<DepthMajorConv> {
   static at::Tensor forward(AutogradContext* ctx, const at::Tensor& x, const at::Tensor& weight,
                             const at::Tensor& bias, bool replicate, bool relu, int64_t chunk,
-                            int64_t dilation) {
-    at::Tensor out = forward_chunked(x, weight, bias, replicate, chunk, dilation);
+                            int64_t dilation, bool cyclic) {
+    at::Tensor out = forward_chunked(x, weight, bias, replicate, chunk, dilation, cyclic);
     if (relu) out.relu_();
     ctx->save_for_backward({x, weight, relu ? pack_positive(out) : at::Tensor()});
     ctx->saved_data["replicate"] = replicate;
     ctx->saved_data["has_bias"] = bias.defined();
     ctx->saved_data["chunk"] = chunk;
     ctx->saved_data["dilation"] = dilation;
+    ctx->saved_data["cyclic"] = cyclic;
     return out;
   }
 
@@ -138,6 +156,7 @@ struct DepthMajorConv : public torch::autograd::Function<DepthMajorConv> {
 
     const int64_t chunk = ctx->saved_data["chunk"].toInt();
     const int64_t dilation = ctx->saved_data["dilation"].toInt();
+    const DepthPad pad = depth_pad(plane.replicate, ctx->saved_data["cyclic"].toBool());
     for (int64_t o0 = 0; o0 < z; o0 += chunk) {
       const int64_t n = std::min(chunk, z - o0);
       at::Tensor g = grad.narrow(1, o0, n);  // [B, n, F, Y, X]
@@ -146,7 +165,7 @@ struct DepthMajorConv : public torch::autograd::Function<DepthMajorConv> {
       }
       if (want_b) grad_b.add_(g.sum({0, 1, 3, 4}, false, accumulate));
       for (int64_t dz = 0; dz < kz; ++dz) {
-        for (const TapRun& r : tap_runs(o0, o0 + n, (dz - kz / 2) * dilation, z, plane.replicate)) {
+        for (const TapRun& r : tap_runs(o0, o0 + n, (dz - kz / 2) * dilation, z, pad)) {
           at::Tensor g_run = g.narrow(1, r.out_begin - o0, r.count);
           // Outputs reading one edge slice: their gradients sum (the convolution is linear).
           if (r.edge) g_run = g_run.sum(1, /*keepdim=*/true);
@@ -165,6 +184,7 @@ struct DepthMajorConv : public torch::autograd::Function<DepthMajorConv> {
             at::Tensor(),
             at::Tensor(),
             at::Tensor(),
+            at::Tensor(),
             at::Tensor()};
   }
 };
@@ -173,7 +193,7 @@ struct DepthMajorConv : public torch::autograd::Function<DepthMajorConv> {
 
 at::Tensor conv3d_depth_major(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias,
                               bool replicate_padding, bool relu, int64_t chunk_slices,
-                              int64_t depth_dilation) {
+                              int64_t depth_dilation, bool cyclic_depth) {
   if (chunk_slices <= 0) {
     // The widest per-slice tensor of a chunk: its output, or its input gradient.
     const int64_t widest =
@@ -184,12 +204,12 @@ at::Tensor conv3d_depth_major(const at::Tensor& x, const at::Tensor& weight, con
       at::GradMode::is_enabled() &&
       (x.requires_grad() || weight.requires_grad() || (bias.defined() && bias.requires_grad()));
   if (!recorded) {  // e.g. MEL's forward: no node, so no ReLU mask to pack
-    at::Tensor out =
-        forward_chunked(x, weight, bias, replicate_padding, chunk_slices, depth_dilation);
+    at::Tensor out = forward_chunked(x, weight, bias, replicate_padding, chunk_slices,
+                                     depth_dilation, cyclic_depth);
     return relu ? out.relu_() : out;
   }
   return DepthMajorConv::apply(x, weight, bias, replicate_padding, relu, chunk_slices,
-                               depth_dilation);
+                               depth_dilation, cyclic_depth);
 }
 
 }  // namespace melrecon::nn

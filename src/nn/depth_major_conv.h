@@ -23,9 +23,11 @@ namespace melrecon::nn {
 // x [B, Z, C, Y, X], weight [F, C, kz, ky, kx] (odd sizes), bias [F] or undefined; stride 1,
 // "same" output size with zero or replicate padding; relu(conv) when `relu`. Returns
 // [B, Z, F, Y, X]. chunk_slices: output slices per chunk (0: chosen from the sizes).
-// depth_dilation: the spacing of the depth taps (conv3d's dilation {d, 1, 1}).
+// depth_dilation: the spacing of the depth taps (conv3d's dilation {d, 1, 1}); cyclic_depth:
+// taps beyond the depth wrap around (slice z reads (z + shift) mod Z) whatever the padding
+// in-plane.
 at::Tensor conv3d_depth_major(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias,
                               bool replicate_padding, bool relu = false, int64_t chunk_slices = 0,
-                              int64_t depth_dilation = 1);
+                              int64_t depth_dilation = 1, bool cyclic_depth = false);
 
 }  // namespace melrecon::nn

@@ -20,6 +20,8 @@ ResidualCnnImpl::ResidualCnnImpl(ResidualCnnOptions options) : options_(options)
       options_.kind() != ConvKind::conv2d ||
           std::all_of(dilation.begin(), dilation.end(), [](int64_t d) { return d == 1; }),
       "CNN: depth dilations need 3D or (2+1)D convolutions, the kind is 2d");
+  MELRECON_CHECK(options_.kind() != ConvKind::conv2d || !options_.cyclic_depth(),
+                 "CNN: cyclic depth padding needs 3D or (2+1)D convolutions, the kind is 2d");
   const int64_t k = options_.kernel_size();
   convs_per_layer_ = options_.kind() == ConvKind::conv2p1d ? 2 : 1;
   const int64_t total = options_.num_layers() * convs_per_layer_;
@@ -27,10 +29,11 @@ ResidualCnnImpl::ResidualCnnImpl(ResidualCnnOptions options) : options_(options)
   const double per_conv =
       options_.lipschitz() > 0 ? std::pow(options_.lipschitz(), 1.0 / total) : 0.0;
   auto conv = [&](int64_t in, int64_t out, std::vector<int64_t> kernel, int64_t layer) {
-    const int64_t d = dilation.empty() || kernel.size() < 3 ? 1 : dilation[layer];
+    const bool has_depth = kernel.size() == 3;  // before `kernel` moves
     return ConvLayer(ConvLayerOptions(in, out, std::move(kernel))
                          .replicate_padding(options_.replicate_padding())
-                         .depth_dilation(d)
+                         .depth_dilation(has_depth && !dilation.empty() ? dilation[layer] : 1)
+                         .cyclic_depth(has_depth && options_.cyclic_depth())
                          .lipschitz(per_conv));
   };
   convs_ = register_module("convs", torch::nn::ModuleList());

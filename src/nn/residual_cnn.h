@@ -42,6 +42,9 @@ struct ResidualCnnOptions {
   // Per layer, the spacing of the kernels' Z|T taps (3D and (2+1)D kinds); empty: all 1. Growing
   // dilations (1, 2, 4, ...) let one pass see a whole cardiac cycle.
   TORCH_ARG(std::vector<int64_t>, depth_dilation);
+  // Z|T padded cyclically (3D and (2+1)D kinds): a cine's frames cover one heartbeat, so its
+  // last frame neighbours its first. In-plane axes keep `replicate_padding`'s choice.
+  TORCH_ARG(bool, cyclic_depth) = false;
   TORCH_ARG(double, lipschitz) = 0.0;  // 0: unconstrained; < 1 makes D_w = I + R_w invertible
   // Unset: the input's dtype. float16 needs a CUDA device (no CPU half convolutions).
   TORCH_ARG(std::optional<c10::ScalarType>, compute_dtype);

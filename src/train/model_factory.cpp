@@ -25,6 +25,9 @@ nn::DenoiserOptions regulariser_options(const ModelConfig& m, io::DataKind kind)
                                                   [](int64_t d) { return d == 1; }),
       "model.depth_dilation needs 3D or (2+1)D convolutions (3D or cine data, not "
       "slice-wise), this network's are 2D");
+  MELRECON_CHECK(conv != nn::ConvKind::conv2d || !m.cyclic_depth,
+                 "model.cyclic_depth needs 3D or (2+1)D convolutions (3D or cine data, not "
+                 "slice-wise), this network's are 2D");
   const size_t image_axes = volume ? 3 : 2;
   MELRECON_CHECK(m.tile.empty() || m.tile.size() == image_axes,
                  "model.tile needs {} sizes for {} data (one per image axis), found {}", image_axes,
@@ -38,6 +41,7 @@ nn::DenoiserOptions regulariser_options(const ModelConfig& m, io::DataKind kind)
                                               .features(m.features)
                                               .replicate_padding(m.padding == Padding::replicate)
                                               .depth_dilation(m.depth_dilation)
+                                              .cyclic_depth(m.cyclic_depth)
                                               .lipschitz(m.lipschitz)
                                               .compute_dtype(nn::compute_dtype_of(m.precision))
                                               .conv3d_path(m.conv3d));

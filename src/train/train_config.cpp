@@ -68,6 +68,7 @@ void for_each_field(TrainConfig& c, F&& f) {
   f("model", "features", c.model.features, in(1, 4096));
   f("model", "unet_levels", c.model.unet_levels, in(1, 6));
   f("model", "depth_dilation", c.model.depth_dilation, in(1, 1024));
+  f("model", "cyclic_depth", c.model.cyclic_depth, kAny);
   f("model", "padding", c.model.padding, kAny);
   f("model", "lipschitz", c.model.lipschitz, below(0, 1));
   f("model", "tile", c.model.tile, in(0, 65536));
@@ -200,11 +201,16 @@ void validate(TrainConfig c, const Origins& origins, const std::string& fallback
                    "{}: model.net unet has no '2+1d' convolutions", origin("model.conv"));
     MELRECON_CHECK(c.model.depth_dilation.empty(), "{}: 'model.depth_dilation' needs model.net cnn",
                    origin("model.depth_dilation"));
+    MELRECON_CHECK(!c.model.cyclic_depth, "{}: 'model.cyclic_depth' needs model.net cnn",
+                   origin("model.cyclic_depth"));
   }
   MELRECON_CHECK(c.model.depth_dilation.empty() ||
                      static_cast<int64_t>(c.model.depth_dilation.size()) == c.model.layers,
                  "{}: 'model.depth_dilation' has {} values, expected one per layer ({})",
                  origin("model.depth_dilation"), c.model.depth_dilation.size(), c.model.layers);
+  MELRECON_CHECK(!c.model.cyclic_depth || c.model.tile.empty() || c.model.tile.front() == 0,
+                 "{}: 'model.cyclic_depth' needs the Z|T axis untiled ('model.tile' [0, ...])",
+                 origin("model.cyclic_depth"));
   // A slab in hybrid space needs the readout fully sampled; a 2D Poisson-disc mask is not.
   MELRECON_CHECK(c.data.slab == 0 || c.sampling.pattern != sampling::MaskKind::poisson2d,
                  "{}: 'data.slab' needs the readout fully sampled, 'sampling.pattern' 2d-poisson "

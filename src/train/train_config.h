@@ -52,6 +52,7 @@ struct ModelConfig {
   int64_t features = nn::ResidualCnnOptions().features();
   int64_t unet_levels = nn::UNetOptions().levels();  // unet: poolings by 2
   std::vector<int64_t> depth_dilation;  // cnn: per layer, spacing of the Z|T taps; empty: all 1
+  bool cyclic_depth = false;            // cnn: Z|T padded cyclically (cine: one heartbeat)
   Padding padding = Padding::zeros;
   // > 0: contractive CNN (needed by mel-invertible)
   double lipschitz = nn::ResidualCnnOptions().lipschitz();

@@ -61,6 +61,36 @@ TEST(ConvLayer, DepthDilationSpacesTheDepthTaps) {
   EXPECT_THROW(ConvLayer(ConvLayerOptions(2, 3, {3, 3, 3}).depth_dilation(0)), core::Error);
 }
 
+// With cyclic depth padding the series has no ends: the CNN commutes with a cyclic shift along
+// Z|T (with zero padding it does not), for 3D and (2+1)D kernels, dilated, on both paths.
+TEST(ResidualCnn, CyclicDepthCommutesWithACyclicShift) {
+  const at::Tensor x = at::randn({1, 2, 7, 6, 5}, at::kDouble);
+  const auto shift = [](const at::Tensor& t) { return at::roll(t, {3}, {2}); };
+  for (ConvKind kind : {ConvKind::conv3d, ConvKind::conv2p1d}) {
+    for (Conv3dPath path : {Conv3dPath::native, Conv3dPath::depth_major}) {
+      for (bool cyclic : {true, false}) {
+        SCOPED_TRACE(::testing::Message() << core::choice_name(kind) << " "
+                                          << core::choice_name(path) << " cyclic " << cyclic);
+        at::manual_seed(9);
+        ResidualCnn cnn(ResidualCnnOptions()
+                            .kind(kind)
+                            .num_layers(3)
+                            .features(4)
+                            .depth_dilation({1, 3, 2})
+                            .cyclic_depth(cyclic)
+                            .conv3d_path(path));
+        cnn->to(at::kDouble);
+        const double error = relative_error(cnn->forward(shift(x)), shift(cnn->forward(x)));
+        if (cyclic) {
+          EXPECT_LT(error, 1e-13);
+        } else {
+          EXPECT_GT(error, 1e-3);
+        }
+      }
+    }
+  }
+}
+
 TEST(ResidualCnn, DepthDilationsNeedOnePerLayerAndADepthAxis) {
   test_support::expect_error<core::Error>(
       [] {
@@ -72,6 +102,16 @@ TEST(ResidualCnn, DepthDilationsNeedOnePerLayerAndADepthAxis) {
         ResidualCnn(ResidualCnnOptions().kind(ConvKind::conv2d).depth_dilation({1, 2, 1, 1, 1}));
       },
       "CNN", "need 3D or (2+1)D convolutions");
+  test_support::expect_error<core::Error>(
+      [] { ResidualCnn(ResidualCnnOptions().kind(ConvKind::conv2d).cyclic_depth(true)); }, "CNN",
+      "cyclic depth padding needs 3D or (2+1)D convolutions");
+  test_support::expect_error<core::Error>(
+      [] {
+        Denoiser(DenoiserOptions()
+                     .cnn(ResidualCnnOptions().kind(ConvKind::conv3d).cyclic_depth(true))
+                     .tile({4, 0, 0}));
+      },
+      "denoiser", "the Z|T axis cannot be tiled");
 }
 
 TEST(Denoiser, SliceWiseEqualsThe2dNetworkOnEachSlice) {

@@ -15,15 +15,19 @@ TEST(DepthMajorConv, EqualsConv3dWithGradients) {
   // a depth of 17, walked in uneven chunks of 3 slices (the last one 2) and in one chunk.
   const std::vector<std::pair<int64_t, int64_t>> batch_depths{{1, 5}, {2, 5}, {1, 2}, {2, 17}};
   const std::vector<std::vector<int64_t>> kernels{{3, 3, 3}, {1, 3, 3}, {3, 1, 1}, {5, 3, 3}};
-  // Depth dilations 1 and 3 (taps −3, 0, +3: some outside the volume, at depth 2 all but one).
-  for (int64_t dilation : {1, 3}) {
+  // Depth dilations 1 and 3 (taps −3, 0, +3: some outside the volume, at depth 2 all but one);
+  // the depth padded like the plane, or cyclically (wrapping twice where the depth is 2).
+  const std::vector<std::pair<int64_t, bool>> depth_modes{
+      {1, false}, {3, false}, {1, true}, {3, true}};
+  for (const auto& [dilation, cyclic] : depth_modes) {
     for (bool replicate : {false, true}) {
       for (bool relu : {false, true}) {
         for (const auto& [batch, depth] : batch_depths) {
           for (const std::vector<int64_t>& kernel : kernels) {
-            SCOPED_TRACE(::testing::Message() << "dilation " << dilation << " replicate "
-                                              << replicate << " relu " << relu << " batch " << batch
-                                              << " depth " << depth << " kz " << kernel[0]);
+            SCOPED_TRACE(::testing::Message()
+                         << "dilation " << dilation << " cyclic " << cyclic << " replicate "
+                         << replicate << " relu " << relu << " batch " << batch << " depth "
+                         << depth << " kz " << kernel[0]);
             const at::Tensor x =
                 at::randn({batch, 3, depth, 7, 6}, at::kDouble).requires_grad_(true);
             const at::Tensor w = at::randn({4, 3, kernel[0], kernel[1], kernel[2]}, at::kDouble)
@@ -31,16 +35,21 @@ TEST(DepthMajorConv, EqualsConv3dWithGradients) {
             const at::Tensor b = at::randn({4}, at::kDouble).requires_grad_(true);
             at::Tensor input = x;
             std::vector<int64_t> padding{dilation * (kernel[0] / 2), kernel[1] / 2, kernel[2] / 2};
+            if (cyclic) {  // slice (i − p) mod depth, as the definition says
+              input =
+                  x.index_select(2, at::arange(-padding[0], depth + padding[0]).remainder(depth));
+              padding[0] = 0;
+            }
             if (replicate) {
               input = at::replication_pad3d(
-                  x, {padding[2], padding[2], padding[1], padding[1], padding[0], padding[0]});
+                  input, {padding[2], padding[2], padding[1], padding[1], padding[0], padding[0]});
               padding = {0, 0, 0};
             }
             at::Tensor reference = at::conv3d(input, w, b, 1, padding, {dilation, 1, 1});
             if (relu) reference = at::relu(reference);
             const int64_t chunk = depth == 17 ? 3 : 1;
             const at::Tensor out = conv3d_depth_major(x.movedim(1, 2).contiguous(), w, b, replicate,
-                                                      relu, chunk, dilation)
+                                                      relu, chunk, dilation, cyclic)
                                        .movedim(2, 1);
             EXPECT_LT(test_support::relative_error(out, reference), 1e-13);
             const at::Tensor g = at::randn_like(reference);

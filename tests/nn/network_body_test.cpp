@@ -45,19 +45,21 @@ TEST(Conv3dPath, NativeAndDepthMajorAgree) {
   const at::Tensor x = at::randn({1, 2, 6, 9, 8}, at::kDouble);
   for (bool replicate : {false, true}) {
     // Nets 0 and 1: CNNs of 3D and (2+1)D kernels; 2 and 3: the same with depth dilations 1, 4,
-    // 2 (taps beyond the depth of 6); 4: the U-Net.
-    for (int net = 0; net < 5; ++net) {
+    // 2 (taps beyond the depth of 6); 4 and 5: those, padded cyclically along the depth; 6: the
+    // U-Net.
+    for (int net = 0; net < 7; ++net) {
       SCOPED_TRACE(::testing::Message() << "net " << net << " replicate " << replicate);
       std::vector<std::shared_ptr<ResidualNet>> pair;
       for (Conv3dPath path : {Conv3dPath::native, Conv3dPath::depth_major}) {
         at::manual_seed(4);
-        if (net < 4) {
+        if (net < 6) {
           pair.push_back(std::make_shared<ResidualCnnImpl>(
               ResidualCnnOptions()
                   .kind(net % 2 == 0 ? ConvKind::conv3d : ConvKind::conv2p1d)
                   .num_layers(3)
                   .features(4)
                   .depth_dilation(net < 2 ? std::vector<int64_t>{} : std::vector<int64_t>{1, 4, 2})
+                  .cyclic_depth(net >= 4)
                   .replicate_padding(replicate)
                   .conv3d_path(path)));
         } else {

@@ -23,6 +23,7 @@ struct TileCase {
   std::vector<int64_t> tile;
   bool slice_wise = false;
   std::vector<int64_t> depth_dilation = {};  // per layer; empty: 1
+  bool cyclic_depth = false;
 };
 
 std::vector<TileCase> tile_cases() {
@@ -36,6 +37,8 @@ std::vector<TileCase> tile_cases() {
       // Halos of 1 + 2 + 3 slices along the depth: tiles of 3 read two tiles beyond their own.
       {"3d_dilated", ConvKind::conv3d, {1, 11, 9, 8}, {3, 4, 0}, false, {1, 2, 3}},
       {"2p1d_dilated", ConvKind::conv2p1d, {1, 10, 8, 9}, {4, 0, 5}, false, {3, 1, 2}},
+      // Cyclic along T, tiled in-plane only.
+      {"3d_cyclic", ConvKind::conv3d, {1, 6, 11, 9}, {0, 4, 5}, false, {2, 1, 3}, true},
       {"slice_wise", ConvKind::conv2d, {2, 5, 12, 10}, {2, 5, 4}, true},
   };
 }
@@ -48,6 +51,7 @@ Denoiser make(const TileCase& c, bool replicate, std::vector<int64_t> tile, c10:
                           .num_layers(3)
                           .features(5)
                           .depth_dilation(c.depth_dilation)
+                          .cyclic_depth(c.cyclic_depth)
                           .replicate_padding(replicate))
                  .slice_wise(c.slice_wise)
                  .tile(std::move(tile)));

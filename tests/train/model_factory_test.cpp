@@ -41,18 +41,25 @@ TEST(ModelFactory, UNetReplacesTheCnn) {
   EXPECT_EQ(params["cnn.convs.6.weight"].sizes(), (std::vector<int64_t>{64, 32, 3, 3, 3}));
 }
 
-TEST(ModelFactory, DepthDilationReachesTheCnnAndNeedsADepthAxis) {
+TEST(ModelFactory, DepthKeysReachTheCnnAndNeedADepthAxis) {
   ModelConfig m;
   m.depth_dilation = {1, 2, 4, 8, 1};
+  m.tile = {8, 0, 0};
   const nn::Denoiser d(modl_options(m, io::DataKind::cine).denoiser());
-  EXPECT_EQ(d->named_parameters()["cnn.convs.3.weight"].size(2), 3);
-  EXPECT_EQ(modl_options(m, io::DataKind::cine).denoiser().cnn().depth_dilation(),
-            m.depth_dilation);
+  ASSERT_EQ(d->tile_dims().size(), 1u);
+  EXPECT_EQ(d->tile_dims()[0].halo, 16);  // T reaches 1 + 2 + 4 + 8 + 1 frames
+  m.tile.clear();
+  m.cyclic_depth = true;
+  EXPECT_TRUE(modl_options(m, io::DataKind::cine).denoiser().cnn().cyclic_depth());
   for (const auto& [kind, dims] : {std::pair{io::DataKind::image2d, NetDims::automatic},
                                    std::pair{io::DataKind::cine, NetDims::slice_wise}}) {
     m.dims = dims;
     test_support::expect_error<core::Error>([&] { modl_options(m, kind); }, "model.depth_dilation",
                                             "this network's are 2D");
+    m.depth_dilation.clear();
+    test_support::expect_error<core::Error>([&] { modl_options(m, kind); }, "model.cyclic_depth",
+                                            "this network's are 2D");
+    m.depth_dilation = {1, 2, 4, 8, 1};
   }
 }
 

@@ -143,6 +143,10 @@ TEST(TrainConfig, UNetKeys) {
   refused({"model.net=unet", "model.lipschitz=0.9"}, "needs model.net cnn");
   refused({"model.net=unet", "model.conv=2+1d"}, "no '2+1d' convolutions");
   refused({"model.net=unet", "model.depth_dilation=[1, 2, 4, 2, 1]"}, "needs model.net cnn");
+  refused({"model.net=unet", "model.cyclic_depth=true"}, "needs model.net cnn");
+  refused({"model.cyclic_depth=true", "model.tile=[8, 0, 0]"}, "needs the Z|T axis untiled");
+  EXPECT_TRUE(
+      load_config("", {"model.cyclic_depth=true", "model.tile=[0, 64, 64]"}).model.cyclic_depth);
 }
 
 TEST(TrainConfig, DepthDilationHasOneValuePerLayer) {

@@ -1,0 +1,72 @@
+"""The analysis scripts docs/results.md uses: scripts/derive_model.py (a trained network's weights
+under other model keys) and scripts/per_frame_psnr.py (PSNR along a cine's frames)."""
+
+import os
+import pathlib
+import subprocess
+import sys
+
+import pytest
+import torch
+
+import melrecon
+from conftest import run_cli
+
+SCRIPTS = pathlib.Path(__file__).resolve().parents[2] / "scripts"
+TINY = {"model": {"unrolls": 2, "layers": 3, "features": 4, "cg_iters": 4},
+        "sampling": {"accel": 2.0, "calib": 4}}
+
+
+def run_script(name, *args):
+    return subprocess.run([sys.executable, str(SCRIPTS / name), *map(str, args)], text=True,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=os.environ,
+                          check=False)
+
+
+@pytest.fixture(scope="module")
+def cine(tmp_path_factory):
+    """2 cine series, 6 frames of 16×16, 2 coils; a small untrained cine network saved beside."""
+    root = tmp_path_factory.mktemp("cine")
+    r = run_cli("simulate", "--kind", "cine", "--shape", "6,16,16", "--cases", "2", "--coils", "2",
+                "--seed", "3", "--out", root / "data")
+    assert r.returncode == 0, r.stdout
+    torch.manual_seed(0)
+    model = melrecon.build_model(TINY, "cine")
+    model.save(root / "model.pt")
+    return root
+
+
+def test_derived_model_keeps_the_weights_under_the_new_keys(cine):
+    out = cine / "cyclic.pt"
+    r = run_script("derive_model.py", cine / "model.pt", out, "cyclic_depth=true", "unrolls=3")
+    assert r.returncode == 0, r.stdout
+    source, derived = melrecon.load_model(cine / "model.pt"), melrecon.load_model(out)
+    assert derived.config["model"]["cyclic_depth"] is True
+    assert derived.network.num_unrolls == 3 and source.network.num_unrolls == 2
+    weights = dict(source.network.named_parameters())
+    for name, p in derived.network.named_parameters():
+        assert torch.equal(p, weights[name]), name
+    case = melrecon.Dataset(cine / "data")[0]
+    mask = melrecon.make_mask("cine-vista", [6, 16, 16], accel=2.0, calib=4, seed=1)
+    a = source.reconstruct(case["kspace"] * mask, case["maps"], mask)
+    b = derived.reconstruct(case["kspace"] * mask, case["maps"], mask)
+    assert (a - b).abs().max() > 1e-4  # the new keys do change the network
+
+
+def test_derive_model_refuses_unknown_keys_and_weights_that_do_not_fit(cine):
+    r = run_script("derive_model.py", cine / "model.pt", cine / "x.pt", "cyclic=true")
+    assert r.returncode != 0 and "cyclic=true: expected KEY=JSON" in r.stdout, r.stdout
+    r = run_script("derive_model.py", cine / "model.pt", cine / "x.pt", "features=8")
+    assert r.returncode != 0 and "does not fit the derived model" in r.stdout, r.stdout
+    r = run_script("derive_model.py", cine / "model.pt", cine / "x.pt", "unrolls=three")
+    assert r.returncode != 0 and "the value is not JSON" in r.stdout, r.stdout
+    assert not (cine / "x.pt").exists()
+
+
+def test_per_frame_psnr_scores_every_frame(cine, demo_data):
+    r = run_script("per_frame_psnr.py", cine / "model.pt", cine / "data")
+    assert r.returncode == 0, r.stdout
+    values = [float(v) for v in r.stdout.splitlines()[1].split()]
+    assert len(values) == 6 and all(0 < v < 100 for v in values), r.stdout
+    r = run_script("per_frame_psnr.py", cine / "model.pt", demo_data)
+    assert r.returncode != 0 and "2d data has no frames" in r.stdout, r.stdout

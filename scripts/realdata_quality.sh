@@ -8,6 +8,7 @@
 # Environment (defaults for the 2-core CPU; on a GPU e.g. DEVICE=cuda STEPS=3000 FEATURES=64):
 #   DATA (data/realdata)  OUT (runs/realdata)  KINDS ("cine 3d")  DEVICE (cpu)  STEPS (300)
 #   UNROLLS (5)  FEATURES (32)  NET (cnn, or unet)  FLIP (false: data.flip augmentation)
+#   LR (0.001)  CYCLIC (true: the cine 2D+t network pads time cyclically, model.cyclic_depth)
 #   CINE_SLAB (32)  SLAB_3D (16)  MAX_EXAMPLES (0: the whole test split)
 #   MELRECON: a prebuilt binary (e.g. a copy, so that a rebuild cannot disturb a long run)
 # On the CPU every (kind, network) pair trains in its own process with one thread.
@@ -27,17 +28,20 @@ KINDS=${KINDS:-cine 3d}
 COMMON=(--steps "$STEPS" --strategy mel --device "$DEVICE"
         --set model.unrolls="${UNROLLS:-5}" --set model.features="${FEATURES:-32}"
         --set model.net="\"${NET:-cnn}\"" --set data.flip="${FLIP:-false}"
-        --set sampling.accel=8 --set run.val_every=100 --set data.val_examples=2
+        --set optim.lr="${LR:-0.001}" --set sampling.accel=8 --set run.val_every=100
+        --set data.val_examples=2
         --set optim.warmup_steps=20 --set run.progress=false)
 
 train_and_eval() {  # kind data-folder net slab methods
-  local kind=$1 data=$2 net=$3 slab=$4 methods=$5 dir=$OUT/$1 dims=auto
+  local kind=$1 data=$2 net=$3 slab=$4 methods=$5 dir=$OUT/$1 dims=auto cyclic=false
   [ "$net" = net2d ] && dims=2d
+  [ "$kind" = cine ] && [ "$net" = net3d ] && cyclic=${CYCLIC:-true}
   mkdir -p "$dir"
   rm -rf "${dir:?}/$net"
   /usr/bin/time -f "%e s, %M KiB" -o "$dir/$net.time" \
     "$B" train --data "$data/train" --set data.val="\"$data/val\"" --run "$dir/$net" \
-    --dims "$dims" --set data.slab="$slab" "${COMMON[@]}" > "$dir/$net.log" 2>&1
+    --dims "$dims" --set data.slab="$slab" --set model.cyclic_depth="$cyclic" "${COMMON[@]}" \
+    > "$dir/$net.log" 2>&1
   "$B" eval --data "$data/test" --tune-data "$data/val" --model "$dir/$net" --methods "$methods" \
     --device "$DEVICE" --max-examples "${MAX_EXAMPLES:-0}" --markdown "$dir/results_$net.md" \
     --json "$dir/results_$net.json" --png "$dir/png_$net" > "$dir/eval_$net.log" 2>&1

@@ -26,5 +26,7 @@ $MELRECON train --data "$OUT/train" --run "$OUT/run" --steps "$STEPS" --strategy
   --set run.val_every=50 --set data.val_examples=2 --set optim.lr=0.001
 
 echo "== 3/3 evaluate on the held-out series -> $OUT/results.md, $OUT/png/"
-$MELRECON eval --data "$OUT/test" --model "$OUT/run" --png "$OUT/png" --markdown "$OUT/results.md" \
+PNG=()  # comparison pictures where the build has libpng
+[[ $($MELRECON version) == *"PNG previews: yes"* ]] && PNG=(--png "$OUT/png")
+$MELRECON eval --data "$OUT/test" --model "$OUT/run" "${PNG[@]}" --markdown "$OUT/results.md" \
   --json "$OUT/results.json"

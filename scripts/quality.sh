@@ -35,8 +35,10 @@ train_and_eval() {  # dir net calib loss
   [ "$net" = net3d ] && methods=zero-filled,cg-sense,cs-wavelet,modl
   $B train --data "$dir/train" --run "$dir/$net" --dims "$dims" "${COMMON[@]}" \
     --set sampling.calib="$calib" --set optim.loss="$loss" > "$dir/$net.log" 2>&1
+  local png=()  # comparison pictures where the build has libpng
+  [[ $($B version) == *"PNG previews: yes"* ]] && png=(--png "$dir/png_$net")
   $B eval --data "$dir/test" --model "$dir/$net" --methods "$methods" \
-    --markdown "$dir/results_$net.md" --json "$dir/results_$net.json" --png "$dir/png_$net" \
+    --markdown "$dir/results_$net.md" --json "$dir/results_$net.json" "${png[@]}" \
     > "$dir/eval_$net.log" 2>&1
 }
 

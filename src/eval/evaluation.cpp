@@ -262,6 +262,8 @@ train::PreparedExample tuning_example(
 }  // namespace
 
 EvalReport evaluate(const EvalOptions& options, TrainedModel* trained) {
+  MELRECON_CHECK(options.png_dir().empty() || io::png_supported(),
+                 "{}: comparison pictures need libpng, which this build lacks", options.png_dir());
   data::ExampleSource source(options.data());
   if (trained) check_data_kind(*trained, source.kind(), options.data());
   unrolled::UnrolledModel* model = trained ? trained->model.get() : nullptr;

@@ -8,7 +8,7 @@
 # Environment (defaults for the 2-core CPU; on a GPU e.g. DEVICE=cuda STEPS=3000 FEATURES=64):
 #   DATA (data/realdata)  OUT (runs/realdata)  KINDS ("cine 3d")  DEVICE (cpu)  STEPS (300)
 #   UNROLLS (5)  FEATURES (32)  NET (cnn, or unet)  FLIP (false: data.flip augmentation)
-#   LR (0.001)  CYCLIC (true: the cine 2D+t network pads time cyclically, model.cyclic_depth)
+#   LR (0.001)  CYCLIC (true: the cine 2D+t CNN pads time cyclically, model.cyclic_depth)
 #   CINE_SLAB (32)  SLAB_3D (16)  MAX_EXAMPLES (0: the whole test split)
 #   MELRECON: a prebuilt binary (e.g. a copy, so that a rebuild cannot disturb a long run)
 # On the CPU every (kind, network) pair trains in its own process with one thread.
@@ -35,32 +35,41 @@ COMMON=(--steps "$STEPS" --strategy mel --device "$DEVICE"
 train_and_eval() {  # kind data-folder net slab methods
   local kind=$1 data=$2 net=$3 slab=$4 methods=$5 dir=$OUT/$1 dims=auto cyclic=false
   [ "$net" = net2d ] && dims=2d
-  [ "$kind" = cine ] && [ "$net" = net3d ] && cyclic=${CYCLIC:-true}
+  [ "$kind" = cine ] && [ "$net" = net3d ] && [ "${NET:-cnn}" = cnn ] && cyclic=${CYCLIC:-true}
+  local png=()  # comparison pictures where the build has libpng
+  [[ $("$B" version) == *"PNG previews: yes"* ]] && png=(--png "$dir/png_$net")
   mkdir -p "$dir"
-  rm -rf "${dir:?}/$net"
+  rm -rf "${dir:?}/$net" "$dir/results_$net".*
   /usr/bin/time -f "%e s, %M KiB" -o "$dir/$net.time" \
     "$B" train --data "$data/train" --set data.val="\"$data/val\"" --run "$dir/$net" \
     --dims "$dims" --set data.slab="$slab" --set model.cyclic_depth="$cyclic" "${COMMON[@]}" \
     > "$dir/$net.log" 2>&1
   "$B" eval --data "$data/test" --tune-data "$data/val" --model "$dir/$net" --methods "$methods" \
     --device "$DEVICE" --max-examples "${MAX_EXAMPLES:-0}" --markdown "$dir/results_$net.md" \
-    --json "$dir/results_$net.json" --png "$dir/png_$net" > "$dir/eval_$net.log" 2>&1
+    --json "$dir/results_$net.json" "${png[@]}" > "$dir/eval_$net.log" 2>&1
 }
 
 for kind in $KINDS; do
+  pids=()
   case $kind in
     cine)
       train_and_eval cine "$DATA/cine" net3d "${CINE_SLAB:-32}" \
         zero-filled,cg-sense,cs-wavelet,cs-temporal-tv,cs-temporal-tv-wavelet,modl &
+      pids+=($!)
       train_and_eval cine "$DATA/cine" net2d "${CINE_SLAB:-32}" modl &
+      pids+=($!)
       ;;
     3d)
       train_and_eval 3d "$DATA/brain3d" net3d "${SLAB_3D:-16}" zero-filled,cg-sense,cs-wavelet,modl &
+      pids+=($!)
       train_and_eval 3d "$DATA/brain3d" net2d "${SLAB_3D:-16}" modl &
+      pids+=($!)
       ;;
     *) echo "realdata_quality: unknown kind '$kind' (cine or 3d)" >&2; exit 1 ;;
   esac
-  wait
+  for pid in "${pids[@]}"; do  # a failed run stops the script (its log is in $OUT/$kind)
+    wait "$pid" || { echo "realdata_quality: a $kind run failed, see $OUT/$kind/*.log" >&2; exit 1; }
+  done
 done
 for kind in $KINDS; do
   echo "== $kind (training: $(cat "$OUT/$kind/net3d.time"); 2D network: $(cat "$OUT/$kind/net2d.time"))"

@@ -1,7 +1,7 @@
 // Cyclic ("circular") padding along one dim, for series whose last slice neighbours the first: a
 // cardiac cine covers one heartbeat. Unlike torch's circular pad it takes any width, wrapping as
 // often as needed (a dilated kernel may reach further than the series is long), and it is one
-// differentiable gather.
+// differentiable concatenation of views.
 #pragma once
 
 #include <ATen/core/Tensor.h>

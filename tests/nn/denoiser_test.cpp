@@ -91,6 +91,34 @@ TEST(ResidualCnn, CyclicDepthCommutesWithACyclicShift) {
   }
 }
 
+// Each layer gets its own dilation, in order: the CNN equals conv3d → ReLU → ... with the
+// dilations {1, 3, 2} and its own weights, in float64 and in float32 (the CPU's oneDNN path).
+TEST(ResidualCnn, EachLayerUsesItsOwnDepthDilation) {
+  const std::vector<int64_t> dilation{1, 3, 2};
+  for (const auto& [dtype, tol] : {std::pair{at::kDouble, 1e-13}, std::pair{at::kFloat, 1e-5}}) {
+    SCOPED_TRACE(c10::toString(dtype));
+    at::manual_seed(12);
+    ResidualCnn cnn(ResidualCnnOptions()
+                        .kind(ConvKind::conv3d)
+                        .num_layers(3)
+                        .features(4)
+                        .depth_dilation(dilation)
+                        .conv3d_path(Conv3dPath::native));
+    cnn->to(dtype);
+    const at::Tensor x = at::randn({1, 2, 9, 6, 5}, dtype);
+    const auto params = cnn->named_parameters();
+    at::Tensor reference = x.to(at::kDouble);
+    for (int64_t l = 0; l < 3; ++l) {
+      const std::string conv = "convs." + std::to_string(l);
+      reference = at::conv3d(reference, params[conv + ".weight"].to(at::kDouble),
+                             params[conv + ".bias"].to(at::kDouble), 1, {dilation[l], 1, 1},
+                             {dilation[l], 1, 1});
+      if (l < 2) reference = at::relu(reference);
+    }
+    EXPECT_LT(relative_error(cnn->forward(x).to(at::kDouble), reference), tol);
+  }
+}
+
 TEST(ResidualCnn, DepthDilationsNeedOnePerLayerAndADepthAxis) {
   test_support::expect_error<core::Error>(
       [] {

@@ -34,8 +34,12 @@ def main(argv):
             sys.exit(f"{change}: the value is not JSON ({e})")
     derived = melrecon.build_model(config, trained.kind)
     weights = dict(trained.network.named_parameters())
+    derived_weights = dict(derived.network.named_parameters())
+    unused = sorted(set(weights) - set(derived_weights))
+    if unused:  # e.g. fewer unrolls of unshared CNNs: the derived model would drop trained weights
+        sys.exit(f"{source}: the derived model has no place for {', '.join(unused)}")
     with torch.no_grad():
-        for name, p in derived.network.named_parameters():
+        for name, p in derived_weights.items():
             if name not in weights or weights[name].shape != p.shape:
                 sys.exit(f"{source}: weight '{name}' does not fit the derived model")
             p.copy_(weights[name])

@@ -39,8 +39,9 @@ def main(argv):
     psnr = torch.stack(per_case).mean(0).tolist()
     print(f"{argv[1]} on {count} case(s) of {argv[2]}, PSNR [dB] per frame:")
     print(" ".join(f"{v:.2f}" for v in psnr))
-    print(f"first 5 {sum(psnr[:5]) / 5:.2f}, last 5 {sum(psnr[-5:]) / 5:.2f}, "
-          f"the others {sum(psnr[5:-5]) / max(len(psnr) - 10, 1):.2f}")
+    if len(psnr) > 10:
+        print(f"first 5 {sum(psnr[:5]) / 5:.2f}, last 5 {sum(psnr[-5:]) / 5:.2f}, "
+              f"the others {sum(psnr[5:-5]) / (len(psnr) - 10):.2f}")
 
 
 if __name__ == "__main__":

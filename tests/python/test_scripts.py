@@ -37,20 +37,22 @@ def cine(tmp_path_factory):
 
 
 def test_derived_model_keeps_the_weights_under_the_new_keys(cine):
-    out = cine / "cyclic.pt"
-    r = run_script("derive_model.py", cine / "model.pt", out, "cyclic_depth=true", "unrolls=3")
-    assert r.returncode == 0, r.stdout
-    source, derived = melrecon.load_model(cine / "model.pt"), melrecon.load_model(out)
-    assert derived.config["model"]["cyclic_depth"] is True
-    assert derived.network.num_unrolls == 3 and source.network.num_unrolls == 2
-    weights = dict(source.network.named_parameters())
-    for name, p in derived.network.named_parameters():
-        assert torch.equal(p, weights[name]), name
     case = melrecon.Dataset(cine / "data")[0]
     mask = melrecon.make_mask("cine-vista", [6, 16, 16], accel=2.0, calib=4, seed=1)
-    a = source.reconstruct(case["kspace"] * mask, case["maps"], mask)
-    b = derived.reconstruct(case["kspace"] * mask, case["maps"], mask)
-    assert (a - b).abs().max() > 1e-4  # the new keys do change the network
+    source = melrecon.load_model(cine / "model.pt")
+    weights = dict(source.network.named_parameters())
+    expected = source.reconstruct(case["kspace"] * mask, case["maps"], mask)
+    for change in ["cyclic_depth=true", "unrolls=3"]:  # one key at a time: each one acts
+        out = cine / "derived.pt"
+        r = run_script("derive_model.py", cine / "model.pt", out, change)
+        assert r.returncode == 0, r.stdout
+        derived = melrecon.load_model(out)
+        key, value = change.split("=")
+        assert derived.config["model"][key] == {"true": True, "3": 3}[value]
+        for name, p in derived.network.named_parameters():
+            assert torch.equal(p, weights[name]), (change, name)
+        got = derived.reconstruct(case["kspace"] * mask, case["maps"], mask)
+        assert (got - expected).abs().max() > 1e-4, change
 
 
 def test_derive_model_refuses_unknown_keys_and_weights_that_do_not_fit(cine):
@@ -60,6 +62,13 @@ def test_derive_model_refuses_unknown_keys_and_weights_that_do_not_fit(cine):
     assert r.returncode != 0 and "does not fit the derived model" in r.stdout, r.stdout
     r = run_script("derive_model.py", cine / "model.pt", cine / "x.pt", "unrolls=three")
     assert r.returncode != 0 and "the value is not JSON" in r.stdout, r.stdout
+    # Unshared CNNs: one unroll fewer would drop the last unroll's trained weights.
+    torch.manual_seed(1)
+    unshared = melrecon.build_model({**TINY, "model": {**TINY["model"], "share_weights": False}},
+                                    "cine")
+    unshared.save(cine / "unshared.pt")
+    r = run_script("derive_model.py", cine / "unshared.pt", cine / "x.pt", "unrolls=1")
+    assert r.returncode != 0 and "has no place for" in r.stdout, r.stdout
     assert not (cine / "x.pt").exists()
 
 

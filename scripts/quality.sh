@@ -10,6 +10,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ -z "${MELRECON:-}" ]; then scripts/setup.sh >/dev/null; fi
 B=${MELRECON:-build/app/melrecon}
+PNG=false  # comparison pictures where the build has libpng
+[[ $($B version) == *"PNG previews: yes"* ]] && PNG=true
 export OMP_NUM_THREADS=1
 OUT=${OUT:-runs/quality}
 STEPS=${STEPS:-400}
@@ -35,8 +37,8 @@ train_and_eval() {  # dir net calib loss
   [ "$net" = net3d ] && methods=zero-filled,cg-sense,cs-wavelet,modl
   $B train --data "$dir/train" --run "$dir/$net" --dims "$dims" "${COMMON[@]}" \
     --set sampling.calib="$calib" --set optim.loss="$loss" > "$dir/$net.log" 2>&1
-  local png=()  # comparison pictures where the build has libpng
-  [[ $($B version) == *"PNG previews: yes"* ]] && png=(--png "$dir/png_$net")
+  local png=()
+  $PNG && png=(--png "$dir/png_$net")
   $B eval --data "$dir/test" --model "$dir/$net" --methods "$methods" \
     --markdown "$dir/results_$net.md" --json "$dir/results_$net.json" "${png[@]}" \
     > "$dir/eval_$net.log" 2>&1

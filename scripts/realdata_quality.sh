@@ -16,6 +16,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ -z "${MELRECON:-}" ]; then scripts/setup.sh melrecon >/dev/null; fi
 B=${MELRECON:-build/app/melrecon}
+PNG=false  # comparison pictures where the build has libpng
+[[ $("$B" version) == *"PNG previews: yes"* ]] && PNG=true
 DATA=${DATA:-data/realdata}
 OUT=${OUT:-runs/realdata}
 DEVICE=${DEVICE:-cpu}
@@ -36,8 +38,8 @@ train_and_eval() {  # kind data-folder net slab methods
   local kind=$1 data=$2 net=$3 slab=$4 methods=$5 dir=$OUT/$1 dims=auto cyclic=false
   [ "$net" = net2d ] && dims=2d
   [ "$kind" = cine ] && [ "$net" = net3d ] && [ "${NET:-cnn}" = cnn ] && cyclic=${CYCLIC:-true}
-  local png=()  # comparison pictures where the build has libpng
-  [[ $("$B" version) == *"PNG previews: yes"* ]] && png=(--png "$dir/png_$net")
+  local png=()
+  $PNG && png=(--png "$dir/png_$net")
   mkdir -p "$dir"
   rm -rf "${dir:?}/$net" "$dir/results_$net".*
   /usr/bin/time -f "%e s, %M KiB" -o "$dir/$net.time" \

@@ -16,10 +16,8 @@ ResidualCnnImpl::ResidualCnnImpl(ResidualCnnOptions options) : options_(options)
   MELRECON_CHECK(dilation.empty() || static_cast<int64_t>(dilation.size()) == options_.num_layers(),
                  "CNN: {} depth dilations for {} layers (one per layer)", dilation.size(),
                  options_.num_layers());
-  MELRECON_CHECK(
-      options_.kind() != ConvKind::conv2d ||
-          std::all_of(dilation.begin(), dilation.end(), [](int64_t d) { return d == 1; }),
-      "CNN: depth dilations need 3D or (2+1)D convolutions, the kind is 2d");
+  MELRECON_CHECK(options_.kind() != ConvKind::conv2d || !any_depth_dilation(dilation),
+                 "CNN: depth dilations need 3D or (2+1)D convolutions, the kind is 2d");
   MELRECON_CHECK(options_.kind() != ConvKind::conv2d || !options_.cyclic_depth(),
                  "CNN: cyclic depth padding needs 3D or (2+1)D convolutions, the kind is 2d");
   const int64_t k = options_.kernel_size();
@@ -68,6 +66,11 @@ at::Tensor ResidualCnnImpl::forward(const at::Tensor& x) {
                             }
                             return h;
                           });
+}
+
+bool any_depth_dilation(const std::vector<int64_t>& depth_dilation) {
+  return std::any_of(depth_dilation.begin(), depth_dilation.end(),
+                     [](int64_t d) { return d != 1; });
 }
 
 std::vector<int64_t> ResidualCnnImpl::receptive_radius() const {

@@ -72,4 +72,7 @@ class ResidualCnnImpl : public ResidualNet {
 };
 TORCH_MODULE(ResidualCnn);
 
+// Whether a `depth_dilation` list spaces any layer's Z|T taps (a value above 1).
+bool any_depth_dilation(const std::vector<int64_t>& depth_dilation);
+
 }  // namespace melrecon::nn

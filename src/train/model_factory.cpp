@@ -1,8 +1,7 @@
 #include "train/model_factory.h"
 
-#include <algorithm>
-
 #include "core/error.h"
+#include "nn/residual_cnn.h"
 
 namespace melrecon::train {
 
@@ -20,11 +19,9 @@ nn::DenoiserOptions regulariser_options(const ModelConfig& m, io::DataKind kind)
   MELRECON_CHECK(!volume || slice_wise || conv != nn::ConvKind::conv2d,
                  "model.conv '2d' on {} data: set model.dims to '2d' for a slice-wise 2D network",
                  core::choice_name(kind));
-  MELRECON_CHECK(
-      conv != nn::ConvKind::conv2d || std::all_of(m.depth_dilation.begin(), m.depth_dilation.end(),
-                                                  [](int64_t d) { return d == 1; }),
-      "model.depth_dilation needs 3D or (2+1)D convolutions (3D or cine data, not "
-      "slice-wise), this network's are 2D");
+  MELRECON_CHECK(conv != nn::ConvKind::conv2d || !nn::any_depth_dilation(m.depth_dilation),
+                 "model.depth_dilation needs 3D or (2+1)D convolutions (3D or cine data, not "
+                 "slice-wise), this network's are 2D");
   MELRECON_CHECK(conv != nn::ConvKind::conv2d || !m.cyclic_depth,
                  "model.cyclic_depth needs 3D or (2+1)D convolutions (3D or cine data, not "
                  "slice-wise), this network's are 2D");

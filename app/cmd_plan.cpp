@@ -10,6 +10,7 @@
 #include "io/bart_layout.h"
 #include "plan/memory_planner.h"
 #include "train/model_factory.h"
+#include "train/train_config.h"
 
 namespace melrecon::app {
 namespace {
@@ -43,12 +44,32 @@ std::vector<mel::Strategy> applicable_strategies(const PlanArgs& a,
   return out;
 }
 
-// Every strategy x tiling (untiled first) x precision, on the configured network.
+void check_one_size_per_axis(const std::string& option, const std::string& text,
+                             const std::vector<int64_t>& sizes, io::DataKind kind) {
+  if (static_cast<int64_t>(sizes.size()) != io::spatial_rank(kind)) {
+    throw core::UsageError(fmt::format("{} {}: {} data needs {} sizes ({}), found {}", option, text,
+                                       core::choice_name(kind), io::spatial_rank(kind),
+                                       io::spatial_axis_names(kind), sizes.size()));
+  }
+}
+
+// The configuration with one --tile, checked as train would check it, so that a tiling the
+// network cannot take is refused up front with the option named.
+std::vector<int64_t> checked_tiling(const std::string& text, const train::TrainConfig& config,
+                                    io::DataKind kind) {
+  std::vector<int64_t> tile = parse_shape(text, "--tile", 0);
+  check_one_size_per_axis("--tile", text, tile, kind);
+  nlohmann::json j = train::to_json(config);
+  j["model"]["tile"] = tile;
+  train::from_json(j, "--tile " + text);
+  return tile;
+}
+
+// Every strategy x tiling x precision, on the configured network.
 std::vector<plan::PlanCandidate> candidates(const PlanArgs& a,
+                                            const std::vector<std::vector<int64_t>>& tilings,
                                             const std::vector<mel::Strategy>& strategies,
                                             const train::ModelConfig& base) {
-  std::vector<std::vector<int64_t>> tilings{{}};
-  for (const auto& t : a.tiles) tilings.push_back(parse_shape(t, "--tile", 0));
   std::vector<nn::Precision> precisions;
   for (const auto& p : a.precisions) precisions.push_back(core::parse_choice<nn::Precision>(p));
   std::vector<plan::PlanCandidate> out;
@@ -73,13 +94,11 @@ void run_plan(const PlanArgs& a) {
   plan::PlanRequest r;
   r.kind = core::parse_choice<io::DataKind>(a.kind);
   r.shape = parse_shape(a.shape);
-  if (static_cast<int64_t>(r.shape.size()) != io::spatial_rank(r.kind)) {
-    throw core::UsageError(fmt::format("--shape {}: {} data needs {} sizes ({}), found {}", a.shape,
-                                       a.kind, io::spatial_rank(r.kind),
-                                       io::spatial_axis_names(r.kind), r.shape.size()));
-  }
+  check_one_size_per_axis("--shape", a.shape, r.shape, r.kind);
   r.coils = a.coils;
-  r.candidates = candidates(a, applicable_strategies(a, config, r.kind), config.model);
+  std::vector<std::vector<int64_t>> tilings{{}};
+  for (const auto& t : a.tiles) tilings.push_back(checked_tiling(t, config, r.kind));
+  r.candidates = candidates(a, tilings, applicable_strategies(a, config, r.kind), config.model);
   r.budget_bytes = a.budget.empty() ? 0 : plan::parse_bytes(a.budget);
   r.device = core::device_choice(a.device, "--device");
   const plan::Plan plan = plan::make_plan(r);

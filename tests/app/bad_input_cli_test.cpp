@@ -179,6 +179,15 @@ TEST(BadInputCli, MessagesNameTheOptionOrFileAtFault) {
   // A shape of the wrong rank for the kind names --shape and the axes.
   expect_one_line_error(run_melrecon("plan --kind 3d --shape 24,20 --coils 2"), 2, "--shape 24,20",
                         "Z,Y,X");
+  // A --tile the network cannot take is refused before any probe, with the option named.
+  expect_one_line_error(run_melrecon("plan --kind cine --shape 8,16,16 --coils 2 --tile 0,8"), 2,
+                        "--tile 0,8", "T,Y,X");
+  expect_one_line_error(run_melrecon("plan --kind cine --shape 8,16,16 --coils 2 --set "
+                                     "model.cyclic_depth=true --tile 4,0,0"),
+                        1, "--tile 4,0,0", "model.cyclic_depth");
+  expect_one_line_error(run_melrecon("plan --kind 3d --shape 8,16,16 --coils 2 --set "
+                                     "model.net=unet --tile 0,8,8"),
+                        1, "--tile 0,8,8", "model.net unet");
   // A type error in the configuration file is its own, even when --set overrides the key.
   std::ofstream(d + "/config.json") << R"({"model": {"unrolls": "five"}})";
   expect_one_line_error(run_melrecon("train --data " + d + "/data --run " + d + "/run --config " +

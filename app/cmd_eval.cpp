@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <optional>
@@ -55,6 +56,15 @@ void select_methods(const std::vector<std::string>& names, const eval::TrainedMo
 
 void run_eval(EvalArgs a) {
   check_png_output(a.options.png_dir(), "--png");
+  const std::string& png_dir = a.options.png_dir();
+  if (!png_dir.empty() && std::filesystem::exists(png_dir) &&
+      !std::filesystem::is_directory(png_dir)) {
+    throw core::UsageError("--png " + png_dir + ": is a file, not a folder");
+  }
+  check_output_folder(a.json, "--json");
+  check_output_folder(a.markdown, "--markdown");
+  check_outputs_apart({{"--json", a.json}, {"--markdown", a.markdown}}, {},
+                      {a.options.data(), a.options.tune_data(), a.model});
   std::optional<eval::TrainedModel> trained;
   if (!a.model.empty()) {
     trained = eval::load_trained_model(a.model, core::device_choice(a.options.device(), "--device"),
@@ -110,7 +120,7 @@ void add_eval_command(CLI::App& app) {
       cmd->add_option("--model", a->model, "Run folder or checkpoint (omit: baselines only)");
   add_tile_option(*cmd, a->tile)->needs(model);
   cmd->add_option("--coil-chunk", a->coil_chunk, kModelCoilChunkHelp)
-      ->check(CLI::PositiveNumber)
+      ->check(positive_number())
       ->needs(model);
   cmd->add_option("--tune-data", a->options.tune_data(),
                   "Validation data whose first example chooses the baselines' lambda (default: "
@@ -129,10 +139,10 @@ void add_eval_command(CLI::App& app) {
       ->check(names_of<sampling::MaskKind>());
   cmd->add_option("--seed", a->options.seed(), "Seed of the test masks")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+      ->check(non_negative_number());
   cmd->add_option("--max-examples", a->options.max_examples(),
                   "Evaluate at most this many (0: all)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(non_negative_number());
   cmd->add_option("--cg-iters", a->options.cg_iters(), "CG-SENSE iterations")
       ->capture_default_str()
       ->check(CLI::Range(1, 10000));

@@ -2,6 +2,7 @@
 
 #include "app/choice_option.h"
 #include "app/commands.h"
+#include "app/finite_option.h"
 #include "app/shape_option.h"
 #include "io/bart_layout.h"
 #include "sampling/masks.h"
@@ -74,7 +75,7 @@ void add_mask_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--seed", args->options.seed(), "Random seed; the same seed gives the same mask")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+      ->check(non_negative_number());
   cmd->add_flag("--elliptical", args->options.elliptical(),
                 "Poisson kinds: sample only inside the ellipse inscribed in the grid");
   cmd->add_option("--vd", args->options.vd(),

@@ -34,6 +34,12 @@ struct ReconArgs {
 
 void run_recon(const ReconArgs& a) {
   check_output_apart(a.out, {a.data.kspace, a.data.maps, a.data.mask});
+  const std::string out_base = io::cfl_base_name(a.out);
+  check_outputs_apart({{"out", out_base + ".cfl"},
+                       {"out", out_base + ".hdr"},
+                       {"--nifti", a.nifti},
+                       {"--png", a.png}},
+                      {a.data.kspace, a.data.maps, a.data.mask}, {a.model});
   check_output_folder(io::cfl_base_name(a.out) + ".cfl", "out");
   check_output_folder(a.png, "--png");
   check_png_output(a.png, "--png");
@@ -109,7 +115,7 @@ void add_recon_command(CLI::App& app) {
   cmd->add_option("--voxel-size", a->voxel_mm, "Voxel size x,y,z in mm for the NIfTI header")
       ->delimiter(',')
       ->expected(3)
-      ->check(CLI::PositiveNumber)
+      ->check(positive_number())
       ->check(finite_number())
       ->needs(nifti);
   cmd->add_option("--device", a->device, "cpu or cuda[:N]")->capture_default_str();

@@ -1,6 +1,7 @@
 #include <iostream>
 
 #include "app/commands.h"
+#include "app/finite_option.h"
 #include "core/error.h"
 #include "train/selftest.h"
 
@@ -19,7 +20,7 @@ void add_selftest_command(CLI::App& app) {
       ->check(CLI::Range(1, 100));
   cmd->add_option("--seed", options->seed(), "Seed of the random problem and weights")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+      ->check(non_negative_number());
   cmd->callback([options] {
     const auto rows = train::run_selftest(*options);
     std::cout << train::format_selftest(rows);

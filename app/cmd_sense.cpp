@@ -48,7 +48,7 @@ void add_sense_command(CLI::App& app) {
       ->check(CLI::Range(1, 100000));
   cmd->add_option("--tol", args->tol, "Stop when ‖r‖/‖Aᴴy‖ is below this (0: run all iterations)")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber)
+      ->check(non_negative_number())
       ->check(finite_number());
   cmd->callback([args] { run_sense(*args); });
 }

@@ -2,6 +2,7 @@
 
 #include "app/choice_option.h"
 #include "app/commands.h"
+#include "app/finite_option.h"
 #include "app/shape_option.h"
 #include "io/bart_layout.h"
 #include "sim/simulate.h"
@@ -57,7 +58,7 @@ void add_simulate_command(CLI::App& app) {
   cmd->add_option("--seed", args->options.seed(),
                   "Random seed; the same seed gives the same dataset")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+      ->check(non_negative_number());
   cmd->add_option(
          "--out", args->out,
          "Output dataset folder (created; an existing non-empty one only with --overwrite)")

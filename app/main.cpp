@@ -60,7 +60,8 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    app.exit(e);
+    // One line, as every other error (CLI11's own adds a second, "Run with --help ...").
+    std::cerr << "melrecon: usage error: " << first_line(e.what()) << " (see --help)\n";
     return 2;
   } catch (const melrecon::core::UsageError& e) {
     std::cerr << "melrecon: usage error: " << e.what() << "\n";

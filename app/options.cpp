@@ -1,8 +1,11 @@
 #include "app/options.h"
 
 #include <filesystem>
+#include <iterator>
+#include <set>
 
 #include "app/choice_option.h"
+#include "app/finite_option.h"
 #include "core/error.h"
 #include "io/cfl.h"
 #include "io/dataset.h"
@@ -10,15 +13,64 @@
 
 namespace melrecon::app {
 
+namespace {
+
+std::filesystem::path resolved(const std::string& path) {
+  std::error_code ignored;
+  return std::filesystem::weakly_canonical(path, ignored);
+}
+
+// Whether writing `file` would replace `input` or what an input folder is made of: a dataset's
+// index and case folders, a run's checkpoint, configuration and log, data files beside them.
+// A report written at an input folder's top level (results.json in a run) is not.
+bool overwrites(const std::filesystem::path& file, const std::string& input) {
+  const std::filesystem::path in = resolved(input);
+  if (file == in) return true;
+  if (!std::filesystem::is_directory(in)) return false;
+  const std::filesystem::path rel = file.lexically_relative(in);
+  if (rel.empty() || *rel.begin() == "..") return false;
+  if (std::distance(rel.begin(), rel.end()) > 1) return true;  // inside a case folder
+  static const std::set<std::string> names{"dataset.json", "checkpoint.pt", "config.json",
+                                           "log.jsonl"};
+  static const std::set<std::string> extensions{".cfl", ".hdr", ".h5", ".pt"};
+  return names.count(rel.string()) > 0 || extensions.count(rel.extension().string()) > 0;
+}
+
+}  // namespace
+
 void check_output_apart(const std::string& out, const std::vector<std::string>& inputs) {
-  namespace fs = std::filesystem;
-  const auto file = [](const std::string& name) {
-    std::error_code ignored;
-    return fs::weakly_canonical(io::cfl_base_name(name) + ".cfl", ignored);
-  };
+  const std::filesystem::path file = resolved(io::cfl_base_name(out) + ".cfl");
   for (const std::string& in : inputs) {
-    if (!in.empty() && file(in) == file(out)) {
+    if (!in.empty() && file == resolved(io::cfl_base_name(in) + ".cfl")) {
       throw core::UsageError(out + ": is also an input; write the output to another name");
+    }
+  }
+}
+
+void check_outputs_apart(const std::vector<FileOutput>& outputs,
+                         const std::vector<std::string>& bart_inputs,
+                         const std::vector<std::string>& inputs) {
+  std::vector<std::string> files = inputs;
+  for (const std::string& in : bart_inputs) {
+    if (in.empty()) continue;
+    files.push_back(io::cfl_base_name(in) + ".cfl");
+    files.push_back(io::cfl_base_name(in) + ".hdr");
+  }
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    const FileOutput& o = outputs[i];
+    if (o.path.empty()) continue;
+    const std::filesystem::path file = resolved(o.path);
+    for (const std::string& in : files) {
+      if (!in.empty() && overwrites(file, in)) {
+        throw core::UsageError(o.option + " " + o.path + ": would overwrite the input " + in +
+                               "; write it to another name");
+      }
+    }
+    for (size_t j = 0; j < i; ++j) {
+      if (!outputs[j].path.empty() && file == resolved(outputs[j].path)) {
+        throw core::UsageError(o.option + " " + o.path + ": is also the file of " +
+                               outputs[j].option + "; give each output its own name");
+      }
     }
   }
 }
@@ -72,7 +124,7 @@ void add_case_options(CLI::App& cmd, CaseArgs& args) {
   cmd.add_option("--coil-chunk", args.coil_chunk,
                  "Coils processed at once by the normal operator (0: all); lowers memory")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+      ->check(non_negative_number());
 }
 
 }  // namespace melrecon::app

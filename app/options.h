@@ -29,6 +29,20 @@ void add_case_options(CLI::App& cmd, CaseArgs& args);
 // file): the command would overwrite its own input.
 void check_output_apart(const std::string& out, const std::vector<std::string>& inputs);
 
+// A file a command writes besides its main output, named by its option.
+struct FileOutput {
+  std::string option;
+  std::string path;  // empty: not asked for
+};
+
+// A usage error, before any work, when a file output would overwrite an input or another
+// output: a BART input's .cfl or .hdr, an input file (a checkpoint), or what an input folder is
+// made of (a dataset's index and case folders, a run's checkpoint, configuration and log).
+// Paths are compared resolved (./x, symlinks).
+void check_outputs_apart(const std::vector<FileOutput>& outputs,
+                         const std::vector<std::string>& bart_inputs,
+                         const std::vector<std::string>& inputs);
+
 // A usage error, before any work, when `path` (an output of `option`) cannot be written because
 // it is a folder, or its folder does not exist or is a file: the command would otherwise fail after
 // writing its other outputs. Empty paths pass (the output was not asked for).

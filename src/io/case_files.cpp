@@ -16,6 +16,11 @@ at::Tensor mask_from_kspace(const at::Tensor& kspace) {
   return (kspace.abs().sum(1, /*keepdim=*/true) > 0).to(at::kFloat);
 }
 
+void check_maps_not_zero(const at::Tensor& maps, const std::string& file) {
+  MELRECON_CHECK(maps.abs().max().item<double>() > 0,
+                 "{}: the coil maps are all zero (no coil sees the image)", file);
+}
+
 void check_mask_fits(const at::Tensor& mask, const at::Tensor& kspace, const std::string& file) {
   MELRECON_CHECK(mask.dim() == kspace.dim(), "{}: mask has rank {}, k-space has rank {}", file,
                  mask.dim(), kspace.dim());
@@ -51,8 +56,7 @@ Case load_case(const CaseFiles& files) {
   c.maps = read_bart(files.maps, Role::maps, c.kind);
   const std::string maps_file = cfl_file(files.maps);
   core::check_finite(c.maps, maps_file);
-  MELRECON_CHECK(c.maps.abs().max().item<double>() > 0,
-                 "{}: the coil maps are all zero (no coil sees the image)", maps_file);
+  check_maps_not_zero(c.maps, maps_file);
   MELRECON_CHECK(c.maps.size(0) == 1 || c.maps.size(0) == c.kspace.size(0),
                  "{}: maps have {} batch entries, k-space has {}", maps_file, c.maps.size(0),
                  c.kspace.size(0));
@@ -60,6 +64,9 @@ Case load_case(const CaseFiles& files) {
 
   if (files.mask.empty()) {
     c.mask = mask_from_kspace(c.kspace);
+    MELRECON_CHECK(c.mask.max().item<float>() > 0,
+                   "{}: the k-space is all zero (nothing sampled to reconstruct from)",
+                   cfl_file(files.kspace));
   } else {
     const at::Tensor mask = read_bart(files.mask, Role::mask, c.kind);
     check_mask_fits(mask, c.kspace, cfl_file(files.mask));

@@ -30,6 +30,9 @@ Case load_case(const CaseFiles& files);
 // The sampling pattern of acquired data: 1 where any coil has a non-zero sample.
 at::Tensor mask_from_kspace(const at::Tensor& kspace);
 
+// An error naming `file` when every coil map is zero: no coil would see the image.
+void check_maps_not_zero(const at::Tensor& maps, const std::string& file);
+
 // Errors name `file` when `mask` cannot broadcast against `kspace` or is not finite.
 void check_mask_fits(const at::Tensor& mask, const at::Tensor& kspace, const std::string& file);
 

@@ -133,10 +133,14 @@ CaseData read_case(const std::string& dir, const std::string& name, DataKind kin
                    c.maps.size(1), c.kspace.size(1));
     check_maps_fit(c.maps.sizes(), c.kspace.sizes(), kind, maps + ".cfl");
     core::check_finite(c.maps, maps + ".cfl");
+    check_maps_not_zero(c.maps, maps + ".cfl");
   }
   const std::string ref = part(dir, name, "reference");
   if (exists(ref)) {
     c.reference = read_bart(ref, Role::image, kind);
+    MELRECON_CHECK(c.reference.size(0) == c.kspace.size(0),
+                   "{}.cfl: {} examples (batch entries), k-space has {}", ref, c.reference.size(0),
+                   c.kspace.size(0));
     check_same_spatial(c.reference, c.kspace, 1, ref + ".cfl");
     core::check_finite(c.reference, ref + ".cfl");
   }

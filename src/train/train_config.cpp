@@ -161,6 +161,10 @@ void read_value(const json& v, T& out, const std::string& origin, const std::str
               v.is_number_integer() || v.get<double>() == static_cast<double>(v.get<int64_t>()),
               "{}: '{}' must be an integer, found {}", origin, key, v.dump());
         }
+        if constexpr (std::is_unsigned_v<T>) {  // -1 would wrap to 2^64 - 1
+          MELRECON_CHECK(v.get<double>() >= 0, "{}: '{}' must be 0 or more, found {}", origin, key,
+                         v.dump());
+        }
       } else {
         MELRECON_CHECK(v.is_string(), "{}: '{}' must be a string, found {}", origin, key, v.dump());
       }

@@ -123,6 +123,50 @@ TEST(BadInputCli, NegativeOrEmptyMasksAndOutputsOverInputsAreRefused) {
   EXPECT_EQ(run_melrecon("espirit " + k + " " + k).exit_code, 2);
 }
 
+TEST(BadInputCli, SideOutputsNeverOverwriteInputsOrEachOther) {
+  const std::string d = simulated("bad_input_side_outputs", "2d", "24,20");
+  const std::string k = d + "/data/case_0000/kspace", s = d + "/data/case_0000/maps";
+  const std::string index = d + "/data/dataset.json";
+  const auto fingerprint = [&] {
+    return test_support::run_command("md5sum " + k + ".cfl " + k + ".hdr " + s + ".cfl " + index)
+        .output;
+  };
+  const std::string before = fingerprint();
+  // Checked before the model is read: a model path that does not exist is never reached.
+  const std::string recon = "recon --model " + d + "/no_run " + k + " " + s + " " + d + "/x ";
+  expect_one_line_error(run_melrecon(recon + "--png " + k + ".cfl"), 2, "--png " + k + ".cfl",
+                        "would overwrite the input");
+  expect_one_line_error(run_melrecon(recon + "--nifti " + s + ".hdr"), 2, "--nifti " + s + ".hdr",
+                        "would overwrite the input");
+  expect_one_line_error(run_melrecon(recon + "--png " + d + "/x.cfl"), 2, "--png " + d + "/x.cfl",
+                        "is also the file of out");
+  const std::string eval = "eval --data " + d + "/data --methods zero-filled --accel 3 --calib 4 ";
+  expect_one_line_error(run_melrecon(eval + "--json " + index), 2, "--json " + index,
+                        "would overwrite the input");
+  expect_one_line_error(run_melrecon(eval + "--markdown " + k + ".cfl"), 2, "--markdown " + k,
+                        "would overwrite the input");
+  expect_one_line_error(run_melrecon(eval + "--json " + d + "/r --markdown " + d + "/r"), 2,
+                        "--markdown " + d + "/r", "give each output its own name");
+  expect_one_line_error(run_melrecon(eval + "--json " + d + "/missing/r.json"), 2,
+                        "--json " + d + "/missing/r.json", "does not exist");
+  EXPECT_EQ(fingerprint(), before);
+  // A report beside the cases, at the dataset's top level, is not an input.
+  EXPECT_EQ(run_melrecon(eval + "--json " + d + "/data/scores.json").exit_code, 0);
+}
+
+TEST(BadInputCli, AllZeroKspaceAndParserErrorsAreOneLine) {
+  const std::string d = simulated("bad_input_zero_kspace", "2d", "24,20");
+  const std::string k = d + "/data/case_0000/kspace", s = d + "/data/case_0000/maps";
+  const at::Tensor kspace = io::read_bart(k, io::Role::kspace, io::DataKind::image2d);
+  io::write_bart(d + "/zero", at::zeros_like(kspace), io::Role::kspace, io::DataKind::image2d);
+  expect_one_line_error(run_melrecon("sense " + d + "/zero " + s + " " + d + "/x"), 1,
+                        d + "/zero.cfl", "the k-space is all zero");
+  expect_one_line_error(run_melrecon("sense " + k + " " + s + " " + d + "/x --tol -1"), 2, "--tol",
+                        "expected 0 or more");
+  expect_one_line_error(run_melrecon("sense " + k + " " + s + " " + d + "/x --bogus"), 2,
+                        "melrecon: usage error:", "--bogus");
+}
+
 TEST(BadInputCli, CommandLineMistakesAreNamedBeforeAnyWork) {
   const std::string d = simulated("bad_input_command_line", "2d", "24,20");
   const auto unknown = run_melrecon("frobnicate");

@@ -62,6 +62,19 @@ TEST(Dataset, BadIndexAndMismatchedFilesAreNamed) {
   } catch (const core::Error& e) {
     EXPECT_NE(std::string(e.what()).find("x/maps.cfl"), std::string::npos) << e.what();
   }
+  // A reference with more (or fewer) examples than the k-space: not truncated, refused.
+  c.maps = test_support::random_complex({1, 3, 8, 6}, 2, at::kComplexFloat);
+  c.reference = test_support::random_complex({2, 8, 6}, 3, at::kComplexFloat);
+  write_case(dir, "y", c, DataKind::image2d);
+  test_support::expect_error<core::Error>([&] { read_case(dir, "y", DataKind::image2d); },
+                                          "y/reference.cfl",
+                                          "2 examples (batch entries), k-space has 1");
+  // All-zero coil maps are named as such, not later as an all-zero undersampled k-space.
+  c.maps = at::zeros({1, 3, 8, 6}, at::kComplexFloat);
+  c.reference = at::Tensor();
+  write_case(dir, "z", c, DataKind::image2d);
+  test_support::expect_error<core::Error>([&] { read_case(dir, "z", DataKind::image2d); },
+                                          "z/maps.cfl", "all zero");
 }
 
 // Cine maps as BART stores them, without TIME: read as one frame and accepted for any number of

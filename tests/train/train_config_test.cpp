@@ -81,6 +81,7 @@ TEST(TrainConfig, EveryKeyHasItsRangeAndErrorsNameWhereTheValueCameFrom) {
       {"optim.inversion_checkpoint_every=0",
        "'optim.inversion_checkpoint_every' is 0, expected [1, 1000]"},
       {"optim.lr=0", "'optim.lr' is 0, expected > 0"},
+      {"run.seed=-1", "'run.seed' must be 0 or more, found -1"},
   };
   for (const auto& [override_, what] : refused) {
     test_support::expect_error<core::Error>([&] { load_config("", {override_}); },

@@ -155,9 +155,11 @@ void add_eval_command(CLI::App& app) {
       ->capture_default_str()
       ->check(names_of<train::MaskSource>());
   cmd->add_option("--png", a->options.png_dir(),
-                  "Folder for comparison images: reference | methods | 5x error of the last");
-  cmd->add_option("--json", a->json, "Write per-example scores as JSON");
-  cmd->add_option("--markdown", a->markdown, "Write the table as Markdown");
+                  "Folder for comparison images: reference | methods | 5x error of the last")
+      ->check(non_empty_path());
+  cmd->add_option("--json", a->json, "Write per-example scores as JSON")->check(non_empty_path());
+  cmd->add_option("--markdown", a->markdown, "Write the table as Markdown")
+      ->check(non_empty_path());
   cmd->add_option("--device", a->options.device(), "cpu or cuda[:N]")->capture_default_str();
   cmd->callback([a] { run_eval(*a); });
 }

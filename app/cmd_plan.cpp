@@ -96,10 +96,10 @@ void run_plan(const PlanArgs& a) {
   r.shape = parse_shape(a.shape);
   check_one_size_per_axis("--shape", a.shape, r.shape, r.kind);
   r.coils = a.coils;
+  r.budget_bytes = a.budget.empty() ? 0 : plan::parse_bytes(a.budget);
   std::vector<std::vector<int64_t>> tilings{{}};
   for (const auto& t : a.tiles) tilings.push_back(checked_tiling(t, config, r.kind));
   r.candidates = candidates(a, tilings, applicable_strategies(a, config, r.kind), config.model);
-  r.budget_bytes = a.budget.empty() ? 0 : plan::parse_bytes(a.budget);
   r.device = core::device_choice(a.device, "--device");
   const plan::Plan plan = plan::make_plan(r);
   std::cout << plan.table();

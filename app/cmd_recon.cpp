@@ -104,18 +104,20 @@ void add_recon_command(CLI::App& app) {
   cmd->get_option("--coil-chunk")
       ->description(std::string(kModelCoilChunkHelp) + " (0: the model's)");
   cmd->add_option("out", a->out, "Output image (BART .cfl/.hdr name)")->required();
-  cmd->add_option("--png", a->png, "Also write a magnitude preview PNG (mid slice / frame)");
+  cmd->add_option("--png", a->png, "Also write a magnitude preview PNG (mid slice / frame)")
+      ->check(non_empty_path());
   auto* nifti =
       cmd->add_option("--nifti", a->nifti,
                       "Also write the image as NIfTI-1 (.nii, or .nii.gz compressed): magnitude; "
-                      "x, y, slices, then frames");
+                      "x, y, slices, then frames")
+          ->check(non_empty_path());
   cmd->add_flag("--nifti-complex", a->nifti_complex,
                 "NIfTI holds the complex image as two volumes (real, imaginary), not magnitude")
       ->needs(nifti);
   cmd->add_option("--voxel-size", a->voxel_mm, "Voxel size x,y,z in mm for the NIfTI header")
       ->delimiter(',')
       ->expected(3)
-      ->check(positive_number())
+      ->check(CLI::Range(1e-6, 1e6))
       ->check(finite_number())
       ->needs(nifti);
   cmd->add_option("--device", a->device, "cpu or cuda[:N]")->capture_default_str();

@@ -47,7 +47,8 @@ void add_simulate_command(CLI::App& app) {
       ->required();
   cmd->add_option("--cases", args->options.cases(),
                   "Number of cases (each from its own seed stream)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000));
   cmd->add_option("--coils", args->options.coils(), "Receive coils (1 to 64), in rings of up to 8")
       ->capture_default_str();
   cmd->add_option("--snr", args->options.snr(),

@@ -48,6 +48,12 @@ void check_outputs_apart(const std::vector<FileOutput>& outputs,
 // writing its other outputs. Empty paths pass (the output was not asked for).
 void check_output_folder(const std::string& path, const std::string& option);
 
+// Refuses an empty path for an optional output: "--png ''" would otherwise silently write nothing.
+inline CLI::Validator non_empty_path() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string { return text.empty() ? "an empty path" : ""; }, "PATH");
+}
+
 // A usage error, before any work, when a PNG output is asked of a build without libpng (empty
 // paths pass): the command would otherwise fail, or skip the pictures, after all its work.
 void check_png_output(const std::string& path, const std::string& option);

@@ -239,6 +239,10 @@ int64_t parse_bytes(const std::string& text) {
                        : unit == 'G' ? 1073741824.0
                        : unit == 'T' ? 1099511627776.0
                                      : 1.0;
+  // Beyond 2^62 bytes (4 EiB) the conversion would overflow: no machine has that much.
+  if (value * scale > 4.6e18) {
+    throw core::UsageError("'" + text + "': a memory budget beyond any machine (4 EiB at most)");
+  }
   const int64_t bytes = static_cast<int64_t>(std::llround(value * scale));
   if (bytes <= 0) throw core::UsageError("'" + text + "': a memory budget must be above 0 bytes");
   return bytes;

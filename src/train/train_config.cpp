@@ -58,7 +58,7 @@ void for_each_field(TrainConfig& c, F&& f) {
   f("model", "unrolls", c.model.unrolls, in(1, 1000));
   f("model", "cg_iters", c.model.cg_iters, in(1, 10000));
   f("model", "cg_tol", c.model.cg_tol, below(0, 1));
-  f("model", "lambda", c.model.lambda, above(0, 1e6));
+  f("model", "lambda", c.model.lambda, in(1e-9, 1e6));  // below, float32 rounds it to 0
   f("model", "learn_lambda", c.model.learn_lambda, kAny);
   f("model", "share_weights", c.model.share_weights, kAny);
   f("model", "conv", c.model.conv, kAny);

@@ -47,6 +47,15 @@ TEST(BadInputCli, SizesAndCountsPastTheirRangesAreRefusedWithTheRange) {
   EXPECT_FALSE(std::filesystem::exists(d + "/run"));
   // A negative seed would wrap around to 2^64 - 1.
   EXPECT_EQ(run_melrecon("mask --kind 2d-lines --shape 32,32 --seed -1 " + d + "/m").exit_code, 2);
+  // A count past int64 is refused by its range, not clamped to 2^63 - 1 cases.
+  expect_one_line_error(run_melrecon("simulate --kind 2d --shape 16,16 --cases "
+                                     "99999999999999999999 --out " +
+                                     d + "/sim"),
+                        2, "--cases", "");
+  EXPECT_FALSE(std::filesystem::exists(d + "/sim"));
+  // An empty path for an optional output is refused, not silently skipped.
+  expect_one_line_error(run_melrecon("eval --data " + d + " --methods zero-filled --json \"\""), 2,
+                        "--json", "an empty path");
 }
 
 TEST(BadInputCli, EvaluationOptionsThatMakeNoSenseAreUsageErrors) {

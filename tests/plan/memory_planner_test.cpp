@@ -80,6 +80,9 @@ TEST(MemoryPlanner, ParsesMemorySizes) {
   EXPECT_THROW(parse_bytes("eight gigabytes"), core::UsageError);
   EXPECT_THROW(parse_bytes(""), core::UsageError);
   EXPECT_THROW(parse_bytes("8GB!"), core::UsageError);
+  // Past int64: refused as too large, not wrapped to a negative budget.
+  EXPECT_THROW(parse_bytes("99999999999999999999999GiB"), core::UsageError);
+  EXPECT_EQ(parse_bytes("4096TiB"), 4096LL << 40);
 }
 
 }  // namespace

@@ -82,6 +82,7 @@ TEST(TrainConfig, EveryKeyHasItsRangeAndErrorsNameWhereTheValueCameFrom) {
        "'optim.inversion_checkpoint_every' is 0, expected [1, 1000]"},
       {"optim.lr=0", "'optim.lr' is 0, expected > 0"},
       {"run.seed=-1", "'run.seed' must be 0 or more, found -1"},
+      {"model.lambda=1e-50", "'model.lambda' is 1e-50, expected [1e-09, 1000000]"},
   };
   for (const auto& [override_, what] : refused) {
     test_support::expect_error<core::Error>([&] { load_config("", {override_}); },

@@ -3,6 +3,7 @@
 #include "app/choice_option.h"
 #include "app/commands.h"
 #include "app/finite_option.h"
+#include "app/options.h"
 #include "app/shape_option.h"
 #include "io/bart_layout.h"
 #include "sim/simulate.h"
@@ -63,7 +64,8 @@ void add_simulate_command(CLI::App& app) {
   cmd->add_option(
          "--out", args->out,
          "Output dataset folder (created; an existing non-empty one only with --overwrite)")
-      ->required();
+      ->required()
+      ->check(non_empty_path());
   cmd->add_flag("--overwrite", args->overwrite,
                 "Replace an existing non-empty dataset folder whole (it is swapped for the new one "
                 "once that is complete)");

@@ -11,6 +11,7 @@
 #include "app/choice_option.h"
 #include "app/commands.h"
 #include "app/local_ranks.h"
+#include "app/options.h"
 #include "core/device_choice.h"
 #include "core/error.h"
 #include "dist/group.h"
@@ -118,7 +119,8 @@ void add_train_command(CLI::App& app) {
                   "Training data: dataset folder, fastMRI .h5 file or folder of them (data.train)");
   cmd->add_option("--val", a->val, "Separate validation data, the same kinds (data.val)");
   cmd->add_option("--run", a->run_dir, "Run folder: config.json, checkpoint.pt, log.jsonl")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(non_empty_path());
   cmd->add_option("--config", a->config, "JSON configuration file");
   cmd->add_option("--set", a->overrides, "Override a key: --set model.unrolls=10 (repeatable)");
   cmd->add_option("--arch", a->arch,

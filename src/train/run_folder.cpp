@@ -24,6 +24,9 @@ std::string RunFolder::checkpoint_path() const {
 bool RunFolder::has_checkpoint() const { return fs::exists(checkpoint_path()); }
 
 void RunFolder::check_start(const TrainConfig& requested, bool resume) const {
+  MELRECON_CHECK(!dir_.empty(), "the run folder's path is empty");
+  MELRECON_CHECK(!fs::exists(dir_) || fs::is_directory(dir_), "{}: is a file, not a run folder",
+                 dir_);
   if (!resume) {
     MELRECON_CHECK(!writes_ || !fs::exists(config_path(dir_)),
                    "{}: already holds a run; use --resume or a new run folder", dir_);
@@ -44,7 +47,9 @@ void RunFolder::check_start(const TrainConfig& requested, bool resume) const {
 
 void RunFolder::create(const TrainConfig& config) {
   if (!writes_) return;
-  fs::create_directories(dir_);
+  std::error_code error;
+  fs::create_directories(dir_, error);
+  MELRECON_CHECK(!error, "{}: cannot create the run folder ({})", dir_, error.message());
   for (const char* file : {"checkpoint.pt", "config.json", "log.jsonl"}) {
     io::remove_stale_temporaries((fs::path(dir_) / file).string());
   }

@@ -232,6 +232,15 @@ TEST(BadInputCli, MessagesNameTheOptionOrFileAtFault) {
   // A shape of the wrong rank for the kind names --shape and the axes.
   expect_one_line_error(run_melrecon("plan --kind 3d --shape 24,20 --coils 2"), 2, "--shape 24,20",
                         "Z,Y,X");
+  // A run folder that is a file, or under one, is named; not a raw filesystem error.
+  const std::string train = "train --data " + d + "/data" + kTinyTrain + " --run ";
+  expect_one_line_error(run_melrecon(train + d + "/data/dataset.json"), 1, d + "/data/dataset.json",
+                        "is a file, not a run folder");
+  expect_one_line_error(run_melrecon(train + d + "/data/dataset.json/run"), 1,
+                        d + "/data/dataset.json/run", "cannot create the run folder");
+  expect_one_line_error(run_melrecon(train + "\"\""), 2, "--run", "an empty path");
+  expect_one_line_error(run_melrecon("simulate --kind 2d --shape 16,16 --out \"\""), 2, "--out",
+                        "an empty path");
   // A --tile the network cannot take is refused before any probe, with the option named.
   expect_one_line_error(run_melrecon("plan --kind cine --shape 8,16,16 --coils 2 --tile 0,8"), 2,
                         "--tile 0,8", "T,Y,X");

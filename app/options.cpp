@@ -9,29 +9,27 @@
 #include "core/error.h"
 #include "io/cfl.h"
 #include "io/dataset.h"
+#include "io/path_relation.h"
 #include "io/png.h"
+#include "train/run_folder.h"
 
 namespace melrecon::app {
 
 namespace {
 
-std::filesystem::path resolved(const std::string& path) {
-  std::error_code ignored;
-  return std::filesystem::weakly_canonical(path, ignored);
-}
-
 // Whether writing `file` would replace `input` or what an input folder is made of: a dataset's
 // index and case folders, a run's checkpoint, configuration and log, data files beside them.
 // A report written at an input folder's top level (results.json in a run) is not.
-bool overwrites(const std::filesystem::path& file, const std::string& input) {
-  const std::filesystem::path in = resolved(input);
-  if (file == in) return true;
-  if (!std::filesystem::is_directory(in)) return false;
-  const std::filesystem::path rel = file.lexically_relative(in);
-  if (rel.empty() || *rel.begin() == "..") return false;
+bool overwrites(const std::string& file, const std::string& input) {
+  if (io::resolved_path(file) == io::resolved_path(input)) return true;
+  if (!std::filesystem::is_directory(input) || !io::is_within(file, input)) return false;
+  const std::filesystem::path rel = io::path_within(file, input);
   if (std::distance(rel.begin(), rel.end()) > 1) return true;  // inside a case folder
-  static const std::set<std::string> names{"dataset.json", "checkpoint.pt", "config.json",
-                                           "log.jsonl"};
+  static const std::set<std::string> names = [] {
+    std::set<std::string> made_of{io::kDatasetIndex};
+    made_of.insert(train::RunFolder::kFiles.begin(), train::RunFolder::kFiles.end());
+    return made_of;
+  }();
   static const std::set<std::string> extensions{".cfl", ".hdr", ".h5", ".pt"};
   return names.count(rel.string()) > 0 || extensions.count(rel.extension().string()) > 0;
 }
@@ -39,9 +37,9 @@ bool overwrites(const std::filesystem::path& file, const std::string& input) {
 }  // namespace
 
 void check_output_apart(const std::string& out, const std::vector<std::string>& inputs) {
-  const std::filesystem::path file = resolved(io::cfl_base_name(out) + ".cfl");
+  const std::filesystem::path file = io::resolved_path(io::cfl_base_name(out) + ".cfl");
   for (const std::string& in : inputs) {
-    if (!in.empty() && file == resolved(io::cfl_base_name(in) + ".cfl")) {
+    if (!in.empty() && file == io::resolved_path(io::cfl_base_name(in) + ".cfl")) {
       throw core::UsageError(out + ": is also an input; write the output to another name");
     }
   }
@@ -59,15 +57,15 @@ void check_outputs_apart(const std::vector<FileOutput>& outputs,
   for (size_t i = 0; i < outputs.size(); ++i) {
     const FileOutput& o = outputs[i];
     if (o.path.empty()) continue;
-    const std::filesystem::path file = resolved(o.path);
+    const std::filesystem::path file = io::resolved_path(o.path);
     for (const std::string& in : files) {
-      if (!in.empty() && overwrites(file, in)) {
+      if (!in.empty() && overwrites(o.path, in)) {
         throw core::UsageError(o.option + " " + o.path + ": would overwrite the input " + in +
                                "; write it to another name");
       }
     }
     for (size_t j = 0; j < i; ++j) {
-      if (!outputs[j].path.empty() && file == resolved(outputs[j].path)) {
+      if (!outputs[j].path.empty() && file == io::resolved_path(outputs[j].path)) {
         throw core::UsageError(o.option + " " + o.path + ": is also the file of " +
                                outputs[j].option + "; give each output its own name");
       }

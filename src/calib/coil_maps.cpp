@@ -87,7 +87,14 @@ at::Tensor estimate_coil_maps(const at::Tensor& kspace, Kind kind, const CoilMap
   std::vector<int64_t> shape = k.sizes().vec();
   if (kind == Kind::cine) shape[2] = 1;  // the maps do not change over the frames
   at::Tensor maps = at::zeros(shape, k.options());
-  for (int64_t b = 0; b < k.size(0); ++b) estimate_entry(k[b], kind, maps[b], options);
+  for (int64_t b = 0; b < k.size(0); ++b) {
+    // Else the calibration region would be blamed: no sample looks like an unsampled centre.
+    MELRECON_CHECK(k[b].ne(0).any().item<bool>(),
+                   "coil maps: the k-space of entry {} is all zero; there is nothing to estimate "
+                   "the maps from",
+                   b);
+    estimate_entry(k[b], kind, maps[b], options);
+  }
   return maps.to(kspace.device());
 }
 

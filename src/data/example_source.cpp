@@ -8,6 +8,7 @@
 #include "core/error.h"
 #include "data/dataset_examples.h"
 #include "data/example_backend.h"
+#include "io/dataset.h"
 #include "io/folder_listing.h"
 
 #if MELRECON_HAVE_HDF5
@@ -36,7 +37,7 @@ std::unique_ptr<ExampleBackend> open_backend(const std::string& path, int64_t ca
   if (fs::is_regular_file(p) || (!fs::exists(p) && p.extension() == ".h5")) {
     return fastmri_backend({path}, cache_bytes);
   }
-  if (fs::is_directory(p) && !fs::exists(p / "dataset.json")) {
+  if (fs::is_directory(p) && !fs::exists(p / io::kDatasetIndex)) {
     const std::vector<std::string> files = io::files_in(path, ".h5");
     MELRECON_CHECK(!files.empty(),
                    "{}: neither a melrecon dataset (no dataset.json) nor a folder of fastMRI files "

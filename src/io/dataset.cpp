@@ -10,6 +10,7 @@
 #include "core/tensor_checks.h"
 #include "io/atomic_file.h"
 #include "io/case_files.h"
+#include "io/json_value.h"
 
 namespace melrecon::io {
 namespace fs = std::filesystem;
@@ -56,12 +57,12 @@ void write_dataset_info(const std::string& dir, const DatasetInfo& info) {
   j["kind"] = core::choice_name(info.kind);
   j["cases"] = info.cases;
   j["fft_axes"] = info.fft_axes.empty() ? default_fft_axes(info.kind) : info.fft_axes;
-  write_file_atomically((fs::path(dir) / "dataset.json").string(),
+  write_file_atomically((fs::path(dir) / kDatasetIndex).string(),
                         [&](std::ostream& out) { out << j.dump(2) << "\n"; });
 }
 
 DatasetInfo read_dataset_info(const std::string& dir) {
-  const std::string file = (fs::path(dir) / "dataset.json").string();
+  const std::string file = (fs::path(dir) / kDatasetIndex).string();
   std::ifstream in(file);
   MELRECON_CHECK(in.good(), "{}: cannot open (is {} a melrecon dataset folder?)", file, dir);
   nlohmann::json j;
@@ -70,20 +71,26 @@ DatasetInfo read_dataset_info(const std::string& dir) {
   } catch (const nlohmann::json::exception& e) {
     core::fail("{}: not valid JSON ({})", file, e.what());
   }
+  MELRECON_CHECK(j.is_object() && j.value("format", nlohmann::json()) == kFormat,
+                 "{}: not a melrecon dataset index (\"format\" must be \"{}\")", file, kFormat);
+  const auto required = [&](const char* key) -> const nlohmann::json& {
+    MELRECON_CHECK(j.contains(key), "{}: '{}' is missing", file, key);
+    return j.at(key);
+  };
+  int64_t version = 0;
+  read_json_value(required("version"), version, file, "version");
+  MELRECON_CHECK(version == kVersion, "{}: unsupported version {} (expected {})", file, version,
+                 kVersion);
   DatasetInfo info;
-  try {
-    MELRECON_CHECK(j.is_object() && j.value("format", "") == kFormat,
-                   "{}: not a melrecon dataset index (\"format\" must be \"{}\")", file, kFormat);
-    MELRECON_CHECK(j.value("version", 0) == kVersion, "{}: unsupported version {} (expected {})",
-                   file, j.value("version", 0), kVersion);
-    info.kind = core::parse_choice<DataKind>(j.at("kind").get<std::string>());
-    info.cases = j.at("cases").get<std::vector<std::string>>();
-    info.fft_axes = j.value("fft_axes", default_fft_axes(info.kind));
-  } catch (const nlohmann::json::exception& e) {
-    core::fail("{}: {}", file, e.what());
-  } catch (const core::UsageError& e) {
-    core::fail("{}: {}", file, e.what());
-  }
+  std::string kind;
+  read_json_value(required("kind"), kind, file, "kind");
+  const auto found = choices(DataKind{}).find(kind);
+  MELRECON_CHECK(found, "{}: 'kind' is '{}', expected one of {}", file, kind,
+                 choices(DataKind{}).listing());
+  info.kind = *found;
+  read_json_value(required("cases"), info.cases, file, "cases");
+  info.fft_axes = default_fft_axes(info.kind);
+  if (j.contains("fft_axes")) read_json_value(j.at("fft_axes"), info.fft_axes, file, "fft_axes");
   MELRECON_CHECK(!info.cases.empty(), "{}: lists no cases", file);
   const int64_t rank = spatial_rank(info.kind);
   std::vector<bool> seen(rank, false);

@@ -24,6 +24,9 @@
 
 namespace melrecon::io {
 
+// The index that makes a folder a dataset.
+constexpr const char* kDatasetIndex = "dataset.json";
+
 struct DatasetInfo {
   DataKind kind = DataKind::image2d;
   std::vector<std::string> cases;

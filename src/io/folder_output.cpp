@@ -11,6 +11,7 @@
 
 #include "core/error.h"
 #include "io/atomic_file.h"
+#include "io/dataset.h"
 
 namespace melrecon::io {
 namespace fs = std::filesystem;
@@ -27,7 +28,7 @@ void write_folder_atomically(const std::string& dir, bool overwrite,
       "it whole",
       dir);
   // --overwrite replaces a dataset, never a folder of other files (a home, a project, ".").
-  MELRECON_CHECK(!had_target || fs::is_empty(where) || fs::exists(where / "dataset.json"),
+  MELRECON_CHECK(!had_target || fs::is_empty(where) || fs::exists(where / kDatasetIndex),
                  "{}: is not empty and holds no dataset.json; --overwrite replaces only a dataset "
                  "folder, so write to a new folder",
                  dir);

@@ -5,6 +5,7 @@
 
 #include "core/error.h"
 #include "io/atomic_file.h"
+#include "io/path_relation.h"
 #include "train/run_log.h"
 #include "train/tensorboard_writer.h"
 
@@ -16,10 +17,10 @@ RunFolder::RunFolder(std::string dir, bool writes, LogCallback on_log)
 RunFolder::~RunFolder() = default;
 
 std::string RunFolder::config_path(const std::string& dir) {
-  return (fs::path(dir) / "config.json").string();
+  return (fs::path(dir) / kConfigFile).string();
 }
 std::string RunFolder::checkpoint_path() const {
-  return (fs::path(dir_) / "checkpoint.pt").string();
+  return (fs::path(dir_) / kCheckpointFile).string();
 }
 bool RunFolder::has_checkpoint() const { return fs::exists(checkpoint_path()); }
 
@@ -27,6 +28,11 @@ void RunFolder::check_start(const TrainConfig& requested, bool resume) const {
   MELRECON_CHECK(!dir_.empty(), "the run folder's path is empty");
   MELRECON_CHECK(!fs::exists(dir_) || fs::is_directory(dir_), "{}: is a file, not a run folder",
                  dir_);
+  // The run's files would land among the data (or a case folder) and be taken for part of it.
+  for (const std::string& data : {requested.data.train, requested.data.val}) {
+    MELRECON_CHECK(data.empty() || !fs::is_directory(data) || !io::is_within(dir_, data),
+                   "{}: lies in the data folder {}; give the run a folder of its own", dir_, data);
+  }
   if (!resume) {
     MELRECON_CHECK(!writes_ || !fs::exists(config_path(dir_)),
                    "{}: already holds a run; use --resume or a new run folder", dir_);
@@ -50,7 +56,7 @@ void RunFolder::create(const TrainConfig& config) {
   std::error_code error;
   fs::create_directories(dir_, error);
   MELRECON_CHECK(!error, "{}: cannot create the run folder ({})", dir_, error.message());
-  for (const char* file : {"checkpoint.pt", "config.json", "log.jsonl"}) {
+  for (const char* file : kFiles) {
     io::remove_stale_temporaries((fs::path(dir_) / file).string());
   }
   io::write_file_atomically(config_path(dir_),
@@ -59,7 +65,7 @@ void RunFolder::create(const TrainConfig& config) {
 
 void RunFolder::open_logs(int64_t step, bool tensorboard) {
   if (!writes_) return;
-  log_ = std::make_unique<RunLog>((fs::path(dir_) / "log.jsonl").string(), step);
+  log_ = std::make_unique<RunLog>((fs::path(dir_) / kLogFile).string(), step);
   if (tensorboard) {
     tensorboard_ = std::make_unique<TensorBoardWriter>((fs::path(dir_) / "tensorboard").string());
   }
@@ -70,7 +76,7 @@ void RunFolder::discard() {
   log_.reset();
   tensorboard_.reset();
   std::error_code ignored;
-  for (const char* name : {"config.json", "log.jsonl", "tensorboard"}) {
+  for (const char* name : {kConfigFile, kLogFile, "tensorboard"}) {
     fs::remove_all(fs::path(dir_) / name, ignored);
   }
   fs::remove(dir_, ignored);  // only when empty

@@ -6,6 +6,7 @@
 // loop never asks which process it is.
 #pragma once
 
+#include <array>
 #include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -24,6 +25,12 @@ class RunFolder {
   using LogCallback = std::function<void(const nlohmann::json&)>;
   RunFolder(std::string dir, bool writes, LogCallback on_log);
   ~RunFolder();
+
+  // The files a run is made of, beside tensorboard/.
+  static constexpr const char* kCheckpointFile = "checkpoint.pt";
+  static constexpr const char* kConfigFile = "config.json";
+  static constexpr const char* kLogFile = "log.jsonl";
+  static constexpr std::array<const char*, 3> kFiles{kCheckpointFile, kConfigFile, kLogFile};
 
   static std::string config_path(const std::string& dir);
   std::string checkpoint_path() const;

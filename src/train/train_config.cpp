@@ -11,6 +11,7 @@
 #include <map>
 
 #include "core/error.h"
+#include "io/json_value.h"
 
 namespace melrecon::train {
 namespace {
@@ -80,7 +81,7 @@ void for_each_field(TrainConfig& c, F&& f) {
   f("model", "init", c.model.init, kAny);
   f("optim", "strategy", c.optim.strategy, kAny);
   f("optim", "steps", c.optim.steps, in(1, kMaxSteps));
-  f("optim", "lr", c.optim.lr, above(0, std::numeric_limits<double>::infinity()));
+  f("optim", "lr", c.optim.lr, above(0, 10));  // Adam's step is about lr: beyond, nothing trains
   f("optim", "schedule", c.optim.schedule, kAny);
   f("optim", "warmup_steps", c.optim.warmup_steps, in(0, kMaxSteps));
   f("optim", "grad_clip", c.optim.grad_clip, in(0, 1e9));
@@ -145,33 +146,7 @@ void read_value(const json& v, T& out, const std::string& origin, const std::str
   if constexpr (is_word_v<T>) {
     read_word(v, out, origin, key);
   } else {
-    try {
-      if constexpr (std::is_same_v<T, std::vector<int64_t>>) {
-        bool integers = v.is_array();
-        for (const json& e : v) integers = integers && e.is_number_integer();
-        MELRECON_CHECK(integers, "{}: '{}' must be a list of integers, found {}", origin, key,
-                       v.dump());
-      } else if constexpr (std::is_same_v<T, bool>) {
-        MELRECON_CHECK(v.is_boolean(), "{}: '{}' must be true or false, found {}", origin, key,
-                       v.dump());
-      } else if constexpr (std::is_arithmetic_v<T>) {
-        MELRECON_CHECK(v.is_number(), "{}: '{}' must be a number, found {}", origin, key, v.dump());
-        if constexpr (std::is_integral_v<T>) {
-          MELRECON_CHECK(
-              v.is_number_integer() || v.get<double>() == static_cast<double>(v.get<int64_t>()),
-              "{}: '{}' must be an integer, found {}", origin, key, v.dump());
-        }
-        if constexpr (std::is_unsigned_v<T>) {  // -1 would wrap to 2^64 - 1
-          MELRECON_CHECK(v.get<double>() >= 0, "{}: '{}' must be 0 or more, found {}", origin, key,
-                         v.dump());
-        }
-      } else {
-        MELRECON_CHECK(v.is_string(), "{}: '{}' must be a string, found {}", origin, key, v.dump());
-      }
-      out = v.get<T>();
-    } catch (const json::exception& e) {
-      core::fail("{}: '{}': {}", origin, key, e.what());
-    }
+    io::read_json_value(v, out, origin, key);
   }
 }
 

@@ -170,6 +170,8 @@ TEST(BadInputCli, AllZeroKspaceAndParserErrorsAreOneLine) {
   io::write_bart(d + "/zero", at::zeros_like(kspace), io::Role::kspace, io::DataKind::image2d);
   expect_one_line_error(run_melrecon("sense " + d + "/zero " + s + " " + d + "/x"), 1,
                         d + "/zero.cfl", "the k-space is all zero");
+  expect_one_line_error(run_melrecon("espirit " + d + "/zero " + d + "/maps"), 1, d + "/zero.cfl",
+                        "all zero; there is nothing to estimate");
   expect_one_line_error(run_melrecon("sense " + k + " " + s + " " + d + "/x --tol -1"), 2, "--tol",
                         "expected 0 or more");
   expect_one_line_error(run_melrecon("sense " + k + " " + s + " " + d + "/x --bogus"), 2,
@@ -234,10 +236,17 @@ TEST(BadInputCli, MessagesNameTheOptionOrFileAtFault) {
                         "Z,Y,X");
   // A run folder that is a file, or under one, is named; not a raw filesystem error.
   const std::string train = "train --data " + d + "/data" + kTinyTrain + " --run ";
-  expect_one_line_error(run_melrecon(train + d + "/data/dataset.json"), 1, d + "/data/dataset.json",
+  std::ofstream(d + "/notes.txt") << "not a folder\n";
+  expect_one_line_error(run_melrecon(train + d + "/notes.txt"), 1, d + "/notes.txt",
                         "is a file, not a run folder");
-  expect_one_line_error(run_melrecon(train + d + "/data/dataset.json/run"), 1,
-                        d + "/data/dataset.json/run", "cannot create the run folder");
+  expect_one_line_error(run_melrecon(train + d + "/notes.txt/run"), 1, d + "/notes.txt/run",
+                        "cannot create the run folder");
+  // A run in the data folder would mix its files into the dataset.
+  for (const std::string& inside : {d + "/data", d + "/./data/case_0000/run"}) {
+    expect_one_line_error(run_melrecon(train + inside), 1, inside, "lies in the data folder");
+  }
+  EXPECT_FALSE(std::filesystem::exists(d + "/data/config.json"));
+  EXPECT_FALSE(std::filesystem::exists(d + "/data/case_0000/run"));
   expect_one_line_error(run_melrecon(train + "\"\""), 2, "--run", "an empty path");
   expect_one_line_error(run_melrecon("simulate --kind 2d --shape 16,16 --out \"\""), 2, "--out",
                         "an empty path");

@@ -115,7 +115,18 @@ TEST(Dataset, IndexFieldsOfTheWrongTypeOrOutsideTheFolderAreNamed) {
     test_support::expect_error<core::Error>([&] { read_dataset_info(dir); }, file, what);
   };
   // Found by fuzzing: a "format" that is not a string escaped as a JSON library exception.
-  refused(R"({"format": 5, "version": 1, "kind": "2d", "cases": ["x"]})", "type must be");
+  refused(R"({"format": 5, "version": 1, "kind": "2d", "cases": ["x"]})", "\"format\" must be");
+  // Each field of the wrong type, or missing, is named with what it must be.
+  const std::string head = R"({"format": "melrecon-dataset", )";
+  refused(head + R"("version": "1", "kind": "2d", "cases": ["x"]})", "'version' must be a number");
+  refused(head + R"("version": 1, "kind": 2, "cases": ["x"]})", "'kind' must be a string");
+  refused(head + R"("version": 1, "kind": "4d", "cases": ["x"]})",
+          "'kind' is '4d', expected one of");
+  refused(head + R"("version": 1, "kind": "2d", "cases": "x"})",
+          "'cases' must be a list of strings");
+  refused(head + R"("version": 1, "kind": "2d"})", "'cases' is missing");
+  refused(head + R"("version": 1, "kind": "2d", "cases": ["x"], "fft_axes": [0.5]})",
+          "'fft_axes' must be a list of integers");
   refused(R"({"format": "melrecon-dataset", "version": 1, "kind": "2d", "cases": ["../x"]})",
           "not a folder name inside the dataset");
   refused(

@@ -80,7 +80,8 @@ TEST(TrainConfig, EveryKeyHasItsRangeAndErrorsNameWhereTheValueCameFrom) {
       {"model.lipschitz=-1", "'model.lipschitz' is -1, expected [0, 1)"},
       {"optim.inversion_checkpoint_every=0",
        "'optim.inversion_checkpoint_every' is 0, expected [1, 1000]"},
-      {"optim.lr=0", "'optim.lr' is 0, expected > 0"},
+      {"optim.lr=0", "'optim.lr' is 0, expected (0, 10]"},
+      {"optim.lr=1e39", "'optim.lr' is 1e+39, expected (0, 10]"},
       {"run.seed=-1", "'run.seed' must be 0 or more, found -1"},
       {"model.lambda=1e-50", "'model.lambda' is 1e-50, expected [1e-09, 1000000]"},
   };

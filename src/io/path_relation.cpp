@@ -1,0 +1,22 @@
+#include "io/path_relation.h"
+
+namespace melrecon::io {
+
+std::filesystem::path resolved_path(const std::string& path) {
+  std::error_code ignored;
+  // Absolute first: with no existing prefix a relative path would come back relative.
+  const std::filesystem::path absolute = std::filesystem::absolute(path, ignored);
+  const std::filesystem::path resolved = std::filesystem::weakly_canonical(absolute, ignored);
+  return resolved.empty() ? absolute.lexically_normal() : resolved;
+}
+
+std::filesystem::path path_within(const std::string& path, const std::string& folder) {
+  return resolved_path(path).lexically_relative(resolved_path(folder));
+}
+
+bool is_within(const std::string& path, const std::string& folder) {
+  const std::filesystem::path rel = path_within(path, folder);
+  return !rel.empty() && *rel.begin() != "..";
+}
+
+}  // namespace melrecon::io

@@ -10,6 +10,9 @@
 #   UNROLLS (5)  FEATURES (32)  NET (cnn, or unet)  FLIP (false: data.flip augmentation)
 #   LR (0.001)  CYCLIC (true: the cine 2D+t CNN pads time cyclically, model.cyclic_depth)
 #   CINE_SLAB (32)  SLAB_3D (16)  MAX_EXAMPLES (0: the whole test split)
+#   FINE_STEPS (0: none)  FINE_UNROLLS (10): then continue each network with FINE_UNROLLS unrolls
+#     for FINE_STEPS steps from its weights (model.init, fresh Adam at LR/4, 10 warm-up steps),
+#     as MoDL's authors trained; eval scores the continued network
 #   MELRECON: a prebuilt binary (e.g. a copy, so that a rebuild cannot disturb a long run)
 # On the CPU every (kind, network) pair trains in its own process with one thread.
 set -euo pipefail
@@ -27,7 +30,7 @@ KINDS=${KINDS:-cine 3d}
   { echo "realdata_quality: no benchmark in $DATA (run scripts/realdata.sh)" >&2; exit 1; }
 [ "$DEVICE" = cpu ] && export OMP_NUM_THREADS=1
 
-COMMON=(--steps "$STEPS" --strategy mel --device "$DEVICE"
+COMMON=(--strategy mel --device "$DEVICE"
         --set model.unrolls="${UNROLLS:-5}" --set model.features="${FEATURES:-32}"
         --set model.net="\"${NET:-cnn}\"" --set data.flip="${FLIP:-false}"
         --set optim.lr="${LR:-0.001}" --set sampling.accel=8 --set run.val_every=100
@@ -42,11 +45,21 @@ train_and_eval() {  # kind data-folder net slab methods
   $PNG && png=(--png "$dir/png_$net")
   mkdir -p "$dir"
   rm -rf "${dir:?}/$net" "$dir/results_$net".*
+  local args=(--data "$data/train" --set data.val="\"$data/val\"" --dims "$dims"
+              --set data.slab="$slab" --set model.cyclic_depth="$cyclic" "${COMMON[@]}")
   /usr/bin/time -f "%e s, %M KiB" -o "$dir/$net.time" \
-    "$B" train --data "$data/train" --set data.val="\"$data/val\"" --run "$dir/$net" \
-    --dims "$dims" --set data.slab="$slab" --set model.cyclic_depth="$cyclic" "${COMMON[@]}" \
-    > "$dir/$net.log" 2>&1
-  "$B" eval --data "$data/test" --tune-data "$data/val" --model "$dir/$net" --methods "$methods" \
+    "$B" train --run "$dir/$net" --steps "$STEPS" "${args[@]}" > "$dir/$net.log" 2>&1
+  local model=$dir/$net
+  if [ "${FINE_STEPS:-0}" -gt 0 ]; then
+    model=$dir/${net}_fine
+    rm -rf "${model:?}"
+    /usr/bin/time -f "%e s, %M KiB" -o "$model.time" \
+      "$B" train --run "$model" --steps "$FINE_STEPS" "${args[@]}" \
+      --set model.unrolls="${FINE_UNROLLS:-10}" --set model.init="\"$dir/$net\"" \
+      --set optim.lr="$(awk "BEGIN { print ${LR:-0.001} / 4 }")" --set optim.warmup_steps=10 \
+      > "$model.log" 2>&1
+  fi
+  "$B" eval --data "$data/test" --tune-data "$data/val" --model "$model" --methods "$methods" \
     --device "$DEVICE" --max-examples "${MAX_EXAMPLES:-0}" --markdown "$dir/results_$net.md" \
     --json "$dir/results_$net.json" "${png[@]}" > "$dir/eval_$net.log" 2>&1
 }
@@ -75,6 +88,9 @@ for kind in $KINDS; do
 done
 for kind in $KINDS; do
   echo "== $kind (training: $(cat "$OUT/$kind/net3d.time"); 2D network: $(cat "$OUT/$kind/net2d.time"))"
+  if [ "${FINE_STEPS:-0}" -gt 0 ]; then
+    echo "   continued with ${FINE_UNROLLS:-10} unrolls: $(cat "$OUT/$kind/net3d_fine.time"); 2D network: $(cat "$OUT/$kind/net2d_fine.time")"
+  fi
   cat "$OUT/$kind/results_net3d.md"
   tail -n 1 "$OUT/$kind/results_net2d.md" | sed 's/| modl |/| modl (2D network) |/'
 done

@@ -62,7 +62,7 @@ void run_train(const TrainArgs& a) {
   if (a.steps > 0) overrides.push_back("optim.steps=" + std::to_string(a.steps));
   if (a.unrolls > 0) overrides.push_back("model.unrolls=" + std::to_string(a.unrolls));
   const std::string config_file =
-      resume && a.config.empty() ? a.run_dir + "/config.json" : a.config;
+      resume && a.config.empty() ? train::RunFolder::config_path(a.run_dir) : a.config;
   train::TrainConfig config = train::load_config(config_file, overrides);
   MELRECON_CHECK(!config.data.train.empty(),
                  "no training data: give --data or data.train in the config");

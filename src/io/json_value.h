@@ -3,6 +3,7 @@
 // found 2.5"), never as the JSON library's own message.
 #pragma once
 
+#include <cmath>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <type_traits>
@@ -29,11 +30,13 @@ void read_json_value(const nlohmann::json& v, T& out, const std::string& origin,
       MELRECON_CHECK(v.is_boolean(), "{}: '{}' must be true or false, found {}", origin, key,
                      v.dump());
     } else if constexpr (std::is_arithmetic_v<T>) {
-      MELRECON_CHECK(v.is_number(), "{}: '{}' must be a number, found {}", origin, key, v.dump());
+      constexpr const char* kind = std::is_integral_v<T> ? "an integer" : "a number";
+      MELRECON_CHECK(v.is_number(), "{}: '{}' must be {}, found {}", origin, key, kind, v.dump());
       if constexpr (std::is_integral_v<T>) {
-        MELRECON_CHECK(
-            v.is_number_integer() || v.get<double>() == static_cast<double>(v.get<int64_t>()),
-            "{}: '{}' must be an integer, found {}", origin, key, v.dump());
+        // A float is read only when it holds a whole number in range (1e300 would overflow).
+        const double d = v.get<double>();
+        MELRECON_CHECK(v.is_number_integer() || (std::abs(d) < 9.2e18 && d == std::trunc(d)),
+                       "{}: '{}' must be an integer, found {}", origin, key, v.dump());
       }
       if constexpr (std::is_unsigned_v<T>) {  // -1 would wrap to 2^64 - 1
         MELRECON_CHECK(v.get<double>() >= 0, "{}: '{}' must be 0 or more, found {}", origin, key,

@@ -6,8 +6,10 @@ std::filesystem::path resolved_path(const std::string& path) {
   std::error_code ignored;
   // Absolute first: with no existing prefix a relative path would come back relative.
   const std::filesystem::path absolute = std::filesystem::absolute(path, ignored);
-  const std::filesystem::path resolved = std::filesystem::weakly_canonical(absolute, ignored);
-  return resolved.empty() ? absolute.lexically_normal() : resolved;
+  std::filesystem::path resolved = std::filesystem::weakly_canonical(absolute, ignored);
+  if (resolved.empty()) resolved = absolute.lexically_normal();
+  // "out/" of a folder not made yet keeps its separator; it is the same path as "out".
+  return resolved.has_filename() || !resolved.has_parent_path() ? resolved : resolved.parent_path();
 }
 
 std::filesystem::path path_within(const std::string& path, const std::string& folder) {

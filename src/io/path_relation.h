@@ -7,7 +7,8 @@
 
 namespace melrecon::io {
 
-// `path` made absolute with its existing part's symlinks resolved; never fails.
+// `path` made absolute with its existing part's symlinks resolved, without a trailing separator;
+// never fails.
 std::filesystem::path resolved_path(const std::string& path);
 
 // `path` relative to `folder`, both resolved: empty or starting with ".." when `path` lies

@@ -14,6 +14,7 @@
 #include "core/tensor_checks.h"
 #include "io/atomic_file.h"
 #include "train/adam_state.h"
+#include "train/run_folder.h"
 
 namespace melrecon::train {
 namespace {
@@ -200,7 +201,7 @@ TrainerState read_checkpoint_state(const std::string& path) {
 
 std::string checkpoint_file(const std::string& run_or_file) {
   return std::filesystem::is_directory(run_or_file)
-             ? (std::filesystem::path(run_or_file) / "checkpoint.pt").string()
+             ? (std::filesystem::path(run_or_file) / RunFolder::kCheckpointFile).string()
              : run_or_file;
 }
 

@@ -5,6 +5,7 @@
 
 #include "core/error.h"
 #include "io/atomic_file.h"
+#include "io/dataset.h"
 #include "io/path_relation.h"
 #include "train/run_log.h"
 #include "train/tensorboard_writer.h"
@@ -28,10 +29,18 @@ void RunFolder::check_start(const TrainConfig& requested, bool resume) const {
   MELRECON_CHECK(!dir_.empty(), "the run folder's path is empty");
   MELRECON_CHECK(!fs::exists(dir_) || fs::is_directory(dir_), "{}: is a file, not a run folder",
                  dir_);
-  // The run's files would land among the data (or a case folder) and be taken for part of it.
+  // A run in the data folder mixes its files into the data; one inside a dataset goes with the
+  // dataset when that is regenerated (a dataset folder is replaced whole).
   for (const std::string& data : {requested.data.train, requested.data.val}) {
-    MELRECON_CHECK(data.empty() || !fs::is_directory(data) || !io::is_within(dir_, data),
-                   "{}: lies in the data folder {}; give the run a folder of its own", dir_, data);
+    std::error_code error;
+    if (data.empty() || !fs::is_directory(data, error)) continue;
+    MELRECON_CHECK(io::path_within(dir_, data) != ".",
+                   "{}: is the data folder; give the run a folder of its own", dir_);
+    MELRECON_CHECK(
+        !fs::exists(fs::path(data) / io::kDatasetIndex, error) || !io::is_within(dir_, data),
+        "{}: lies in the dataset {}, which is replaced whole when regenerated; give "
+        "the run a folder of its own",
+        dir_, data);
   }
   if (!resume) {
     MELRECON_CHECK(!writes_ || !fs::exists(config_path(dir_)),

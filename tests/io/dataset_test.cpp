@@ -118,7 +118,8 @@ TEST(Dataset, IndexFieldsOfTheWrongTypeOrOutsideTheFolderAreNamed) {
   refused(R"({"format": 5, "version": 1, "kind": "2d", "cases": ["x"]})", "\"format\" must be");
   // Each field of the wrong type, or missing, is named with what it must be.
   const std::string head = R"({"format": "melrecon-dataset", )";
-  refused(head + R"("version": "1", "kind": "2d", "cases": ["x"]})", "'version' must be a number");
+  refused(head + R"("version": "1", "kind": "2d", "cases": ["x"]})",
+          "'version' must be an integer");
   refused(head + R"("version": 1, "kind": 2, "cases": ["x"]})", "'kind' must be a string");
   refused(head + R"("version": 1, "kind": "4d", "cases": ["x"]})",
           "'kind' is '4d', expected one of");

@@ -47,7 +47,7 @@ TEST(TrainConfig, ErrorsNameTheFileAndKey) {
   std::ofstream(dir + "/type.json") << R"({"model": {"unrolls": "ten"}})";
   EXPECT_NE(error_of([&] {
               load_config(dir + "/type.json", {});
-            }).find("'model.unrolls' must be a number"),
+            }).find("'model.unrolls' must be an integer"),
             std::string::npos);
   std::ofstream(dir + "/bad.json") << "{";
   EXPECT_NE(error_of([&] { load_config(dir + "/bad.json", {}); }).find("bad.json: not valid JSON"),
@@ -100,7 +100,7 @@ TEST(TrainConfig, EveryKeyHasItsRangeAndErrorsNameWhereTheValueCameFrom) {
   std::ofstream(dir + "/c.json") << R"({"model": {"features": "many"}})";
   test_support::expect_error<core::Error>(
       [&] { load_config(dir + "/c.json", {"model.unrolls=3"}); }, dir + "/c.json",
-      "'model.features' must be a number");
+      "'model.features' must be an integer");
   // A range error in the file names the file.
   std::ofstream(dir + "/r.json") << R"({"model": {"unrolls": 0}})";
   test_support::expect_error<core::Error>(

@@ -5,7 +5,8 @@
 # whole series / volumes of the validation split; then `melrecon eval` on the test split against
 # zero-filled, CG-SENSE and compressed sensing, their weights tuned on the validation split.
 # Output: $OUT/<kind>/{net3d,net2d}/ runs, results_<net>.md / .json, PNG sheets, logs.
-# Environment (defaults for the 2-core CPU; on a GPU e.g. DEVICE=cuda STEPS=3000 FEATURES=64):
+# Environment (defaults for the 2-core CPU; on a GPU e.g. DEVICE=cuda STEPS=3000 FEATURES=64
+# FINE_STEPS=1000 FINE_UNROLLS=10):
 #   DATA (data/realdata)  OUT (runs/realdata)  KINDS ("cine 3d")  DEVICE (cpu)  STEPS (300)
 #   UNROLLS (5)  FEATURES (32)  NET (cnn, or unet)  FLIP (false: data.flip augmentation)
 #   LR (0.001)  CYCLIC (true: the cine 2D+t CNN pads time cyclically, model.cyclic_depth)

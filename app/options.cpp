@@ -21,9 +21,9 @@ namespace {
 // index and case folders, a run's checkpoint, configuration and log, data files beside them.
 // A report written at an input folder's top level (results.json in a run) is not.
 bool overwrites(const std::string& file, const std::string& input) {
-  if (io::resolved_path(file) == io::resolved_path(input)) return true;
-  if (!std::filesystem::is_directory(input) || !io::is_within(file, input)) return false;
   const std::filesystem::path rel = io::path_within(file, input);
+  if (rel == ".") return true;  // the input itself
+  if (!io::is_inside(rel) || !std::filesystem::is_directory(input)) return false;
   if (std::distance(rel.begin(), rel.end()) > 1) return true;  // inside a case folder
   static const std::set<std::string> names = [] {
     std::set<std::string> made_of{io::kDatasetIndex};

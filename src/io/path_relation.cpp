@@ -16,9 +16,12 @@ std::filesystem::path path_within(const std::string& path, const std::string& fo
   return resolved_path(path).lexically_relative(resolved_path(folder));
 }
 
+bool is_inside(const std::filesystem::path& relative) {
+  return !relative.empty() && *relative.begin() != "..";
+}
+
 bool is_within(const std::string& path, const std::string& folder) {
-  const std::filesystem::path rel = path_within(path, folder);
-  return !rel.empty() && *rel.begin() != "..";
+  return is_inside(path_within(path, folder));
 }
 
 }  // namespace melrecon::io

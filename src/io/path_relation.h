@@ -15,6 +15,9 @@ std::filesystem::path resolved_path(const std::string& path);
 // outside `folder`, "." when it is `folder`.
 std::filesystem::path path_within(const std::string& path, const std::string& folder);
 
+// Whether a result of path_within names the folder itself or a place inside it.
+bool is_inside(const std::filesystem::path& relative);
+
 // Whether `path` is `folder` or lies inside it.
 bool is_within(const std::string& path, const std::string& folder);
 

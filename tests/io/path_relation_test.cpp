@@ -39,6 +39,9 @@ TEST(PathRelation, WithinMeansTheFolderOrBelowIt) {
   EXPECT_FALSE(is_within((dir / "data2").string(), data));  // a prefix of the name is not a folder
   EXPECT_FALSE(is_within((dir / "data/../run").string(), data));
   EXPECT_FALSE(is_within(dir.string(), data));
+  EXPECT_FALSE(is_inside(fs::path()));  // no relative path: another root
+  EXPECT_FALSE(is_inside("../data/x"));
+  EXPECT_TRUE(is_inside("."));
 }
 
 }  // namespace

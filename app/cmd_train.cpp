@@ -86,8 +86,11 @@ void run_train(const TrainArgs& a) {
   std::unique_ptr<dist::Group> group;
   if (env && env->world_size > 1) {
     c10::Device device = core::device_choice(config.run.device, "run.device");
-    if (device.is_cuda())
-      device = c10::Device(c10::kCUDA, static_cast<c10::DeviceIndex>(env->local_rank));
+    if (device.is_cuda()) {
+      // One GPU per process on a node: cuda:<local rank>.
+      device = core::device_choice(fmt::format("cuda:{}", env->local_rank),
+                                   fmt::format("run.device of local rank {}", env->local_rank));
+    }
     group = dist::Group::join(*env, device, std::chrono::seconds(config.run.timeout));
   }
   const auto s = train::train_model(

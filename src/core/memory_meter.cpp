@@ -12,6 +12,7 @@
 #include "core/error.h"
 
 #if MELRECON_HAVE_CUDA
+#include <ATen/ATen.h>
 #include <c10/cuda/CUDACachingAllocator.h>
 #endif
 
@@ -113,7 +114,14 @@ void require_cpu_meter() {
 
 #if MELRECON_HAVE_CUDA
 namespace cuda_alloc = c10::cuda::CUDACachingAllocator;
-int cuda_index(c10::Device device) { return device.index() < 0 ? 0 : device.index(); }
+
+// The device's index, once CUDA is initialised: the caching allocator refuses statistics ("did
+// you call init?") until the process has made its first CUDA tensor, which a measurement may
+// precede. An empty tensor initialises it without allocating.
+int cuda_index(c10::Device device) {
+  (void)at::empty({0}, at::TensorOptions().device(device));
+  return device.index() < 0 ? 0 : device.index();
+}
 #endif
 
 Counts counts(c10::Device device) {

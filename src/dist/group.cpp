@@ -12,6 +12,7 @@
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #endif
 #if MELRECON_HAVE_CUDA
+#include <c10/cuda/CUDAFunctions.h>
 #include <torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>
 #endif
 
@@ -96,6 +97,11 @@ Group::~Group() = default;
 
 std::unique_ptr<Group> Group::join(const LaunchEnv& env, c10::Device device,
                                    std::chrono::milliseconds timeout) {
+#if MELRECON_HAVE_CUDA
+  // The process's implicit CUDA work (NCCL's communicator, pinned host memory) on its own GPU,
+  // not on GPU 0.
+  if (device.is_cuda() && device.has_index()) c10::cuda::set_device(device.index());
+#endif
   auto impl = std::make_unique<Impl>();
   impl->timeout = timeout;
   try {

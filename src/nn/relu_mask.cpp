@@ -7,8 +7,10 @@
 namespace melrecon::nn {
 namespace {
 
+// 1, 2, 4, ..., 128, made on the device: a copy from the host would wait for the GPU each call.
 at::Tensor bit_values(const at::Device& device) {
-  return at::tensor({1, 2, 4, 8, 16, 32, 64, 128}, at::TensorOptions(at::kByte)).to(device);
+  const auto options = at::TensorOptions(at::kByte).device(device);
+  return at::ones({8}, options).bitwise_left_shift(at::arange(8, options));
 }
 
 // Slices per packing pass: the byte-per-element temporaries stay a small part of `out`.

@@ -158,6 +158,14 @@ StepMeasurement measure_training_step(const PlanCandidate& candidate, io::DataKi
 Plan make_plan(const PlanRequest& r) {
   MELRECON_CHECK(!r.shape.empty(), "plan: the data shape is empty");
   Plan plan;
+  if (r.device.is_cuda() && !r.candidates.empty()) {
+    // A process's first CUDA step also allocates what it keeps for its lifetime (cuBLAS's
+    // workspace); a step before the probes keeps that out of the growth they measure.
+    PlanCandidate warm_up = r.candidates.front();
+    warm_up.model.unrolls = 1;
+    measure_training_step(warm_up, r.kind, probe_shapes(r, warm_up.model).front(), r.coils,
+                          r.fft_axes, r.device, 1);
+  }
   for (const auto& c : r.candidates) {
     PlanRow row{c, {}, 0, 0.0, true};
     const auto shapes = probe_shapes(r, c.model);

@@ -75,7 +75,9 @@ torch::serialize::InputArchive open_archive(const std::string& path) {
   torch::serialize::InputArchive archive;
   try {
     std::istringstream archive_bytes(file.substr(kPreamble));
-    archive.load_from(archive_bytes);
+    // Onto the CPU whatever device wrote it: a run trained on a GPU is read where there is none;
+    // load_module puts the weights on the model's device.
+    archive.load_from(archive_bytes, torch::Device(torch::kCPU));
   } catch (const c10::Error& e) {
     core::fail("{}: not a melrecon checkpoint (cannot be read: {})", path,
                core::first_line(e.what_without_backtrace()).substr(0, 120));
@@ -96,8 +98,12 @@ void load_module(torch::serialize::InputArchive& archive, torch::nn::Module& mod
   for (const auto& item : model.named_parameters()) {
     shapes.emplace_back(item.key(), item.value().sizes().vec());
   }
+  // LibTorch's load moves a parameter to the device of the file's tensor; it goes back.
+  const auto parameters = model.parameters();
+  const c10::Device device = parameters.empty() ? c10::Device(c10::kCPU) : parameters[0].device();
   try {
     model.load(weights);
+    model.to(device);
   } catch (const c10::Error& e) {
     core::fail("{}: weights do not fit this model (different configuration?): {}", path,
                std::string(e.what_without_backtrace()).substr(0, 160));

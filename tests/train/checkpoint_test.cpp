@@ -4,6 +4,7 @@
 
 #include <ATen/ATen.h>
 #include <gtest/gtest.h>
+#include <torch/cuda.h>
 #include <torch/nn/modules/linear.h>
 
 #include <cmath>
@@ -78,6 +79,33 @@ TEST(Checkpoint, AdamStateComesBackByNameAndFilesRepeat) {
     EXPECT_EQ(loaded.step(), original.step()) << item.key();
     EXPECT_TRUE(at::equal(loaded.exp_avg(), original.exp_avg())) << item.key();
     EXPECT_TRUE(at::equal(loaded.exp_avg_sq(), original.exp_avg_sq())) << item.key();
+  }
+}
+
+// Weights and Adam state come back on the device of the model they are read into, whichever
+// device wrote them: a run trained on a GPU is evaluated where there is none, or resumed on one.
+TEST(CudaCheckpoint, ReadOntoTheModelsDeviceWhicheverWroteIt) {
+  if (!torch::cuda::is_available()) GTEST_SKIP() << "needs a CUDA device";
+  const std::string dir = test_support::temp_dir("checkpoint_cuda");
+  Trained cpu;
+  save_checkpoint(dir + "/cpu.pt", *cpu.model, cpu.adam, sample_state());
+  torch::nn::Linear gpu(torch::nn::LinearOptions(3, 2));
+  gpu->to(torch::kCUDA);
+  torch::optim::Adam gpu_adam(gpu->parameters(), torch::optim::AdamOptions(0.1));
+  load_checkpoint(dir + "/cpu.pt", *gpu, gpu_adam);
+  for (const auto& item : gpu->named_parameters()) {
+    EXPECT_TRUE(item.value().is_cuda()) << item.key();
+    EXPECT_TRUE(at::equal(item.value().cpu(), cpu.model->named_parameters()[item.key()]));
+    const auto& state = static_cast<const torch::optim::AdamParamState&>(
+        *gpu_adam.state().at(item.value().unsafeGetTensorImpl()));
+    EXPECT_TRUE(state.exp_avg().is_cuda()) << item.key();
+  }
+  save_checkpoint(dir + "/gpu.pt", *gpu, gpu_adam, sample_state());
+  torch::nn::Linear back(torch::nn::LinearOptions(3, 2));
+  load_checkpoint_weights(dir + "/gpu.pt", *back);
+  for (const auto& item : back->named_parameters()) {
+    EXPECT_TRUE(item.value().is_cpu()) << item.key();
+    EXPECT_TRUE(at::equal(item.value(), cpu.model->named_parameters()[item.key()]));
   }
 }
 

@@ -38,6 +38,18 @@ COMMON=(--strategy mel --device "$DEVICE"
         --set data.val_examples=2
         --set optim.warmup_steps=20 --set run.progress=false)
 
+timed() {  # file command...: its wall time, and its peak memory where GNU time is installed
+  local file=$1 start=$SECONDS rc=0
+  shift
+  if [ -x /usr/bin/time ]; then
+    /usr/bin/time -f "%e s, %M KiB" -o "$file" "$@"
+    return
+  fi
+  "$@" || rc=$?
+  echo "$((SECONDS - start)) s" > "$file"
+  return $rc
+}
+
 train_and_eval() {  # kind data-folder net slab methods
   local kind=$1 data=$2 net=$3 slab=$4 methods=$5 dir=$OUT/$1 dims=auto cyclic=false
   [ "$net" = net2d ] && dims=2d
@@ -48,14 +60,13 @@ train_and_eval() {  # kind data-folder net slab methods
   rm -rf "${dir:?}/$net" "$dir/results_$net".*
   local args=(--data "$data/train" --set data.val="\"$data/val\"" --dims "$dims"
               --set data.slab="$slab" --set model.cyclic_depth="$cyclic" "${COMMON[@]}")
-  /usr/bin/time -f "%e s, %M KiB" -o "$dir/$net.time" \
-    "$B" train --run "$dir/$net" --steps "$STEPS" "${args[@]}" > "$dir/$net.log" 2>&1
+  timed "$dir/$net.time" "$B" train --run "$dir/$net" --steps "$STEPS" "${args[@]}" \
+    > "$dir/$net.log" 2>&1
   local model=$dir/$net
   if [ "${FINE_STEPS:-0}" -gt 0 ]; then
     model=$dir/${net}_fine
     rm -rf "${model:?}"
-    /usr/bin/time -f "%e s, %M KiB" -o "$model.time" \
-      "$B" train --run "$model" --steps "$FINE_STEPS" "${args[@]}" \
+    timed "$model.time" "$B" train --run "$model" --steps "$FINE_STEPS" "${args[@]}" \
       --set model.unrolls="${FINE_UNROLLS:-10}" --set model.init="\"$dir/$net\"" \
       --set optim.lr="$(awk "BEGIN { print ${LR:-0.001} / 4 }")" --set optim.warmup_steps=10 \
       > "$model.log" 2>&1

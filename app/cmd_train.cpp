@@ -1,4 +1,5 @@
 #include <fmt/format.h>
+#include <torch/cuda.h>
 
 #include <chrono>
 #include <cmath>
@@ -88,8 +89,13 @@ void run_train(const TrainArgs& a) {
     c10::Device device = core::device_choice(config.run.device, "run.device");
     if (device.is_cuda()) {
       // One GPU per process on a node: cuda:<local rank>.
-      device = core::device_choice(fmt::format("cuda:{}", env->local_rank),
-                                   fmt::format("run.device of local rank {}", env->local_rank));
+      const auto gpus = static_cast<int64_t>(torch::cuda::device_count());
+      MELRECON_CHECK(env->local_rank < gpus,
+                     "train: local rank {} needs cuda:{}, but this process sees {} GPU(s): start "
+                     "at most one process per GPU of a node, each seeing all of them (no "
+                     "--gpus-per-task or --gpu-bind)",
+                     env->local_rank, env->local_rank, gpus);
+      device = c10::Device(c10::kCUDA, static_cast<c10::DeviceIndex>(env->local_rank));
     }
     group = dist::Group::join(*env, device, std::chrono::seconds(config.run.timeout));
   }

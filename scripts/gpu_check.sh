@@ -19,6 +19,12 @@ OUT=${OUT:-runs/gpu}
 mkdir -p "$OUT"
 stage=${1:-build}
 M=build-gpu/app/melrecon
+DEADLINE=$((SECONDS + 570))  # each stage ends within the 10 minutes a command may take
+limit() {                    # seconds: at most $1, and no later than the deadline
+  local s=$((DEADLINE - SECONDS))
+  ((s > $1)) && s=$1
+  echo $((s > 1 ? s : 1))
+}
 say() { echo "== $(date +%T) $*" | tee -a "$OUT/summary.txt"; }
 need_build() {
   [ -x "$M" ] || { echo "gpu_check: no $M; run 'scripts/gpu_check.sh build' first" >&2; exit 1; }
@@ -26,8 +32,12 @@ need_build() {
 
 if [ "$stage" = build ]; then
   nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv | tee "$OUT/gpu.txt"
-  command -v nvcc > /dev/null || echo "gpu_check: no nvcc on PATH; LibTorch's CMake may not find CUDA" \
-    | tee -a "$OUT/summary.txt"
+  [ -x /usr/local/cuda/bin/nvcc ] && PATH=$PATH:/usr/local/cuda/bin
+  command -v nvcc > /dev/null || {
+    echo "gpu_check: no nvcc: LibTorch's CMake needs the CUDA toolkit; put its bin on PATH" |
+      tee -a "$OUT/summary.txt"
+    exit 1
+  }
   torch_prefix=$(python3 -c 'import torch;print(torch.utils.cmake_prefix_path)')
   python3 -c 'import torch;print("torch", torch.__version__, "cuda", torch.version.cuda)' | tee -a "$OUT/summary.txt"
   say configure
@@ -38,26 +48,31 @@ if [ "$stage" = build ]; then
     || { tail -40 "$OUT/configure.log"; exit 1; }
   grep "melrecon:" "$OUT/configure.log" | tee -a "$OUT/summary.txt"
   say build
-  cmake --build build-gpu -j "$(nproc)" > "$OUT/build.log" 2>&1 \
+  timeout "$(limit 400)" cmake --build build-gpu -j "$(nproc)" > "$OUT/build.log" 2>&1 \
     || { grep -m 20 -A 6 "error" "$OUT/build.log"; exit 1; }
   $M version | tee -a "$OUT/summary.txt"
   say "CUDA tests"
-  (cd build-gpu && timeout 240 ctest -j 4 --output-on-failure -R '^(Cuda|HostOffload)' \
+  (cd build-gpu && timeout "$(limit 150)" ctest -j 4 --output-on-failure -R '^(Cuda|HostOffload)' \
     > "$OUT/ctest.log" 2>&1)
   tail -n 15 "$OUT/ctest.log" | tee -a "$OUT/summary.txt"
   grep -h "CUDA peak" build-gpu/Testing/Temporary/LastTest.log | tee -a "$OUT/summary.txt"
-  say "end to end on cuda: simulate, train 30 steps, resume to 40, eval on cuda and cpu, plan"
+  say "end to end: simulate, train 30 steps on cuda, resume to 40, eval on cuda and (GPU hidden) cpu, plan"
   T=$(mktemp -d)
   {
-    $M simulate --kind cine --shape 12,48,48 --cases 6 --coils 8 --snr 30 --seed 1 --out "$T/train" &&
-      $M simulate --kind cine --shape 12,48,48 --cases 2 --coils 8 --snr 30 --seed 2 --out "$T/test" &&
-      timeout 120 $M train --data "$T/train" --run "$T/run" --steps 30 --device cuda --strategy mel \
-        --set model.unrolls=4 --set model.features=16 --set sampling.accel=6 \
+    timeout "$(limit 30)" $M simulate --kind cine --shape 12,48,48 --cases 6 --coils 8 --snr 30 \
+      --seed 1 --out "$T/train" &&
+      timeout "$(limit 30)" $M simulate --kind cine --shape 12,48,48 --cases 2 --coils 8 \
+        --snr 30 --seed 2 --out "$T/test" &&
+      timeout "$(limit 120)" $M train --data "$T/train" --run "$T/run" --steps 30 --device cuda \
+        --strategy mel --set model.unrolls=4 --set model.features=16 --set sampling.accel=6 \
         --set run.progress=false &&
-      timeout 60 $M train --run "$T/run" --resume --steps 40 &&
-      timeout 60 $M eval --data "$T/test" --model "$T/run" --device cuda --methods zero-filled modl &&
-      timeout 60 $M eval --data "$T/test" --model "$T/run" --device cpu --methods modl &&
-      timeout 60 $M plan --device cuda --kind cine --shape 20,256,256 --unrolls 10 --strategies mel
+      timeout "$(limit 60)" $M train --run "$T/run" --resume --steps 40 &&
+      timeout "$(limit 60)" $M eval --data "$T/test" --model "$T/run" --device cuda \
+        --methods zero-filled modl &&
+      CUDA_VISIBLE_DEVICES="" timeout "$(limit 60)" $M eval --data "$T/test" --model "$T/run" \
+        --device cpu --methods modl &&
+      timeout "$(limit 60)" $M plan --device cuda --kind cine --shape 20,256,256 --unrolls 10 \
+        --strategies mel
   } > "$OUT/end_to_end.txt" 2>&1
   echo "end to end: exit $? (log in end_to_end.txt)" | tee -a "$OUT/summary.txt"
   tail -n 25 "$OUT/end_to_end.txt"

@@ -14,6 +14,7 @@
 #if MELRECON_HAVE_CUDA
 #include <ATen/ATen.h>
 #include <c10/cuda/CUDACachingAllocator.h>
+#include <c10/cuda/CUDAFunctions.h>
 #endif
 
 namespace melrecon::core {
@@ -120,7 +121,7 @@ namespace cuda_alloc = c10::cuda::CUDACachingAllocator;
 // precede. An empty tensor initialises it without allocating.
 int cuda_index(c10::Device device) {
   (void)at::empty({0}, at::TensorOptions().device(device));
-  return device.index() < 0 ? 0 : device.index();
+  return device.has_index() ? device.index() : c10::cuda::current_device();
 }
 #endif
 

@@ -103,11 +103,11 @@ void load_module(torch::serialize::InputArchive& archive, torch::nn::Module& mod
   const c10::Device device = parameters.empty() ? c10::Device(c10::kCPU) : parameters[0].device();
   try {
     model.load(weights);
-    model.to(device);
   } catch (const c10::Error& e) {
     core::fail("{}: weights do not fit this model (different configuration?): {}", path,
                std::string(e.what_without_backtrace()).substr(0, 160));
   }
+  model.to(device);
   const auto loaded = model.named_parameters();
   for (const auto& [name, shape] : shapes) {
     MELRECON_CHECK(loaded[name].sizes().vec() == shape,
